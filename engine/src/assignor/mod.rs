@@ -1,0 +1,1 @@
+//! Consumer-group partition assignors (placeholder; being written).

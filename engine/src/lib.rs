@@ -1,0 +1,25 @@
+//! The Kafka Playground engine: a deterministic, Kafka-exact simulation of producers,
+//! partitions, consumer groups and offsets, with no web dependencies.
+//!
+//! # Layout
+//!
+//! * [`murmur2`]: Kafka's `Utils.murmur2` and `Utils.toPositive` (P2, P3).
+//! * [`partitioner`]: the producer's choice of partition (`BuiltInPartitioner`, P1–P10).
+//! * [`rng`]: the seeded, portable PRNG every random choice draws from.
+//! * [`assignor`]: RangeAssignor, RoundRobinAssignor, StickyAssignor, CooperativeStickyAssignor.
+//! * [`log`]: a partition log with log start offset, high watermark and log end offset.
+//! * [`topic`]: a topic and its partitions.
+//! * [`sim`]: the simulation, its commands and virtual time.
+//!
+//! Statement ids such as P1 or C13 refer to the project's Kafka semantics notes; each module
+//! says which Kafka or Spring class it models and which Kafka version it follows.
+
+pub mod assignor;
+pub mod murmur2;
+pub mod partitioner;
+pub mod rng;
+pub mod log;
+pub mod sim;
+pub mod topic;
+
+pub use sim::{Command, CommandError, Outcome, RecordMetadata, Simulation};
