@@ -1,0 +1,58 @@
+// End to end: a user opens the release build, produces records and sees them land in the
+// partition Kafka's murmur2 partitioner picks, at the next offset.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { launch, openPage } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("the page shows order-events with three partitions and the simulation clock", async () => {
+  const { page, errors } = await openPage(browser);
+  const timer = page.getByRole("timer", { name: "Simulation time" });
+  await timer.waitFor();
+  assert.match(await timer.textContent(), /^\d\d:\d\d\.\d{3}$/);
+  for (const p of [0, 1, 2]) {
+    await page.getByRole("list", { name: `order-events-${p}`, exact: true }).waitFor();
+  }
+  assert.equal(await page.getByRole("list", { name: "order-events-3", exact: true }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("Produce appends keyed records to the murmur2 partition at the next offset", async () => {
+  const { page, errors } = await openPage(browser);
+  const key = page.getByRole("textbox", { name: "Key" });
+  await key.fill("21");
+  await page.getByRole("textbox", { name: "Value" }).fill('{"orderId":"21"}');
+  const produce = page.getByRole("button", { name: "Produce" });
+  await produce.click();
+  await produce.click();
+  // murmur2("21") = -973932308 (Kafka's UtilsTest); toPositive gives 1173551340, and
+  // 1173551340 % 3 = 0, so key "21" lives in partition 0.
+  const p0 = page.getByRole("list", { name: "order-events-0", exact: true });
+  await p0.getByRole("listitem", { name: /^offset 1\b/ }).waitFor();
+  assert.equal(await p0.getByRole("listitem", { name: /^offset \d+/ }).count(), 2);
+  for (const other of [1, 2]) {
+    const list = page.getByRole("list", { name: `order-events-${other}`, exact: true });
+    assert.equal(await list.getByRole("listitem", { name: /^offset \d+/ }).count(), 0);
+  }
+  await page.getByText("partition=0 offset=1").waitFor();
+
+  // A key with markup is shown as text, never interpreted as HTML.
+  await key.fill("<img src=x onerror=alert(1)>");
+  await produce.click();
+  await page.getByRole("listitem", { name: /^offset \d+ key <img src=x/ }).waitFor();
+  assert.equal(await page.locator(".log img").count(), 0);
+
+  mkdirSync("tests/e2e/output", { recursive: true });
+  await page.screenshot({ path: "tests/e2e/output/produce.png", fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

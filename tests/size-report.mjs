@@ -1,0 +1,62 @@
+// Size report of the release build: each wasm, JS and CSS file raw, gzip and brotli,
+// and the totals. Fails when the total brotli size exceeds the budget.
+//
+//   node tests/size-report.mjs [dist-dir]
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+/** Hard limit enforced by the test command; the goal is 200 kB. */
+const BROTLI_BUDGET_BYTES = 250 * 1000;
+const BROTLI_GOAL_BYTES = 200 * 1000;
+
+const dist = process.argv[2] ?? "dist";
+const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+const rows = [];
+for (const path of files(dist)) {
+  const kind = kinds.get(extname(path));
+  if (!kind) continue;
+  const data = readFileSync(path);
+  rows.push({
+    kind,
+    file: path.slice(dist.length + 1),
+    raw: data.length,
+    gzip: gzipSync(data, { level: 9 }).length,
+    brotli: brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).length,
+  });
+}
+if (rows.length === 0) {
+  console.error(`no wasm, JS or CSS files under ${dist}: build first`);
+  process.exit(1);
+}
+
+const total = rows.reduce(
+  (t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
+  { raw: 0, gzip: 0, brotli: 0 },
+);
+const line = (a, b, c, d, e) =>
+  `${a.padEnd(5)} ${b.padEnd(44)} ${c.padStart(10)} ${d.padStart(10)} ${e.padStart(10)}`;
+console.log(line("kind", "file", "raw", "gzip", "brotli"));
+for (const r of rows.sort((x, y) => y.raw - x.raw)) {
+  console.log(line(r.kind, r.file, kb(r.raw), kb(r.gzip), kb(r.brotli)));
+}
+console.log(line("total", "", kb(total.raw), kb(total.gzip), kb(total.brotli)));
+console.log(
+  `brotli total ${kb(total.brotli)}: goal ≤ ${kb(BROTLI_GOAL_BYTES)}, limit ≤ ${kb(BROTLI_BUDGET_BYTES)}`,
+);
+if (total.brotli > BROTLI_BUDGET_BYTES) {
+  console.error(`release build is ${kb(total.brotli)} brotli, over the ${kb(BROTLI_BUDGET_BYTES)} limit`);
+  process.exit(1);
+}

@@ -1,0 +1,70 @@
+//! Component tests: mount the playground in a real browser, act as a user, check the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use kafka_playground::App;
+use kplay_engine::partitioner::partition_for_key;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts the app in a fresh container and returns the container.
+fn mount() -> HtmlElement {
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone(), App);
+    // Keep the app alive for the rest of the test run.
+    std::mem::forget(handle);
+    container
+}
+
+fn query(root: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+}
+
+fn log_items(root: &HtmlElement, list_name: &str) -> Vec<String> {
+    query(root, &format!(r#"ol[aria-label="{list_name}"] li[aria-label^="offset "]"#))
+        .iter()
+        .map(|li| li.get_attribute("aria-label").unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn shows_three_partitions_of_order_events_and_the_clock() {
+    let root = mount();
+    leptos::task::tick().await;
+    for p in 0..3 {
+        assert_eq!(query(&root, &format!(r#"ol[aria-label="order-events-{p}"]"#)).len(), 1);
+    }
+    assert!(query(&root, r#"ol[aria-label="order-events-3"]"#).is_empty());
+    let timer = query(&root, r#"[role="timer"][aria-label="Simulation time"]"#);
+    assert_eq!(timer[0].text_content().unwrap(), "00:00.000");
+}
+
+#[wasm_bindgen_test]
+async fn produce_appends_to_the_murmur2_partition_at_the_next_offset() {
+    let root = mount();
+    leptos::task::tick().await;
+    let key: HtmlInputElement = query(&root, r#"input[name="key"]"#)[0].clone().unchecked_into();
+    key.set_value("customer-7");
+    key.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let button: HtmlElement = query(&root, "button[type=submit]")[0].clone().unchecked_into();
+    button.click();
+    button.click();
+    leptos::task::tick().await;
+
+    let expected = partition_for_key(b"customer-7", 3);
+    let items = log_items(&root, &format!("order-events-{expected}"));
+    assert_eq!(items, vec!["offset 0 key customer-7", "offset 1 key customer-7"]);
+    for other in (0..3).filter(|p| *p != expected) {
+        assert!(log_items(&root, &format!("order-events-{other}")).is_empty());
+    }
+    let status = query(&root, r#"[role="status"]"#)[0].text_content().unwrap();
+    assert_eq!(status, format!("Sent to topic=order-events partition={expected} offset=1"));
+}
