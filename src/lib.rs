@@ -33,7 +33,10 @@ pub struct Engine {
 impl Engine {
     /// Wraps a simulation for the view.
     pub fn new(sim: Simulation) -> Self {
-        Self { sim: StoredValue::new(sim), version: RwSignal::new(0) }
+        Self {
+            sim: StoredValue::new(sim),
+            version: RwSignal::new(0),
+        }
     }
 
     /// Reads the simulation and subscribes the caller to its changes.
@@ -47,29 +50,50 @@ impl Engine {
         &self,
         command: Command,
     ) -> Result<kplay_engine::Outcome, kplay_engine::CommandError> {
-        let result = self.sim.try_update_value(|sim| sim.apply(command)).expect("engine alive");
+        let result = self
+            .sim
+            .try_update_value(|sim| sim.apply(command))
+            .expect("engine alive");
         self.version.update(|v| *v += 1);
         result
     }
 }
 
 /// The starting scenario: topic `order-events` with three partitions.
-pub fn default_simulation() -> Simulation {
-    let mut sim = Simulation::new();
-    sim.apply(Command::CreateTopic { name: DEFAULT_TOPIC.into(), partitions: DEFAULT_PARTITIONS })
-        .expect("the default topic is valid");
+pub fn default_simulation(seed: u64) -> Simulation {
+    let mut sim = Simulation::new(seed);
+    sim.apply(Command::CreateTopic {
+        name: DEFAULT_TOPIC.into(),
+        partitions: DEFAULT_PARTITIONS,
+        retention_ms: None,
+        retention_bytes: None,
+    })
+    .expect("the default topic is valid");
     sim
+}
+
+/// A fresh random seed for a new scenario, from the browser's crypto source. The engine
+/// itself never reads OS randomness: it only receives seeds.
+pub fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    // Without a random source the playground still works, just always from seed 0.
+    getrandom::fill(&mut bytes).map_or(0, |()| u64::from_le_bytes(bytes))
 }
 
 /// Formats virtual milliseconds as `mm:ss.mmm`.
 pub fn format_clock(ms: u64) -> String {
-    format!("{:02}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+    format!(
+        "{:02}:{:02}.{:03}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        ms % 1000
+    )
 }
 
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let engine = Engine::new(default_simulation());
+    let engine = Engine::new(default_simulation(random_seed()));
     provide_context(engine);
     let clock = move || engine.read(|sim| format_clock(sim.now_ms()));
     view! {

@@ -27,6 +27,7 @@ pub fn ProduceForm(
             key: (!key_text.is_empty()).then_some(key_text),
             value: Some(value.get_untracked()),
             partition: None,
+            headers: Vec::new(),
         };
         let message = match engine.apply(command) {
             Ok(Outcome::Produced(meta)) => Ok(format!(

@@ -48,14 +48,23 @@ fn PartitionStrip(topic: String, partition: u32) -> impl IntoView {
     let topic_for_cells = topic.clone();
     let cells = Memo::new(move |_| {
         engine.read(|sim| {
-            let Some(log) = sim.topic(&topic_for_cells).and_then(|t| t.partition(partition)) else {
+            let Some(log) = sim
+                .topic(&topic_for_cells)
+                .and_then(|t| t.partition(partition))
+            else {
                 return (0, 0, Vec::new());
             };
             let end = log.log_end_offset();
-            let from = end.saturating_sub(VISIBLE_RECORDS).max(log.log_start_offset());
+            let from = end
+                .saturating_sub(VISIBLE_RECORDS)
+                .max(log.log_start_offset());
             let cells = log
                 .range(from, end)
-                .map(|r| Cell { offset: r.offset, key: r.key_text(), value: r.value.clone() })
+                .map(|r| Cell {
+                    offset: r.offset,
+                    key: r.key_text(),
+                    value: r.value.clone(),
+                })
                 .collect::<Vec<_>>();
             (log.log_start_offset(), end, cells)
         })

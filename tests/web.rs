@@ -25,14 +25,19 @@ fn mount() -> HtmlElement {
 
 fn query(root: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
 }
 
 fn log_items(root: &HtmlElement, list_name: &str) -> Vec<String> {
-    query(root, &format!(r#"ol[aria-label="{list_name}"] li[aria-label^="offset "]"#))
-        .iter()
-        .map(|li| li.get_attribute("aria-label").unwrap())
-        .collect()
+    query(
+        root,
+        &format!(r#"ol[aria-label="{list_name}"] li[aria-label^="offset "]"#),
+    )
+    .iter()
+    .map(|li| li.get_attribute("aria-label").unwrap())
+    .collect()
 }
 
 #[wasm_bindgen_test]
@@ -40,7 +45,10 @@ async fn shows_three_partitions_of_order_events_and_the_clock() {
     let root = mount();
     leptos::task::tick().await;
     for p in 0..3 {
-        assert_eq!(query(&root, &format!(r#"ol[aria-label="order-events-{p}"]"#)).len(), 1);
+        assert_eq!(
+            query(&root, &format!(r#"ol[aria-label="order-events-{p}"]"#)).len(),
+            1
+        );
     }
     assert!(query(&root, r#"ol[aria-label="order-events-3"]"#).is_empty());
     let timer = query(&root, r#"[role="timer"][aria-label="Simulation time"]"#);
@@ -51,20 +59,33 @@ async fn shows_three_partitions_of_order_events_and_the_clock() {
 async fn produce_appends_to_the_murmur2_partition_at_the_next_offset() {
     let root = mount();
     leptos::task::tick().await;
-    let key: HtmlInputElement = query(&root, r#"input[name="key"]"#)[0].clone().unchecked_into();
+    let key: HtmlInputElement = query(&root, r#"input[name="key"]"#)[0]
+        .clone()
+        .unchecked_into();
     key.set_value("customer-7");
-    key.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    let button: HtmlElement = query(&root, "button[type=submit]")[0].clone().unchecked_into();
+    key.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let button: HtmlElement = query(&root, "button[type=submit]")[0]
+        .clone()
+        .unchecked_into();
     button.click();
     button.click();
     leptos::task::tick().await;
 
     let expected = partition_for_key(b"customer-7", 3);
     let items = log_items(&root, &format!("order-events-{expected}"));
-    assert_eq!(items, vec!["offset 0 key customer-7", "offset 1 key customer-7"]);
+    assert_eq!(
+        items,
+        vec!["offset 0 key customer-7", "offset 1 key customer-7"]
+    );
     for other in (0..3).filter(|p| *p != expected) {
         assert!(log_items(&root, &format!("order-events-{other}")).is_empty());
     }
-    let status = query(&root, r#"[role="status"]"#)[0].text_content().unwrap();
-    assert_eq!(status, format!("Sent to topic=order-events partition={expected} offset=1"));
+    let status = query(&root, r#"[role="status"]"#)[0]
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        status,
+        format!("Sent to topic=order-events partition={expected} offset=1")
+    );
 }

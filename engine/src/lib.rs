@@ -15,11 +15,22 @@
 //! says which Kafka or Spring class it models and which Kafka version it follows.
 
 pub mod assignor;
+pub mod backoff;
+pub mod checker;
+pub mod consumer;
+pub mod dead_letter;
+pub mod group;
+pub mod group_coordinator;
+pub mod log;
 pub mod murmur2;
 pub mod partitioner;
+pub mod producer;
+pub mod retry_topic;
 pub mod rng;
-pub mod log;
+pub mod scenario;
 pub mod sim;
+pub mod snapshot;
 pub mod topic;
+pub mod trace;
 
 pub use sim::{Command, CommandError, Outcome, RecordMetadata, Simulation};

@@ -16,6 +16,14 @@ pub struct Header {
     pub value: Vec<u8>,
 }
 
+/// Bytes as text for display: the UTF-8 text when they are valid UTF-8, hex otherwise.
+pub fn bytes_to_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
 /// A record stored in a partition log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -37,16 +45,17 @@ impl Record {
     pub fn size_bytes(&self) -> u64 {
         let key = self.key.as_ref().map_or(0, Vec::len);
         let value = self.value.as_ref().map_or(0, String::len);
-        let headers: usize = self.headers.iter().map(|h| h.key.len() + h.value.len()).sum();
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|h| h.key.len() + h.value.len())
+            .sum();
         (key + value + headers) as u64
     }
 
     /// The key as text for display: UTF-8 when it is, hex otherwise, `None` for a null key.
     pub fn key_text(&self) -> Option<String> {
-        self.key.as_ref().map(|bytes| match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
-        })
+        self.key.as_deref().map(bytes_to_text)
     }
 }
 
@@ -106,7 +115,13 @@ impl PartitionLog {
         timestamp_ms: u64,
     ) -> u64 {
         let offset = self.log_end_offset();
-        let record = Record { offset, key, value, headers, timestamp_ms };
+        let record = Record {
+            offset,
+            key,
+            value,
+            headers,
+            timestamp_ms,
+        };
         self.size_bytes += record.size_bytes();
         self.records.push_back(record);
         offset
@@ -126,7 +141,16 @@ impl PartitionLog {
         self.records.iter().skip(skip).take((end - start) as usize)
     }
 
-    /// Deletes records from the front while `keep` says no, advancing the log start offset.
+    /// The first offset whose timestamp is at or after `at_ms`, or the log end offset when
+    /// there is none (as `ListOffsets` by timestamp answers).
+    pub fn offset_for_time(&self, at_ms: u64) -> u64 {
+        // CreateTime comes from the virtual clock, so timestamps never decrease along the log.
+        let index = self.records.partition_point(|r| r.timestamp_ms < at_ms);
+        self.log_start_offset + index as u64
+    }
+
+    /// Deletes records from the front while `delete(record, total_bytes)` says so, advancing the
+    /// log start offset.
     /// Returns how many records were deleted.
     pub fn trim_front(&mut self, mut delete: impl FnMut(&Record, u64) -> bool) -> u64 {
         let mut deleted = 0;
@@ -150,7 +174,10 @@ mod tests {
     #[test]
     fn append_assigns_consecutive_offsets_from_zero() {
         let mut log = PartitionLog::new();
-        assert_eq!(log.append(Some(b"k".to_vec()), Some("a".into()), vec![], 0), 0);
+        assert_eq!(
+            log.append(Some(b"k".to_vec()), Some("a".into()), vec![], 0),
+            0
+        );
         assert_eq!(log.append(None, Some("b".into()), vec![], 5), 1);
         assert_eq!(log.log_end_offset(), 2);
         assert_eq!(log.high_watermark(), 2);

@@ -1,42 +1,192 @@
-//! The simulation: virtual time, the cluster's topics, and the commands that change them.
+//! The simulation: virtual time, the event queue, the cluster's topics, producers, groups and
+//! consumers, and the commands that change them.
 //!
-//! Every change goes through [`Simulation::apply`], so that a run is the seed plus the list of
-//! commands with their virtual times, and replays exactly.
+//! Time is virtual, in milliseconds, and jumps from one event to the next. Events at the same
+//! time run in the order they were scheduled (a sequence number breaks ties), every random
+//! choice comes from one seeded [`SimRng`], and no map is iterated in hash order, so a seed and
+//! a script of commands replay exactly.
+//!
+//! Every user action goes through [`Simulation::apply`] and is recorded in the script with its
+//! virtual time.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::assignor::TopicPartition;
+use crate::checker::Checker;
+use crate::consumer::Consumer;
+use crate::group::{Group, GroupConfig, GroupState};
 use crate::log::Header;
-use crate::partitioner::partition_for_key;
+use crate::producer::{Producer, ProducerSpec};
+use crate::rng::SimRng;
 use crate::topic::{Topic, MAX_PARTITIONS};
+use crate::trace::{EventKind, Trace, TraceEvent, TraceRetention};
 
 /// Longest topic name Kafka accepts (`Topic.MAX_NAME_LENGTH`).
 pub const MAX_TOPIC_NAME_LEN: usize = 249;
+/// Most topics a simulation may have.
+pub const MAX_TOPICS: usize = 32;
+/// Most producers.
+pub const MAX_PRODUCERS: usize = 32;
+/// Most consumer groups.
+pub const MAX_GROUPS: usize = 16;
+/// Most consumers over all groups.
+pub const MAX_CONSUMERS: usize = 128;
+/// Longest key or value a user may type, in bytes.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
-/// A user action. Applied at the simulation's current virtual time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A user action, applied at the simulation's current virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
-    /// Creates a topic with `partitions` partitions.
+    /// Creates a topic.
     CreateTopic {
         /// Topic name: 1–249 characters of `[a-zA-Z0-9._-]`, as Kafka requires.
         name: String,
         /// Partition count, 1–[`MAX_PARTITIONS`].
         partitions: u32,
+        /// `retention.ms`: records older than this are deleted (None: kept forever).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retention_ms: Option<u64>,
+        /// `retention.bytes` per partition (None: no size limit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retention_bytes: Option<u64>,
+    },
+    /// Grows a topic to `partitions` partitions (Kafka never shrinks a topic).
+    AddPartitions {
+        /// Topic to grow.
+        topic: String,
+        /// New total partition count.
+        partitions: u32,
+    },
+    /// Adds a producer.
+    AddProducer(ProducerSpec),
+    /// Removes a producer by name.
+    RemoveProducer {
+        /// Its name.
+        name: String,
+    },
+    /// Changes a producer's send rate.
+    SetProducerRate {
+        /// Its name.
+        name: String,
+        /// Records per second of virtual time; 0 stops it.
+        rate_per_sec: f64,
     },
     /// Sends one record, as `KafkaProducer.send` with a `StringSerializer` key.
     Produce {
         /// Destination topic.
         topic: String,
-        /// The key as text (serialized as UTF-8, P10), or `None` for a null key.
+        /// The key as text (UTF-8, P10), or `None` for a null key.
         key: Option<String>,
         /// The value as text.
         value: Option<String>,
         /// An explicit partition, which wins over the key (P5).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partition: Option<u32>,
+        /// Record headers.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        headers: Vec<Header>,
     },
+    /// Creates a consumer group subscribed to `topics`, with `consumers` members.
+    AddGroup {
+        /// `group.id`.
+        group: String,
+        /// Subscribed topics.
+        topics: Vec<String>,
+        /// Consumer settings.
+        #[serde(default)]
+        config: GroupConfig,
+        /// How many consumers to start.
+        #[serde(default)]
+        consumers: u32,
+    },
+    /// Starts one more consumer in a group.
+    AddConsumer {
+        /// `group.id`.
+        group: String,
+    },
+    /// Shuts a consumer down cleanly: commit, then LeaveGroup.
+    RemoveConsumer {
+        /// Its name, e.g. `notification-2`.
+        consumer: String,
+    },
+    /// Kills a consumer: no commit, no LeaveGroup; the coordinator notices after
+    /// `session.timeout.ms` (C10).
+    CrashConsumer {
+        /// Its name.
+        consumer: String,
+    },
+    /// Starts a crashed or removed consumer again.
+    RestartConsumer {
+        /// Its name.
+        consumer: String,
+    },
+    /// Pauses or resumes a consumer's listener (its heartbeat thread keeps running, so a long
+    /// pause exceeds `max.poll.interval.ms`, C10).
+    PauseConsumer {
+        /// Its name.
+        consumer: String,
+        /// `true` to pause, `false` to resume.
+        paused: bool,
+    },
+    /// Replaces a group's consumer settings; members pick them up when they next (re)join.
+    SetGroupConfig {
+        /// `group.id`.
+        group: String,
+        /// The new settings.
+        config: GroupConfig,
+    },
+    /// Resets a group's committed offsets, as `kafka-consumer-groups --reset-offsets`.
+    /// Allowed only while the group is Empty.
+    ResetOffsets {
+        /// `group.id`.
+        group: String,
+        /// Where to.
+        to: ResetTarget,
+    },
+}
+
+/// Targets of `kafka-consumer-groups --reset-offsets`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResetTarget {
+    /// `--to-earliest`: the log start offset.
+    Earliest,
+    /// `--to-latest`: the log end offset.
+    Latest,
+    /// `--to-offset N`, clamped to the log's range.
+    ToOffset {
+        /// The offset.
+        offset: u64,
+    },
+    /// `--shift-by N`, clamped to the log's range.
+    ShiftBy {
+        /// How far, negative to go back.
+        by: i64,
+    },
+    /// `--to-datetime`: the first offset whose timestamp is at or after `at_ms`.
+    ToTime {
+        /// Virtual time, ms.
+        at_ms: u64,
+    },
+}
+
+/// One entry of a scenario's script: a command and when it was applied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScriptEntry {
+    /// Virtual time, ms.
+    pub at_ms: u64,
+    /// How many events had run when the command was applied. Recorded runs set it, so that a
+    /// replay applies the command between exactly the same two events even when several
+    /// happen in the same millisecond. Hand-written scripts leave it out: the command then
+    /// applies after every event at or before `at_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_events: Option<u64>,
+    /// What was done.
+    pub command: Command,
 }
 
 /// Where a produced record landed: what the producer's send callback receives.
@@ -54,13 +204,43 @@ pub enum CommandError {
     /// The topic name breaks Kafka's naming rules.
     InvalidTopicName(String),
     /// A partition count outside 1–[`MAX_PARTITIONS`].
-    InvalidPartitionCount { topic: String, partitions: u32 },
+    InvalidPartitionCount {
+        /// The topic.
+        topic: String,
+        /// The refused count.
+        partitions: u32,
+    },
     /// The topic exists already.
     TopicExists(String),
     /// No such topic.
     UnknownTopic(String),
     /// An explicit partition the topic does not have.
-    UnknownPartition { topic: String, partition: u32 },
+    UnknownPartition {
+        /// The topic.
+        topic: String,
+        /// The refused partition.
+        partition: u32,
+    },
+    /// No such producer, group or consumer.
+    Unknown {
+        /// "producer", "group" or "consumer".
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// A name already taken.
+    Duplicate {
+        /// "producer", "group" or "consumer".
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// A playground limit (counts, sizes) would be exceeded.
+    Limit(String),
+    /// Settings Kafka (or the playground) does not accept.
+    Invalid(String),
+    /// The command does not fit the current state (e.g. an offset reset of a non-empty group).
+    NotAllowed(String),
 }
 
 impl std::fmt::Display for CommandError {
@@ -79,6 +259,9 @@ impl std::fmt::Display for CommandError {
             Self::UnknownPartition { topic, partition } => {
                 write!(f, "topic {topic} has no partition {partition}")
             }
+            Self::Unknown { what, name } => write!(f, "there is no {what} named {name:?}"),
+            Self::Duplicate { what, name } => write!(f, "a {what} named {name:?} already exists"),
+            Self::Limit(text) | Self::Invalid(text) | Self::NotAllowed(text) => f.write_str(text),
         }
     }
 }
@@ -101,20 +284,177 @@ pub fn is_valid_topic_name(name: &str) -> bool {
         && name.len() <= MAX_TOPIC_NAME_LEN
         && name != "."
         && name != ".."
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Settings of the simulated cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterConfig {
+    /// One-way network delay between clients and brokers, ms.
+    pub network_latency_ms: u64,
+    /// How often the broker's log cleaner applies retention (`log.retention.check.interval.ms`,
+    /// 300 000 in Kafka; shorter here so that retention shows within a lesson).
+    pub retention_check_interval_ms: u64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            network_latency_ms: 1,
+            retention_check_interval_ms: 1_000,
+        }
+    }
+}
+
+/// Something scheduled to happen at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// A producer with a rate sends its next record.
+    ProducerSend { producer: usize, epoch: u32 },
+    /// The log cleaner applies retention.
+    RetentionCheck,
+    /// A JoinGroup request reaches the coordinator.
+    JoinArrives { consumer: usize, incarnation: u32 },
+    /// A join phase's deadline (initial delay or rebalance timeout).
+    JoinDeadline { group: usize, epoch: u64 },
+    /// The leader's SyncGroup reaches the coordinator with the assignment.
+    SyncArrives { group: usize, generation: i32 },
+    /// A member receives its assignment.
+    AssignmentArrives {
+        consumer: usize,
+        incarnation: u32,
+        generation: i32,
+    },
+    /// A consumer's heartbeat thread sends a heartbeat.
+    Heartbeat { consumer: usize, incarnation: u32 },
+    /// The coordinator checks whether a member's session expired.
+    SessionCheck { group: usize, member_id: String },
+    /// A consumer calls `poll()`.
+    Poll { consumer: usize, incarnation: u32 },
+    /// The listener finishes the record at the head of the consumer's batch.
+    ProcessDone { consumer: usize, incarnation: u32 },
+    /// An OffsetCommit request reaches the coordinator.
+    CommitArrives {
+        consumer: usize,
+        member_id: String,
+        generation: i32,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// A LeaveGroup request reaches the coordinator.
+    LeaveArrives {
+        group: usize,
+        member_id: String,
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Scheduled {
+    at_ms: u64,
+    seq: u64,
+    event: Event,
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at_ms, self.seq).cmp(&(other.at_ms, other.seq))
+    }
+}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Counters for benchmarks and the status bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Events taken from the queue.
+    pub events: u64,
+    /// Records appended to logs.
+    pub records_produced: u64,
+    /// Records handed to listeners (with redeliveries).
+    pub records_delivered: u64,
+    /// Records whose processing finished.
+    pub records_processed: u64,
+    /// Offset commits the coordinator stored.
+    pub commits: u64,
+}
+
+impl Counters {
+    /// Record-level events: produced, delivered and processed records.
+    pub fn record_events(&self) -> u64 {
+        self.records_produced + self.records_delivered + self.records_processed
+    }
 }
 
 /// The whole simulated world.
 #[derive(Clone, Debug)]
 pub struct Simulation {
-    now_ms: u64,
-    topics: BTreeMap<String, Topic>,
+    pub(crate) config: ClusterConfig,
+    pub(crate) seed: u64,
+    pub(crate) now_ms: u64,
+    seq: u64,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    pub(crate) rng: SimRng,
+    pub(crate) topics: BTreeMap<String, Topic>,
+    pub(crate) producers: Vec<Producer>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) consumers: Vec<Consumer>,
+    pub(crate) trace: Trace,
+    pub(crate) checker: Checker,
+    pub(crate) counters: Counters,
+    /// Member ids per group in the order they joined: Kafka's leader is the first to join,
+    /// and its assignors see members in this order.
+    pub(crate) join_order: BTreeMap<usize, Vec<String>>,
+    /// Commands applied so far, with their times: the run's script.
+    script: Vec<ScriptEntry>,
+    /// Script entries still to replay (from a scenario), in order.
+    pending_script: std::collections::VecDeque<ScriptEntry>,
+    retention_scheduled: bool,
 }
 
 impl Simulation {
-    /// An empty cluster at virtual time 0.
-    pub fn new() -> Self {
-        Self { now_ms: 0, topics: BTreeMap::new() }
+    /// An empty cluster at virtual time 0 whose random choices all follow from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self::with_config(seed, ClusterConfig::default())
+    }
+
+    /// Like [`Simulation::new`] with explicit cluster settings.
+    pub fn with_config(seed: u64, config: ClusterConfig) -> Self {
+        Self {
+            config,
+            seed,
+            now_ms: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            rng: SimRng::new(seed),
+            topics: BTreeMap::new(),
+            producers: Vec::new(),
+            groups: Vec::new(),
+            consumers: Vec::new(),
+            trace: Trace::new(TraceRetention::All),
+            checker: Checker::default(),
+            counters: Counters::default(),
+            join_order: BTreeMap::new(),
+            script: Vec::new(),
+            pending_script: std::collections::VecDeque::new(),
+            retention_scheduled: false,
+        }
+    }
+
+    /// The seed every random choice follows from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Cluster settings.
+    pub fn cluster_config(&self) -> &ClusterConfig {
+        &self.config
     }
 
     /// Virtual time in milliseconds since the scenario started.
@@ -132,112 +472,772 @@ impl Simulation {
         self.topics.values()
     }
 
-    /// Applies a user command at the current virtual time.
+    /// All producers, in the order they were added (removed ones included, marked).
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+
+    /// All consumer groups, in the order they were added.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The group with this `group.id`.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// All consumers, in the order they were added.
+    pub fn consumers(&self) -> &[Consumer] {
+        &self.consumers
+    }
+
+    /// The consumer named `name`.
+    pub fn consumer(&self, name: &str) -> Option<&Consumer> {
+        self.consumers.iter().find(|c| c.name == name)
+    }
+
+    /// The event trace.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Keeps only the newest `n` trace events in memory from now on (the hash still covers all).
+    pub fn set_trace_retention(&mut self, retention: TraceRetention) {
+        self.trace.set_retention(retention);
+    }
+
+    /// The checker's findings.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// Throughput counters.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// The commands applied so far, with their virtual times.
+    pub fn script(&self) -> &[ScriptEntry] {
+        &self.script
+    }
+
+    /// Lag of `group` on `tp` (C7): log end offset minus committed offset, or `None` when the
+    /// group has no committed offset there.
+    pub fn lag(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
+        let committed = *group.committed.get(tp)?;
+        let end = self
+            .topic(&tp.topic)?
+            .partition(tp.partition)?
+            .high_watermark();
+        Some(end.saturating_sub(committed))
+    }
+
+    /// Virtual time of the next thing to happen (an event, or a script entry to replay).
+    pub fn next_event_ms(&self) -> Option<u64> {
+        if let Some(entry) = self.due_script_entry() {
+            return Some(entry.at_ms.max(self.now_ms));
+        }
+        self.queue.peek().map(|Reverse(s)| s.at_ms)
+    }
+
+    /// The script entry to apply before the next event, if one is due.
+    fn due_script_entry(&self) -> Option<&ScriptEntry> {
+        let entry = self.pending_script.front()?;
+        let due = match entry.after_events {
+            Some(n) => self.counters.events >= n,
+            None => self
+                .queue
+                .peek()
+                .is_none_or(|Reverse(s)| s.at_ms > entry.at_ms),
+        };
+        due.then_some(entry)
+    }
+
+    pub(crate) fn schedule(&mut self, at_ms: u64, event: Event) {
+        self.seq += 1;
+        self.queue.push(Reverse(Scheduled {
+            at_ms,
+            seq: self.seq,
+            event,
+        }));
+    }
+
+    pub(crate) fn schedule_in(&mut self, delay_ms: u64, event: Event) {
+        self.schedule(self.now_ms + delay_ms, event);
+    }
+
+    pub(crate) fn emit(&mut self, kind: EventKind) {
+        self.trace.push(TraceEvent {
+            at_ms: self.now_ms,
+            kind,
+        });
+    }
+
+    /// Runs the next event, if there is one, and returns whether it ran.
+    pub fn step(&mut self) -> bool {
+        if self.due_script_entry().is_some() {
+            let entry = self.pending_script.pop_front().expect("due entry");
+            self.now_ms = self.now_ms.max(entry.at_ms);
+            // A script recorded from a run only holds commands that succeeded then; replayed
+            // at the same point of the same run they succeed again. A hand-written script may
+            // hold bad commands: those are skipped.
+            let _ = self.apply(entry.command);
+            return true;
+        }
+        let Some(Reverse(next)) = self.queue.pop() else {
+            return false;
+        };
+        self.now_ms = next.at_ms;
+        self.counters.events += 1;
+        self.handle(next.event);
+        true
+    }
+
+    /// Runs every event scheduled at or before `t_ms`, then sets the clock to `t_ms`.
+    pub fn run_until(&mut self, t_ms: u64) {
+        while self.next_event_ms().is_some_and(|at| at <= t_ms) {
+            self.step();
+        }
+        self.now_ms = self.now_ms.max(t_ms);
+    }
+
+    /// Runs for `duration_ms` of virtual time.
+    pub fn run_for(&mut self, duration_ms: u64) {
+        self.run_until(self.now_ms + duration_ms);
+    }
+
+    /// Runs events until `t_ms` or until `max_events` ran, whichever comes first, and returns
+    /// whether it reached `t_ms`. The page uses it to bound the work done per frame.
+    pub fn run_until_bounded(&mut self, t_ms: u64, max_events: u64) -> bool {
+        let mut ran = 0;
+        while self.next_event_ms().is_some_and(|at| at <= t_ms) {
+            if ran == max_events {
+                return false;
+            }
+            self.step();
+            ran += 1;
+        }
+        self.now_ms = self.now_ms.max(t_ms);
+        true
+    }
+
+    /// Forgets the recorded script (after a scenario's setup, which is not part of it).
+    pub(crate) fn clear_script(&mut self) {
+        self.script.clear();
+    }
+
+    /// Queues script entries (from a scenario) to be applied at their times.
+    pub(crate) fn load_script(&mut self, entries: Vec<ScriptEntry>) {
+        self.pending_script.extend(entries);
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::ProducerSend { producer, epoch } => self.on_producer_send(producer, epoch),
+            Event::RetentionCheck => self.on_retention_check(),
+            Event::JoinArrives {
+                consumer,
+                incarnation,
+            } => self.on_join(consumer, incarnation),
+            Event::JoinDeadline { group, epoch } => self.on_join_deadline(group, epoch),
+            Event::SyncArrives { group, generation } => self.on_sync(group, generation),
+            Event::AssignmentArrives {
+                consumer,
+                incarnation,
+                generation,
+            } => self.on_assignment(consumer, incarnation, generation),
+            Event::Heartbeat {
+                consumer,
+                incarnation,
+            } => self.on_heartbeat(consumer, incarnation),
+            Event::SessionCheck { group, member_id } => self.on_session_check(group, &member_id),
+            Event::Poll {
+                consumer,
+                incarnation,
+            } => self.on_poll(consumer, incarnation),
+            Event::ProcessDone {
+                consumer,
+                incarnation,
+            } => self.on_process_done(consumer, incarnation),
+            Event::CommitArrives {
+                consumer,
+                member_id,
+                generation,
+                offsets,
+            } => self.on_commit(consumer, &member_id, generation, offsets),
+            Event::LeaveArrives {
+                group,
+                member_id,
+                reason,
+            } => self.on_leave(group, &member_id, reason),
+        }
+    }
+
+    /// Applies a user command at the current virtual time and records it in the script.
     pub fn apply(&mut self, command: Command) -> Result<Outcome, CommandError> {
+        let outcome = self.execute(command.clone())?;
+        let after_events = Some(self.counters.events);
+        self.script.push(ScriptEntry {
+            at_ms: self.now_ms,
+            after_events,
+            command,
+        });
+        Ok(outcome)
+    }
+
+    fn execute(&mut self, command: Command) -> Result<Outcome, CommandError> {
         match command {
-            Command::CreateTopic { name, partitions } => {
+            Command::CreateTopic {
+                name,
+                partitions,
+                retention_ms,
+                retention_bytes,
+            } => {
                 if !is_valid_topic_name(&name) {
                     return Err(CommandError::InvalidTopicName(name));
                 }
                 if !(1..=MAX_PARTITIONS).contains(&partitions) {
-                    return Err(CommandError::InvalidPartitionCount { topic: name, partitions });
+                    return Err(CommandError::InvalidPartitionCount {
+                        topic: name,
+                        partitions,
+                    });
                 }
                 if self.topics.contains_key(&name) {
                     return Err(CommandError::TopicExists(name));
                 }
-                self.topics.insert(name.clone(), Topic::new(name, partitions));
+                if self.topics.len() >= MAX_TOPICS {
+                    return Err(CommandError::Limit(format!("at most {MAX_TOPICS} topics")));
+                }
+                let mut topic = Topic::new(name.clone(), partitions);
+                topic.retention_ms = retention_ms;
+                topic.retention_bytes = retention_bytes;
+                if (retention_ms.is_some() || retention_bytes.is_some())
+                    && !self.retention_scheduled
+                {
+                    self.retention_scheduled = true;
+                    self.schedule_in(
+                        self.config.retention_check_interval_ms,
+                        Event::RetentionCheck,
+                    );
+                }
+                self.topics.insert(name.clone(), topic);
+                self.emit(EventKind::TopicCreated {
+                    topic: name,
+                    partitions,
+                });
                 Ok(Outcome::Done)
             }
-            Command::Produce { topic, key, value, partition } => {
-                let now = self.now_ms;
-                let log_topic = self
+            Command::AddPartitions { topic, partitions } => {
+                let current = self
                     .topics
+                    .get(&topic)
+                    .ok_or_else(|| CommandError::UnknownTopic(topic.clone()))?
+                    .partition_count();
+                if partitions <= current {
+                    return Err(CommandError::NotAllowed(format!(
+                        "topic {topic} has {current} partitions; Kafka can only add partitions, so ask for more than {current}"
+                    )));
+                }
+                if partitions > MAX_PARTITIONS {
+                    return Err(CommandError::InvalidPartitionCount { topic, partitions });
+                }
+                self.topics
                     .get_mut(&topic)
-                    .ok_or_else(|| CommandError::UnknownTopic(topic.clone()))?;
-                let key = key.map(String::into_bytes);
-                let count = log_topic.partition_count();
-                let partition = match (partition, &key) {
-                    (Some(p), _) if p < count => p,
-                    (Some(p), _) => {
-                        return Err(CommandError::UnknownPartition { topic, partition: p })
-                    }
-                    (None, Some(bytes)) => partition_for_key(bytes, count),
-                    // Null keys get the sticky partitioner once producers exist; until then, 0.
-                    (None, None) => 0,
-                };
-                let log = log_topic.partition_mut(partition).expect("partition checked above");
-                let offset = log.append(key, value, Vec::<Header>::new(), now);
-                Ok(Outcome::Produced(RecordMetadata { partition, offset }))
+                    .expect("checked")
+                    .grow_to(partitions);
+                self.emit(EventKind::PartitionsAdded {
+                    topic: topic.clone(),
+                    partitions,
+                });
+                self.on_metadata_change(&topic);
+                Ok(Outcome::Done)
+            }
+            Command::AddProducer(spec) => {
+                spec.validate().map_err(CommandError::Invalid)?;
+                if !self.topics.contains_key(&spec.topic) {
+                    return Err(CommandError::UnknownTopic(spec.topic));
+                }
+                if self.producers.iter().any(|p| p.spec.name == spec.name) {
+                    return Err(CommandError::Duplicate {
+                        what: "producer",
+                        name: spec.name,
+                    });
+                }
+                if self.producers.len() >= MAX_PRODUCERS {
+                    return Err(CommandError::Limit(format!(
+                        "at most {MAX_PRODUCERS} producers"
+                    )));
+                }
+                let rng = self.rng.fork();
+                let index = self.producers.len();
+                self.emit(EventKind::ProducerAdded {
+                    producer: spec.name.clone(),
+                    topic: spec.topic.clone(),
+                });
+                self.producers.push(Producer::new(spec, rng));
+                self.schedule_producer(index);
+                Ok(Outcome::Done)
+            }
+            Command::RemoveProducer { name } => {
+                let index = self.producer_index(&name)?;
+                let producer = &mut self.producers[index];
+                producer.removed = true;
+                producer.epoch += 1;
+                self.emit(EventKind::ProducerRemoved { producer: name });
+                Ok(Outcome::Done)
+            }
+            Command::SetProducerRate { name, rate_per_sec } => {
+                let index = self.producer_index(&name)?;
+                let mut spec = self.producers[index].spec.clone();
+                spec.rate_per_sec = rate_per_sec;
+                spec.validate().map_err(CommandError::Invalid)?;
+                let producer = &mut self.producers[index];
+                producer.spec = spec;
+                producer.epoch += 1;
+                self.schedule_producer(index);
+                Ok(Outcome::Done)
+            }
+            Command::Produce {
+                topic,
+                key,
+                value,
+                partition,
+                headers,
+            } => {
+                if key.as_ref().map_or(0, String::len) > MAX_FIELD_BYTES
+                    || value.as_ref().map_or(0, String::len) > MAX_FIELD_BYTES
+                {
+                    return Err(CommandError::Limit(format!(
+                        "keys and values are limited to {MAX_FIELD_BYTES} bytes"
+                    )));
+                }
+                let count = self
+                    .topics
+                    .get(&topic)
+                    .ok_or_else(|| CommandError::UnknownTopic(topic.clone()))?
+                    .partition_count();
+                if let Some(p) = partition.filter(|p| *p >= count) {
+                    return Err(CommandError::UnknownPartition {
+                        topic,
+                        partition: p,
+                    });
+                }
+                let key_bytes = key.map(String::into_bytes);
+                let meta = self.send(None, &topic, key_bytes, value, partition, headers);
+                Ok(Outcome::Produced(meta))
+            }
+            Command::AddGroup {
+                group,
+                topics,
+                config,
+                consumers,
+            } => {
+                self.add_group(group, topics, config, consumers)?;
+                Ok(Outcome::Done)
+            }
+            Command::AddConsumer { group } => {
+                let index = self.group_index(&group)?;
+                self.add_consumer(index)?;
+                Ok(Outcome::Done)
+            }
+            Command::RemoveConsumer { consumer } => {
+                let index = self.consumer_index(&consumer)?;
+                self.remove_consumer(index)?;
+                Ok(Outcome::Done)
+            }
+            Command::CrashConsumer { consumer } => {
+                let index = self.consumer_index(&consumer)?;
+                self.crash_consumer(index)?;
+                Ok(Outcome::Done)
+            }
+            Command::RestartConsumer { consumer } => {
+                let index = self.consumer_index(&consumer)?;
+                self.restart_consumer(index)?;
+                Ok(Outcome::Done)
+            }
+            Command::PauseConsumer { consumer, paused } => {
+                let index = self.consumer_index(&consumer)?;
+                self.pause_consumer(index, paused)?;
+                Ok(Outcome::Done)
+            }
+            Command::SetGroupConfig { group, config } => {
+                let index = self.group_index(&group)?;
+                config
+                    .validate()
+                    .map_err(|e| CommandError::Invalid(format!("group {group}: {e}")))?;
+                let old = std::mem::replace(&mut self.groups[index].config, config.clone());
+                for (setting, before, after) in describe_changes(&old, &config) {
+                    let _ = before;
+                    self.emit(EventKind::GroupConfigChanged {
+                        group: group.clone(),
+                        setting,
+                        value: after,
+                    });
+                }
+                Ok(Outcome::Done)
+            }
+            Command::ResetOffsets { group, to } => {
+                let index = self.group_index(&group)?;
+                self.reset_offsets(index, to)?;
+                Ok(Outcome::Done)
             }
         }
     }
-}
 
-impl Default for Simulation {
-    fn default() -> Self {
-        Self::new()
+    /// The offsets a reset would set, per partition (before → after), without changing anything.
+    pub fn preview_reset(
+        &self,
+        group: &str,
+        to: ResetTarget,
+    ) -> Result<Vec<(TopicPartition, Option<u64>, u64)>, CommandError> {
+        let g = self.group(group).ok_or_else(|| CommandError::Unknown {
+            what: "group",
+            name: group.into(),
+        })?;
+        let mut rows = Vec::new();
+        for topic_name in &g.topics {
+            let Some(topic) = self.topics.get(topic_name) else {
+                continue;
+            };
+            for (p, log) in topic.partitions().iter().enumerate() {
+                let tp = TopicPartition {
+                    topic: topic_name.clone(),
+                    partition: p as u32,
+                };
+                let before = g.committed.get(&tp).copied();
+                let (start, end) = (log.log_start_offset(), log.log_end_offset());
+                let after = match to {
+                    ResetTarget::Earliest => start,
+                    ResetTarget::Latest => end,
+                    ResetTarget::ToOffset { offset } => offset.clamp(start, end),
+                    ResetTarget::ShiftBy { by } => {
+                        let base = before.unwrap_or(end) as i128 + i128::from(by);
+                        base.clamp(i128::from(start), i128::from(end)) as u64
+                    }
+                    ResetTarget::ToTime { at_ms } => log.offset_for_time(at_ms),
+                };
+                rows.push((tp, before, after));
+            }
+        }
+        Ok(rows)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    fn reset_offsets(&mut self, index: usize, to: ResetTarget) -> Result<(), CommandError> {
+        let group = &self.groups[index];
+        if group.state != GroupState::Empty {
+            return Err(CommandError::NotAllowed(format!(
+                "offsets of group {} can be reset only while it is Empty (it is {}): stop its consumers first",
+                group.id,
+                group.state.name()
+            )));
+        }
+        let id = group.id.clone();
+        for (tp, _, after) in self.preview_reset(&id, to)? {
+            self.groups[index].committed.insert(tp.clone(), after);
+            self.checker.on_skip_to(&id, &tp, after);
+            self.emit(EventKind::OffsetReset {
+                group: id.clone(),
+                partition: tp.to_string(),
+                offset: after,
+                reason: "kafka-consumer-groups --reset-offsets".into(),
+            });
+        }
+        Ok(())
+    }
 
-    fn produce(sim: &mut Simulation, key: &str) -> RecordMetadata {
-        let command = Command::Produce {
-            topic: "order-events".into(),
-            key: Some(key.into()),
-            value: Some("{}".into()),
-            partition: None,
-        };
-        match sim.apply(command).unwrap() {
-            Outcome::Produced(meta) => meta,
-            other => panic!("expected a produced record, got {other:?}"),
+    fn producer_index(&self, name: &str) -> Result<usize, CommandError> {
+        self.producers
+            .iter()
+            .position(|p| p.spec.name == name && !p.removed)
+            .ok_or_else(|| CommandError::Unknown {
+                what: "producer",
+                name: name.into(),
+            })
+    }
+
+    pub(crate) fn group_index(&self, id: &str) -> Result<usize, CommandError> {
+        self.groups
+            .iter()
+            .position(|g| g.id == id)
+            .ok_or_else(|| CommandError::Unknown {
+                what: "group",
+                name: id.into(),
+            })
+    }
+
+    fn consumer_index(&self, name: &str) -> Result<usize, CommandError> {
+        self.consumers
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| CommandError::Unknown {
+                what: "consumer",
+                name: name.into(),
+            })
+    }
+
+    fn schedule_producer(&mut self, index: usize) {
+        let producer = &self.producers[index];
+        if let Some(interval) = producer.interval_ms() {
+            let epoch = producer.epoch;
+            let delay = interval.round().max(1.0) as u64;
+            self.schedule_in(
+                delay,
+                Event::ProducerSend {
+                    producer: index,
+                    epoch,
+                },
+            );
         }
     }
 
-    fn with_topic(partitions: u32) -> Simulation {
-        let mut sim = Simulation::new();
-        sim.apply(Command::CreateTopic { name: "order-events".into(), partitions }).unwrap();
-        sim
+    fn on_producer_send(&mut self, index: usize, epoch: u32) {
+        let producer = &mut self.producers[index];
+        if producer.removed || producer.epoch != epoch {
+            return;
+        }
+        let key = producer.next_key();
+        let value = producer.render_value(key.as_deref(), self.now_ms);
+        let topic = producer.spec.topic.clone();
+        match key
+            .as_deref()
+            .map(|k| producer.spec.key_serializer.serialize(k))
+            .transpose()
+        {
+            Ok(key_bytes) => {
+                self.send(
+                    Some(index),
+                    &topic,
+                    key_bytes,
+                    Some(value),
+                    None,
+                    Vec::new(),
+                );
+            }
+            Err(_) => producer.errors += 1,
+        }
+        // Sends at fractional intervals keep the average rate: the n-th send is due at
+        // n × interval after the producer started, rounded to the millisecond.
+        let producer = &mut self.producers[index];
+        producer.sent += 1;
+        if let Some(interval) = producer.interval_ms() {
+            let due = (producer.sent as f64 + 1.0) * interval;
+            let prev = producer.sent as f64 * interval;
+            let delay = (due.round() - prev.round()).max(1.0) as u64;
+            self.schedule_in(
+                delay,
+                Event::ProducerSend {
+                    producer: index,
+                    epoch,
+                },
+            );
+        }
     }
 
-    #[test]
-    fn p1_produce_appends_at_the_next_offset_of_the_keyed_partition() {
-        let mut sim = with_topic(3);
-        let first = produce(&mut sim, "order-42");
-        assert_eq!(first.partition, partition_for_key(b"order-42", 3));
-        assert_eq!(first.offset, 0);
-        let second = produce(&mut sim, "order-42");
-        assert_eq!(second, RecordMetadata { partition: first.partition, offset: 1 });
-        let log = sim.topic("order-events").unwrap().partition(first.partition).unwrap();
-        assert_eq!(log.log_end_offset(), 2);
-        assert_eq!(log.get(1).unwrap().key_text().as_deref(), Some("order-42"));
+    /// Appends one record, as a producer's send and the broker's append would, and wakes
+    /// consumers waiting on that partition.
+    fn send(
+        &mut self,
+        producer: Option<usize>,
+        topic: &str,
+        key: Option<Vec<u8>>,
+        value: Option<String>,
+        explicit: Option<u32>,
+        headers: Vec<Header>,
+    ) -> RecordMetadata {
+        let count = self.topics[topic].partition_count();
+        let partition = match producer {
+            Some(i) => {
+                let p = &mut self.producers[i];
+                p.partitioner
+                    .partition(topic, key.as_deref(), explicit, count, &[], &mut p.rng)
+            }
+            None => match (explicit, &key) {
+                (Some(p), _) => p,
+                (None, Some(bytes)) => crate::partitioner::partition_for_key(bytes, count),
+                // A user's manual null-key send goes through a default (uniform sticky)
+                // partitioner of its own, drawing from the simulation's generator.
+                (None, None) => self.rng.below(u64::from(count)) as u32,
+            },
+        };
+        let now = self.now_ms;
+        let log = self
+            .topics
+            .get_mut(topic)
+            .expect("topic checked")
+            .partition_mut(partition)
+            .expect("in range");
+        let key_text = key.as_ref().map(|k| crate::log::bytes_to_text(k));
+        let offset = log.append(key, value, headers, now);
+        let size = log.get(offset).map_or(0, |r| r.size_bytes());
+        if let Some(i) = producer {
+            let p = &mut self.producers[i];
+            p.partitioner
+                .on_append(topic, partition, size as u32, &mut p.rng);
+        }
+        self.counters.records_produced += 1;
+        let producer_name = producer.map(|i| self.producers[i].spec.name.clone());
+        self.emit(EventKind::Produced {
+            producer: producer_name,
+            topic: topic.to_owned(),
+            partition,
+            offset,
+            key: key_text,
+        });
+        self.wake_consumers(topic, partition);
+        RecordMetadata { partition, offset }
     }
 
-    #[test]
-    fn bad_topic_commands_are_refused_with_a_clear_message() {
-        let mut sim = with_topic(3);
-        let err = sim
-            .apply(Command::CreateTopic { name: "big".into(), partitions: 500 })
-            .unwrap_err();
-        assert_eq!(err.to_string(), "topic big: partitions must be 1–64, got 500");
-        let err = sim
-            .apply(Command::CreateTopic { name: "<b>x</b>".into(), partitions: 1 })
-            .unwrap_err();
-        assert!(matches!(err, CommandError::InvalidTopicName(_)));
-        assert!(matches!(
-            sim.apply(Command::CreateTopic { name: "order-events".into(), partitions: 1 }),
-            Err(CommandError::TopicExists(_))
-        ));
-        assert!(matches!(
-            sim.apply(Command::Produce {
-                topic: "order-events".into(),
-                key: None,
-                value: None,
-                partition: Some(3)
-            }),
-            Err(CommandError::UnknownPartition { partition: 3, .. })
-        ));
+    fn on_retention_check(&mut self) {
+        let now = self.now_ms;
+        let mut deleted_events = Vec::new();
+        for topic in self.topics.values_mut() {
+            let (retention_ms, retention_bytes) = (topic.retention_ms, topic.retention_bytes);
+            if retention_ms.is_none() && retention_bytes.is_none() {
+                continue;
+            }
+            let name = topic.name().to_owned();
+            for p in 0..topic.partition_count() {
+                let log = topic.partition_mut(p).expect("in range");
+                let deleted = log.trim_front(|record, total_bytes| {
+                    retention_ms.is_some_and(|ms| record.timestamp_ms + ms <= now)
+                        || retention_bytes.is_some_and(|max| total_bytes > max)
+                });
+                if deleted > 0 {
+                    deleted_events.push((format!("{name}-{p}"), log.log_start_offset(), deleted));
+                }
+            }
+        }
+        for (partition, log_start_offset, deleted) in deleted_events {
+            self.emit(EventKind::RetentionDeleted {
+                partition,
+                log_start_offset,
+                deleted,
+            });
+        }
+        self.schedule_in(
+            self.config.retention_check_interval_ms,
+            Event::RetentionCheck,
+        );
     }
+
+    fn add_group(
+        &mut self,
+        id: String,
+        topics: Vec<String>,
+        config: GroupConfig,
+        consumers: u32,
+    ) -> Result<(), CommandError> {
+        if id.is_empty() || id.len() > 249 || id.chars().any(char::is_control) {
+            return Err(CommandError::Invalid(format!(
+                "group id {id:?} must be 1–249 printable characters"
+            )));
+        }
+        if self.groups.iter().any(|g| g.id == id) {
+            return Err(CommandError::Duplicate {
+                what: "group",
+                name: id,
+            });
+        }
+        if self.groups.len() >= MAX_GROUPS {
+            return Err(CommandError::Limit(format!(
+                "at most {MAX_GROUPS} consumer groups"
+            )));
+        }
+        if topics.is_empty() {
+            return Err(CommandError::Invalid(format!(
+                "group {id}: subscribe to at least one topic"
+            )));
+        }
+        if let Some(missing) = topics.iter().find(|t| !self.topics.contains_key(*t)) {
+            return Err(CommandError::UnknownTopic(missing.clone()));
+        }
+        config
+            .validate()
+            .map_err(|e| CommandError::Invalid(format!("group {id}: {e}")))?;
+        if self.consumers.len() + consumers as usize > MAX_CONSUMERS {
+            return Err(CommandError::Limit(format!(
+                "at most {MAX_CONSUMERS} consumers in all"
+            )));
+        }
+        self.emit(EventKind::GroupAdded { group: id.clone() });
+        self.groups.push(Group::new(id, config, topics));
+        let index = self.groups.len() - 1;
+        for _ in 0..consumers {
+            self.add_consumer(index)?;
+        }
+        Ok(())
+    }
+
+    /// Members learn of new partitions through metadata refreshes; the leader then triggers a
+    /// rebalance. The simulation does it at once.
+    fn on_metadata_change(&mut self, topic: &str) {
+        let affected: Vec<usize> = (0..self.groups.len())
+            .filter(|&g| self.groups[g].topics.iter().any(|t| t == topic))
+            .collect();
+        for g in affected {
+            self.request_rebalance(g, "metadata changed: partitions added");
+        }
+    }
+}
+
+/// Lists the settings that differ between two group configurations, as (name, old, new).
+fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut check = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push((name.to_owned(), a, b));
+        }
+    };
+    check(
+        "partition.assignment.strategy",
+        old.assignor.protocol_name().into(),
+        new.assignor.protocol_name().into(),
+    );
+    check(
+        "session.timeout.ms",
+        old.session_timeout_ms.to_string(),
+        new.session_timeout_ms.to_string(),
+    );
+    check(
+        "heartbeat.interval.ms",
+        old.heartbeat_interval_ms.to_string(),
+        new.heartbeat_interval_ms.to_string(),
+    );
+    check(
+        "max.poll.interval.ms",
+        old.max_poll_interval_ms.to_string(),
+        new.max_poll_interval_ms.to_string(),
+    );
+    check(
+        "max.poll.records",
+        old.max_poll_records.to_string(),
+        new.max_poll_records.to_string(),
+    );
+    check(
+        "commit mode",
+        format!("{:?}", old.commit_mode),
+        format!("{:?}", new.commit_mode),
+    );
+    check(
+        "auto.commit.interval.ms",
+        old.auto_commit_interval_ms.to_string(),
+        new.auto_commit_interval_ms.to_string(),
+    );
+    check(
+        "auto.offset.reset",
+        format!("{:?}", old.auto_offset_reset),
+        format!("{:?}", new.auto_offset_reset),
+    );
+    check(
+        "processing time ms",
+        old.processing_time_ms.to_string(),
+        new.processing_time_ms.to_string(),
+    );
+    check(
+        "group.instance.id",
+        old.static_membership.to_string(),
+        new.static_membership.to_string(),
+    );
+    out
 }

@@ -14,12 +14,21 @@ pub const MAX_PARTITIONS: u32 = 64;
 pub struct Topic {
     name: String,
     partitions: Vec<PartitionLog>,
+    /// `retention.ms`: records older than this are deleted by the log cleaner.
+    pub retention_ms: Option<u64>,
+    /// `retention.bytes`, per partition.
+    pub retention_bytes: Option<u64>,
 }
 
 impl Topic {
     /// A topic with `partitions` empty partitions. The caller validates the count.
     pub(crate) fn new(name: String, partitions: u32) -> Self {
-        Self { name, partitions: (0..partitions).map(|_| PartitionLog::new()).collect() }
+        Self {
+            name,
+            partitions: (0..partitions).map(|_| PartitionLog::new()).collect(),
+            retention_ms: None,
+            retention_bytes: None,
+        }
     }
 
     /// The topic's name.

@@ -1,0 +1,296 @@
+//! A checker that watches every delivery and commit and names anomalies the way Jepsen's
+//! Kafka checker does (`lost-write`, `duplicate`, `poll-skip`, `nonmonotonic-poll`, …).
+//!
+//! It separates **violations** (what Kafka promises never happens; a violation means the
+//! simulation is wrong) from **allowed anomalies** (what the configuration permits, such as
+//! duplicates after a consumer fails before committing, C5). It never panics; it records.
+//!
+//! Per group and partition it keeps a bitmap of processed offsets, so memory grows by one
+//! bit per record and group.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assignor::TopicPartition;
+
+/// One anomaly the checker found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    /// Jepsen-style name, e.g. `lost-write`.
+    pub kind: String,
+    /// Consumer group.
+    pub group: String,
+    /// `topic-partition`.
+    pub partition: String,
+    /// The offset concerned.
+    pub offset: u64,
+    /// Virtual time, ms.
+    pub at_ms: u64,
+    /// Why it happened or why it is wrong.
+    pub detail: String,
+}
+
+/// Counts of allowed anomalies for one group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGuarantees {
+    /// Records processed (first time).
+    pub processed: u64,
+    /// Records processed again after a redelivery (C5): allowed under at-least-once.
+    pub duplicates: u64,
+    /// Records never processed because the position jumped past them on purpose
+    /// (`auto.offset.reset=latest`, retention, an offset reset).
+    pub skipped: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct PartitionTrack {
+    /// Bit `o` set when offset `o` was processed at least once.
+    processed: Vec<u64>,
+    /// Offsets below this were checked against commits (or skipped on purpose).
+    verified_upto: u64,
+}
+
+impl PartitionTrack {
+    fn is_set(&self, offset: u64) -> bool {
+        let (word, bit) = ((offset / 64) as usize, offset % 64);
+        self.processed
+            .get(word)
+            .is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    fn set(&mut self, offset: u64) -> bool {
+        let (word, bit) = ((offset / 64) as usize, offset % 64);
+        if self.processed.len() <= word {
+            self.processed.resize(word + 1, 0);
+        }
+        let was = self.processed[word] & (1 << bit) != 0;
+        self.processed[word] |= 1 << bit;
+        was
+    }
+}
+
+/// Most violations kept in detail (all are counted).
+const MAX_KEPT: usize = 1_000;
+
+/// The checker's state.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    tracks: BTreeMap<(String, TopicPartition), PartitionTrack>,
+    guarantees: BTreeMap<String, GroupGuarantees>,
+    violations: Vec<Anomaly>,
+    violation_count: u64,
+    /// Fetch positions per consumer and partition: the next offset a poll must start at.
+    expected_fetch: BTreeMap<(usize, TopicPartition), u64>,
+}
+
+impl Checker {
+    /// Violations found so far (the first [`MAX_KEPT`]).
+    pub fn violations(&self) -> &[Anomaly] {
+        &self.violations
+    }
+
+    /// Number of violations found so far.
+    pub fn violation_count(&self) -> u64 {
+        self.violation_count
+    }
+
+    /// Allowed-anomaly counts per group.
+    pub fn guarantees(&self) -> &BTreeMap<String, GroupGuarantees> {
+        &self.guarantees
+    }
+
+    fn violation(&mut self, anomaly: Anomaly) {
+        self.violation_count += 1;
+        if self.violations.len() < MAX_KEPT {
+            self.violations.push(anomaly);
+        }
+    }
+
+    /// A consumer's position for `tp` was set (assignment, reset, seek): the next poll of
+    /// that partition must start there.
+    pub(crate) fn on_position(&mut self, consumer: usize, tp: &TopicPartition, offset: u64) {
+        self.expected_fetch.insert((consumer, tp.clone()), offset);
+    }
+
+    /// A consumer gave up `tp`.
+    pub(crate) fn on_unassigned(&mut self, consumer: usize, tp: &TopicPartition) {
+        self.expected_fetch.remove(&(consumer, tp.clone()));
+    }
+
+    /// A poll returned `count` records of `tp` starting at `from`.
+    pub(crate) fn on_fetch(
+        &mut self,
+        at_ms: u64,
+        group: &str,
+        consumer: usize,
+        tp: &TopicPartition,
+        from: u64,
+        count: u64,
+    ) {
+        let key = (consumer, tp.clone());
+        match self.expected_fetch.get(&key).copied() {
+            Some(expected) if from > expected => self.violation(Anomaly {
+                kind: "poll-skip".into(),
+                group: group.into(),
+                partition: tp.to_string(),
+                offset: expected,
+                at_ms,
+                detail: format!("a poll started at offset {from}, skipping from {expected}"),
+            }),
+            Some(expected) if from < expected => self.violation(Anomaly {
+                kind: "nonmonotonic-poll".into(),
+                group: group.into(),
+                partition: tp.to_string(),
+                offset: from,
+                at_ms,
+                detail: format!("a poll went back from {expected} to {from} without a seek"),
+            }),
+            Some(_) => {}
+            None => self.violation(Anomaly {
+                kind: "unassigned-poll".into(),
+                group: group.into(),
+                partition: tp.to_string(),
+                offset: from,
+                at_ms,
+                detail: "a consumer fetched a partition it has no position for".into(),
+            }),
+        }
+        self.expected_fetch.insert(key, from + count);
+    }
+
+    /// The listener finished `offset` of `tp` in `group`.
+    pub(crate) fn on_processed(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
+        let track = self
+            .tracks
+            .entry((group.to_owned(), tp.clone()))
+            .or_default();
+        let again = track.set(offset);
+        let stats = self.guarantees.entry(group.to_owned()).or_default();
+        if again {
+            stats.duplicates += 1;
+        } else {
+            stats.processed += 1;
+        }
+    }
+
+    /// The group's position moved to `offset` on purpose (reset policy, retention, a user's
+    /// reset): records below it that were never processed count as skipped, not lost.
+    pub(crate) fn on_skip_to(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
+        let track = self
+            .tracks
+            .entry((group.to_owned(), tp.clone()))
+            .or_default();
+        let mut skipped = 0;
+        for o in track.verified_upto..offset {
+            if !track.is_set(o) {
+                skipped += 1;
+            }
+        }
+        track.verified_upto = track.verified_upto.max(offset);
+        self.guarantees.entry(group.to_owned()).or_default().skipped += skipped;
+    }
+
+    /// The coordinator stored `offset` for `tp`: with commits after processing, every record
+    /// below it must have been processed (otherwise a `lost-write`).
+    pub(crate) fn on_commit(&mut self, at_ms: u64, group: &str, tp: &TopicPartition, offset: u64) {
+        let track = self
+            .tracks
+            .entry((group.to_owned(), tp.clone()))
+            .or_default();
+        let from = track.verified_upto;
+        let missing = (from..offset).find(|&o| !track.is_set(o));
+        track.verified_upto = track.verified_upto.max(offset);
+        if let Some(o) = missing {
+            self.violation(Anomaly {
+                kind: "lost-write".into(),
+                group: group.into(),
+                partition: tp.to_string(),
+                offset: o,
+                at_ms,
+                detail: format!("offset {offset} was committed but offset {o} was never processed"),
+            });
+        }
+    }
+
+    /// Records an engine invariant that broke (e.g. a partition owned twice in a Stable group).
+    pub(crate) fn on_invariant(
+        &mut self,
+        at_ms: u64,
+        kind: &str,
+        group: &str,
+        partition: String,
+        detail: String,
+    ) {
+        self.violation(Anomaly {
+            kind: kind.into(),
+            group: group.into(),
+            partition,
+            offset: 0,
+            at_ms,
+            detail,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(p: u32) -> TopicPartition {
+        TopicPartition {
+            topic: "t".into(),
+            partition: p,
+        }
+    }
+
+    #[test]
+    fn committing_past_an_unprocessed_record_is_a_lost_write() {
+        let mut c = Checker::default();
+        c.on_processed("g", &tp(0), 0);
+        c.on_processed("g", &tp(0), 2);
+        c.on_commit(10, "g", &tp(0), 3);
+        assert_eq!(c.violation_count(), 1);
+        assert_eq!(c.violations()[0].kind, "lost-write");
+        assert_eq!(c.violations()[0].offset, 1);
+    }
+
+    #[test]
+    fn reprocessing_counts_a_duplicate_not_a_violation() {
+        let mut c = Checker::default();
+        for o in [0, 1, 1, 2] {
+            c.on_processed("g", &tp(0), o);
+        }
+        c.on_commit(5, "g", &tp(0), 3);
+        assert_eq!(c.violation_count(), 0);
+        assert_eq!(
+            c.guarantees()["g"],
+            GroupGuarantees {
+                processed: 3,
+                duplicates: 1,
+                skipped: 0
+            }
+        );
+    }
+
+    #[test]
+    fn skips_on_purpose_are_counted_and_not_lost() {
+        let mut c = Checker::default();
+        c.on_skip_to("g", &tp(1), 4);
+        c.on_processed("g", &tp(1), 4);
+        c.on_commit(1, "g", &tp(1), 5);
+        assert_eq!(c.violation_count(), 0);
+        assert_eq!(c.guarantees()["g"].skipped, 4);
+    }
+
+    #[test]
+    fn polls_must_continue_from_the_position() {
+        let mut c = Checker::default();
+        c.on_position(1, &tp(0), 5);
+        c.on_fetch(0, "g", 1, &tp(0), 5, 3);
+        c.on_fetch(0, "g", 1, &tp(0), 9, 1);
+        c.on_fetch(0, "g", 1, &tp(0), 2, 1);
+        let kinds: Vec<&str> = c.violations().iter().map(|a| a.kind.as_str()).collect();
+        assert_eq!(kinds, ["poll-skip", "nonmonotonic-poll"]);
+    }
+}

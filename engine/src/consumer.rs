@@ -1,0 +1,942 @@
+//! The consumer client: `KafkaConsumer` with its poll loop, positions, commits and heartbeat
+//! thread, running a listener as Spring's listener container does.
+//!
+//! * C3/C4: the position is the next offset to hand out; committed offsets are "last processed
+//!   + 1".
+//! * C2: `auto.offset.reset` when there is no committed offset or it is out of range.
+//! * C5: a member that takes over a partition starts from the committed offset, so records
+//!   processed but not committed are delivered again.
+//! * C6: auto commit inside `poll()`, before a rebalance and on close.
+//! * C10: the heartbeat thread runs beside the poll loop; a poll loop that stalls for more than
+//!   `max.poll.interval.ms` makes the client leave the group.
+//! * C14(d): eager assignors revoke everything before rejoining; cooperative ones revoke only
+//!   what moves and rejoin once more.
+//!
+//! Simplified: one fetch returns what the log holds below the high watermark (no byte limits),
+//! and records are processed one at a time by one listener thread.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::assignor::{RebalanceProtocol, TopicPartition};
+use crate::group::{CommitMode, OffsetResetPolicy};
+use crate::sim::{CommandError, Event, Simulation, MAX_CONSUMERS};
+use crate::trace::EventKind;
+
+/// Whether the consumer's process runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ConsumerStatus {
+    /// Polling and processing.
+    Running,
+    /// The listener is stuck; the heartbeat thread still runs.
+    Paused,
+    /// The process died.
+    Crashed,
+    /// Shut down cleanly.
+    Stopped,
+    /// Stopped by an error it cannot get past (e.g. `NoOffsetForPartitionException`).
+    Failed,
+}
+
+/// Where the consumer is in the group protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum MemberPhase {
+    /// Not a member.
+    Unjoined,
+    /// JoinGroup sent; waiting for the join phase to complete.
+    Joining,
+    /// Holds an assignment and consumes.
+    Active,
+}
+
+/// A simulated consumer.
+#[derive(Clone, Debug)]
+pub struct Consumer {
+    /// Display name and `client.id`, e.g. `notification-1`.
+    pub name: String,
+    /// Index of its group.
+    pub group: usize,
+    /// Process status.
+    pub status: ConsumerStatus,
+    /// Group-protocol phase.
+    pub phase: MemberPhase,
+    /// Member id from the coordinator.
+    pub member_id: Option<String>,
+    /// `group.instance.id` for static members.
+    pub instance_id: Option<String>,
+    /// Generation of its current assignment.
+    pub generation: i32,
+    /// Partitions it owns.
+    pub assignment: Vec<TopicPartition>,
+    /// Next offset to fetch per owned partition (C4).
+    pub positions: BTreeMap<TopicPartition, u64>,
+    /// Records fetched by the last poll and not yet processed: (partition, offset).
+    pub batch: VecDeque<(TopicPartition, u64)>,
+    /// The error that stopped it, if any.
+    pub error: Option<String>,
+    /// Records this consumer processed.
+    pub processed: u64,
+    /// Next offsets processed but not yet committed (batch and record modes).
+    pending_commit: BTreeMap<TopicPartition, u64>,
+    /// Changes on crash, restart and pause, so scheduled events for an old life are dropped.
+    pub(crate) incarnation: u32,
+    pub(crate) rejoin_needed: bool,
+    /// Whether it is idle in `poll()`, waiting for records.
+    pub(crate) waiting: bool,
+    pub(crate) last_poll_ms: u64,
+    pub(crate) last_auto_commit_ms: u64,
+    /// Whether a heartbeat chain runs for this incarnation.
+    heartbeating: bool,
+    /// Rotates which owned partition a fetch starts with, as Kafka's fetcher does.
+    fetch_cursor: usize,
+}
+
+impl Consumer {
+    fn new(name: String, group: usize, instance_id: Option<String>) -> Self {
+        Self {
+            name,
+            group,
+            status: ConsumerStatus::Running,
+            phase: MemberPhase::Unjoined,
+            member_id: None,
+            instance_id,
+            generation: -1,
+            assignment: Vec::new(),
+            positions: BTreeMap::new(),
+            batch: VecDeque::new(),
+            error: None,
+            processed: 0,
+            pending_commit: BTreeMap::new(),
+            incarnation: 0,
+            rejoin_needed: false,
+            waiting: false,
+            last_poll_ms: 0,
+            last_auto_commit_ms: 0,
+            heartbeating: false,
+            fetch_cursor: 0,
+        }
+    }
+
+    /// Whether it has partitions but no records to process and nothing to do.
+    pub fn is_idle(&self) -> bool {
+        self.status == ConsumerStatus::Running
+            && self.phase == MemberPhase::Active
+            && self.assignment.is_empty()
+    }
+}
+
+impl Simulation {
+    pub(crate) fn add_consumer(&mut self, group: usize) -> Result<usize, CommandError> {
+        if self.consumers.len() >= MAX_CONSUMERS {
+            return Err(CommandError::Limit(format!(
+                "at most {MAX_CONSUMERS} consumers in all"
+            )));
+        }
+        let group_id = self.groups[group].id.clone();
+        let ordinal = self.consumers.iter().filter(|c| c.group == group).count() + 1;
+        let mut name = format!("{group_id}-{ordinal}");
+        let mut n = ordinal;
+        while self.consumers.iter().any(|c| c.name == name) {
+            n += 1;
+            name = format!("{group_id}-{n}");
+        }
+        let instance_id = self.groups[group]
+            .config
+            .static_membership
+            .then(|| name.clone());
+        let index = self.consumers.len();
+        self.consumers
+            .push(Consumer::new(name.clone(), group, instance_id));
+        self.emit(EventKind::ConsumerAdded {
+            group: group_id,
+            consumer: name,
+        });
+        self.schedule_in(
+            0,
+            Event::Poll {
+                consumer: index,
+                incarnation: 0,
+            },
+        );
+        Ok(index)
+    }
+
+    fn consumer_names(&self, index: usize) -> (String, String) {
+        let c = &self.consumers[index];
+        (self.groups[c.group].id.clone(), c.name.clone())
+    }
+
+    /// Starts a new life: events scheduled for the old one are ignored from now on.
+    fn new_incarnation(&mut self, index: usize) -> u32 {
+        let c = &mut self.consumers[index];
+        c.incarnation += 1;
+        c.heartbeating = false;
+        c.waiting = false;
+        c.incarnation
+    }
+
+    pub(crate) fn crash_consumer(&mut self, index: usize) -> Result<(), CommandError> {
+        let c = &self.consumers[index];
+        if !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused) {
+            return Err(CommandError::NotAllowed(format!(
+                "consumer {} is not running",
+                c.name
+            )));
+        }
+        self.new_incarnation(index);
+        self.drop_client_state(index);
+        let c = &mut self.consumers[index];
+        c.status = ConsumerStatus::Crashed;
+        let (group, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerCrashed { group, consumer });
+        Ok(())
+    }
+
+    /// Forgets everything a process keeps in memory (the coordinator still knows the member).
+    fn drop_client_state(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        let owned = std::mem::take(&mut c.assignment);
+        c.positions.clear();
+        c.batch.clear();
+        c.pending_commit.clear();
+        c.phase = MemberPhase::Unjoined;
+        c.rejoin_needed = false;
+        for tp in owned {
+            self.checker.on_unassigned(index, &tp);
+        }
+    }
+
+    pub(crate) fn restart_consumer(&mut self, index: usize) -> Result<(), CommandError> {
+        let c = &self.consumers[index];
+        if !matches!(
+            c.status,
+            ConsumerStatus::Crashed | ConsumerStatus::Stopped | ConsumerStatus::Failed
+        ) {
+            return Err(CommandError::NotAllowed(format!(
+                "consumer {} is running already",
+                c.name
+            )));
+        }
+        let incarnation = self.new_incarnation(index);
+        let c = &mut self.consumers[index];
+        c.status = ConsumerStatus::Running;
+        c.error = None;
+        // A dynamic member gets a new member id; a static one rejoins with its instance id.
+        c.member_id = None;
+        let (group, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerRestarted { group, consumer });
+        self.schedule_in(
+            0,
+            Event::Poll {
+                consumer: index,
+                incarnation,
+            },
+        );
+        Ok(())
+    }
+
+    pub(crate) fn pause_consumer(
+        &mut self,
+        index: usize,
+        paused: bool,
+    ) -> Result<(), CommandError> {
+        let c = &self.consumers[index];
+        let want = if paused {
+            ConsumerStatus::Running
+        } else {
+            ConsumerStatus::Paused
+        };
+        if c.status != want {
+            return Err(CommandError::NotAllowed(format!(
+                "consumer {} is {:?}, so it cannot be {}",
+                c.name,
+                c.status,
+                if paused { "paused" } else { "resumed" }
+            )));
+        }
+        // A new incarnation drops the processing step or poll in flight; the heartbeat thread
+        // keeps running through a pause, so it is restarted for the new incarnation.
+        let incarnation = self.new_incarnation(index);
+        let c = &mut self.consumers[index];
+        c.status = if paused {
+            ConsumerStatus::Paused
+        } else {
+            ConsumerStatus::Running
+        };
+        let resume_processing = !c.batch.is_empty();
+        let member = c.phase != MemberPhase::Unjoined;
+        let (group, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerPaused {
+            group,
+            consumer,
+            paused,
+        });
+        if member {
+            self.start_heartbeats(index);
+        }
+        if !paused {
+            let processing = self.groups[self.consumers[index].group]
+                .config
+                .processing_time_ms;
+            if resume_processing {
+                self.schedule_in(
+                    processing,
+                    Event::ProcessDone {
+                        consumer: index,
+                        incarnation,
+                    },
+                );
+            } else {
+                self.schedule_in(
+                    0,
+                    Event::Poll {
+                        consumer: index,
+                        incarnation,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn remove_consumer(&mut self, index: usize) -> Result<(), CommandError> {
+        let c = &self.consumers[index];
+        if !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused) {
+            return Err(CommandError::NotAllowed(format!(
+                "consumer {} is not running",
+                c.name
+            )));
+        }
+        // close(): commit what was processed (auto commit: the positions, C6), then leave.
+        self.commit_on_revoke(index);
+        let c = &self.consumers[index];
+        let (group, member_id, is_static) = (c.group, c.member_id.clone(), c.instance_id.is_some());
+        self.new_incarnation(index);
+        self.drop_client_state(index);
+        self.consumers[index].status = ConsumerStatus::Stopped;
+        if let (Some(member_id), false) = (member_id, is_static) {
+            // Static members do not send LeaveGroup on close; their session simply expires.
+            self.schedule_in(
+                self.config.network_latency_ms,
+                Event::LeaveArrives {
+                    group,
+                    member_id,
+                    reason: "the consumer left the group (close)".into(),
+                },
+            );
+        }
+        let (group, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerRemoved { group, consumer });
+        Ok(())
+    }
+
+    /// Records arrived in `topic`-`partition`: wake consumers idle in `poll()` that own it.
+    pub(crate) fn wake_consumers(&mut self, topic: &str, partition: u32) {
+        let latency = self.config.network_latency_ms;
+        for index in 0..self.consumers.len() {
+            let c = &self.consumers[index];
+            if c.waiting
+                && c.assignment
+                    .iter()
+                    .any(|tp| tp.partition == partition && tp.topic == topic)
+            {
+                let incarnation = c.incarnation;
+                self.consumers[index].waiting = false;
+                self.schedule_in(
+                    latency,
+                    Event::Poll {
+                        consumer: index,
+                        incarnation,
+                    },
+                );
+            }
+        }
+    }
+
+    fn live(&self, index: usize, incarnation: u32) -> bool {
+        let c = &self.consumers[index];
+        c.incarnation == incarnation
+            && matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
+    }
+
+    /// Sends JoinGroup. Eager protocols first give up every partition (C14(d)).
+    fn send_join(&mut self, index: usize) {
+        let group = self.consumers[index].group;
+        let protocol = self.groups[group].config.assignor.rebalance_protocol();
+        if protocol == RebalanceProtocol::Eager && !self.consumers[index].assignment.is_empty() {
+            self.commit_on_revoke(index);
+            let revoked = std::mem::take(&mut self.consumers[index].assignment);
+            self.consumers[index].positions.clear();
+            self.consumers[index].batch.clear();
+            for tp in &revoked {
+                self.checker.on_unassigned(index, tp);
+            }
+            let (group, consumer) = self.consumer_names(index);
+            let partitions = revoked.iter().map(ToString::to_string).collect();
+            self.emit(EventKind::Revoked {
+                group,
+                consumer,
+                partitions,
+            });
+        } else if self.groups[group].config.commit_mode == CommitMode::Auto {
+            // onJoinPrepare commits positions before every rebalance (C6).
+            self.commit_on_revoke(index);
+        }
+        let c = &mut self.consumers[index];
+        c.phase = MemberPhase::Joining;
+        c.rejoin_needed = false;
+        c.waiting = false;
+        let incarnation = c.incarnation;
+        self.schedule_in(
+            self.config.network_latency_ms,
+            Event::JoinArrives {
+                consumer: index,
+                incarnation,
+            },
+        );
+    }
+
+    /// Commits before partitions are given up or the consumer closes: the positions under auto
+    /// commit (C6), the processed records otherwise (Spring commits pending acks on revoke).
+    fn commit_on_revoke(&mut self, index: usize) {
+        let c = &self.consumers[index];
+        let offsets: Vec<(TopicPartition, u64)> = match self.groups[c.group].config.commit_mode {
+            CommitMode::Auto => {
+                // Positions count only for records already processed: a batch in progress is
+                // not finished, so its partitions commit where processing stands.
+                let mut at = c.positions.clone();
+                for (tp, offset) in &c.batch {
+                    at.entry(tp.clone()).and_modify(|o| *o = (*o).min(*offset));
+                }
+                at.into_iter().collect()
+            }
+            CommitMode::Batch | CommitMode::Record => {
+                c.pending_commit.clone().into_iter().collect()
+            }
+        };
+        self.consumers[index].pending_commit.clear();
+        self.send_commit(index, offsets);
+    }
+
+    fn send_commit(&mut self, index: usize, offsets: Vec<(TopicPartition, u64)>) {
+        if offsets.is_empty() {
+            return;
+        }
+        let c = &self.consumers[index];
+        let Some(member_id) = c.member_id.clone() else {
+            return;
+        };
+        let generation = c.generation;
+        self.schedule_in(
+            self.config.network_latency_ms,
+            Event::CommitArrives {
+                consumer: index,
+                member_id,
+                generation,
+                offsets,
+            },
+        );
+    }
+
+    /// The heartbeat thread: one heartbeat every `heartbeat.interval.ms` while a member.
+    fn start_heartbeats(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        if c.heartbeating {
+            return;
+        }
+        c.heartbeating = true;
+        let incarnation = c.incarnation;
+        let interval = self.groups[c.group].config.heartbeat_interval_ms;
+        self.schedule_in(
+            interval,
+            Event::Heartbeat {
+                consumer: index,
+                incarnation,
+            },
+        );
+    }
+
+    pub(crate) fn on_heartbeat(&mut self, index: usize, incarnation: u32) {
+        if !self.live(index, incarnation) {
+            return;
+        }
+        let group = self.consumers[index].group;
+        let config = self.groups[group].config.clone();
+        let c = &self.consumers[index];
+        // C10: the heartbeat thread notices a stalled poll loop and leaves the group.
+        if c.phase == MemberPhase::Active
+            && self.now_ms.saturating_sub(c.last_poll_ms) > config.max_poll_interval_ms
+        {
+            self.poll_timeout(index);
+            return;
+        }
+        let Some(member_id) = c.member_id.clone() else {
+            self.consumers[index].heartbeating = false;
+            return;
+        };
+        // The heartbeat reaches the coordinator; its answer comes back at once.
+        let g = &mut self.groups[group];
+        let answer = match g.members.get_mut(&member_id) {
+            None => Some("UNKNOWN_MEMBER_ID"),
+            Some(m) => {
+                m.last_heartbeat_ms = self.now_ms;
+                match g.state {
+                    crate::group::GroupState::PreparingRebalance => Some("REBALANCE_IN_PROGRESS"),
+                    _ if g.generation != c.generation && c.phase == MemberPhase::Active => {
+                        Some("ILLEGAL_GENERATION")
+                    }
+                    _ => None,
+                }
+            }
+        };
+        if answer.is_none() {
+            let session = config.session_timeout_ms;
+            self.schedule_in(session, Event::SessionCheck { group, member_id });
+        }
+        match answer {
+            Some("UNKNOWN_MEMBER_ID") => {
+                // Removed meanwhile (session timeout): forget the member id and join again.
+                let c = &mut self.consumers[index];
+                if c.instance_id.is_none() {
+                    c.member_id = None;
+                }
+                c.rejoin_needed = true;
+                self.wake_for_rejoin(index);
+            }
+            Some(_) => {
+                self.consumers[index].rejoin_needed = true;
+                self.wake_for_rejoin(index);
+            }
+            None => {}
+        }
+        let c = &self.consumers[index];
+        if c.phase == MemberPhase::Unjoined {
+            self.consumers[index].heartbeating = false;
+            return;
+        }
+        self.schedule_in(
+            config.heartbeat_interval_ms,
+            Event::Heartbeat {
+                consumer: index,
+                incarnation,
+            },
+        );
+    }
+
+    /// A consumer idle in `poll()` returns to rejoin at once; a busy one rejoins at its next poll.
+    fn wake_for_rejoin(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        if c.waiting && c.status == ConsumerStatus::Running {
+            c.waiting = false;
+            let incarnation = c.incarnation;
+            self.schedule_in(
+                0,
+                Event::Poll {
+                    consumer: index,
+                    incarnation,
+                },
+            );
+        }
+    }
+
+    /// `max.poll.interval.ms` expired (C10): a dynamic member sends LeaveGroup; a static member
+    /// only stops heartbeating, so its partitions move when its session expires.
+    fn poll_timeout(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        let group = c.group;
+        let member_id = c.member_id.clone();
+        let is_static = c.instance_id.is_some();
+        c.heartbeating = false;
+        c.phase = MemberPhase::Unjoined;
+        c.rejoin_needed = true;
+        if !is_static {
+            c.member_id = None;
+        }
+        let (group_id, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerError {
+            group: group_id,
+            consumer,
+            error: "consumer poll timeout has expired: the time between polls exceeded max.poll.interval.ms, so the consumer left the group".into(),
+        });
+        if let (Some(member_id), false) = (member_id, is_static) {
+            self.schedule_in(
+                self.config.network_latency_ms,
+                Event::LeaveArrives {
+                    group,
+                    member_id,
+                    reason: "max.poll.interval.ms expired".into(),
+                },
+            );
+        }
+    }
+
+    pub(crate) fn on_assignment(&mut self, index: usize, incarnation: u32, generation: i32) {
+        if !self.live(index, incarnation) || self.consumers[index].phase != MemberPhase::Joining {
+            return;
+        }
+        let group = self.consumers[index].group;
+        let Some(member_id) = self.consumers[index].member_id.clone() else {
+            return;
+        };
+        let g = &self.groups[group];
+        if g.generation != generation {
+            return;
+        }
+        let Some(member) = g.members.get(&member_id) else {
+            return;
+        };
+        let new_assignment = member.assignment.clone();
+        let cooperative = g.config.assignor.rebalance_protocol() == RebalanceProtocol::Cooperative;
+
+        let old = std::mem::take(&mut self.consumers[index].assignment);
+        let revoked: Vec<TopicPartition> = old
+            .iter()
+            .filter(|tp| !new_assignment.contains(tp))
+            .cloned()
+            .collect();
+        if !revoked.is_empty() {
+            // Cooperative: give up only what moves, commit it, and rejoin once more (C14(c)).
+            self.consumers[index].assignment = old.clone();
+            self.commit_on_revoke(index);
+            let c = &mut self.consumers[index];
+            for tp in &revoked {
+                c.positions.remove(tp);
+                c.batch.retain(|(t, _)| t != tp);
+                self.checker.on_unassigned(index, tp);
+            }
+            let (group_id, consumer) = self.consumer_names(index);
+            let partitions = revoked.iter().map(ToString::to_string).collect();
+            self.emit(EventKind::Revoked {
+                group: group_id,
+                consumer,
+                partitions,
+            });
+        }
+        let c = &mut self.consumers[index];
+        c.assignment = new_assignment.clone();
+        c.generation = generation;
+        c.phase = MemberPhase::Active;
+        c.rejoin_needed = cooperative && !revoked.is_empty();
+        c.last_poll_ms = self.now_ms;
+        c.last_auto_commit_ms = self.now_ms;
+        let (group_id, consumer) = self.consumer_names(index);
+        self.emit(EventKind::Assigned {
+            group: group_id,
+            consumer,
+            generation,
+            partitions: new_assignment.iter().map(ToString::to_string).collect(),
+        });
+        for tp in new_assignment.iter().filter(|tp| !old.contains(tp)) {
+            if !self.init_position(index, tp) {
+                return;
+            }
+        }
+        self.start_heartbeats(index);
+        self.schedule_in(
+            0,
+            Event::Poll {
+                consumer: index,
+                incarnation,
+            },
+        );
+    }
+
+    /// Sets the position of a newly owned partition: the committed offset (C5), or
+    /// `auto.offset.reset` (C2). Returns false when the consumer failed.
+    fn init_position(&mut self, index: usize, tp: &TopicPartition) -> bool {
+        let group = self.consumers[index].group;
+        let committed = self.groups[group].committed.get(tp).copied();
+        let Some(log) = self
+            .topics
+            .get(&tp.topic)
+            .and_then(|t| t.partition(tp.partition))
+        else {
+            return true;
+        };
+        let (start, end) = (log.log_start_offset(), log.high_watermark());
+        let in_range = committed.filter(|&o| (start..=end).contains(&o));
+        let position = match in_range {
+            Some(offset) => offset,
+            None => {
+                let reason = if committed.is_some() {
+                    "offset out of range"
+                } else {
+                    "no committed offset"
+                };
+                match self.groups[group].config.auto_offset_reset {
+                    OffsetResetPolicy::Earliest => {
+                        self.reset_position(group, tp, start, reason, "earliest")
+                    }
+                    OffsetResetPolicy::Latest => {
+                        self.reset_position(group, tp, end, reason, "latest")
+                    }
+                    OffsetResetPolicy::None => {
+                        let error = if committed.is_some() {
+                            format!("OffsetOutOfRangeException: fetch position for partition {tp} is out of range and auto.offset.reset=none")
+                        } else {
+                            format!("NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{tp}]")
+                        };
+                        self.fail_consumer(index, error);
+                        return false;
+                    }
+                }
+            }
+        };
+        self.consumers[index].positions.insert(tp.clone(), position);
+        self.checker.on_position(index, tp, position);
+        true
+    }
+
+    fn reset_position(
+        &mut self,
+        group: usize,
+        tp: &TopicPartition,
+        to: u64,
+        reason: &str,
+        policy: &str,
+    ) -> u64 {
+        let id = self.groups[group].id.clone();
+        self.checker.on_skip_to(&id, tp, to);
+        self.emit(EventKind::OffsetReset {
+            group: id,
+            partition: tp.to_string(),
+            offset: to,
+            reason: format!("{reason}: auto.offset.reset={policy}"),
+        });
+        to
+    }
+
+    /// The consumer stops with an error it cannot get past; the user sees it.
+    fn fail_consumer(&mut self, index: usize, error: String) {
+        let c = &self.consumers[index];
+        let (group, member_id, is_static) = (c.group, c.member_id.clone(), c.instance_id.is_some());
+        self.new_incarnation(index);
+        self.drop_client_state(index);
+        let c = &mut self.consumers[index];
+        c.status = ConsumerStatus::Failed;
+        c.error = Some(error.clone());
+        let (group_id, consumer) = self.consumer_names(index);
+        self.emit(EventKind::ConsumerError {
+            group: group_id,
+            consumer,
+            error,
+        });
+        if let (Some(member_id), false) = (member_id, is_static) {
+            self.schedule_in(
+                self.config.network_latency_ms,
+                Event::LeaveArrives {
+                    group,
+                    member_id,
+                    reason: "the consumer failed and closed".into(),
+                },
+            );
+        }
+    }
+
+    pub(crate) fn on_poll(&mut self, index: usize, incarnation: u32) {
+        if !self.live(index, incarnation) || self.consumers[index].status != ConsumerStatus::Running
+        {
+            return;
+        }
+        if !self.consumers[index].batch.is_empty() {
+            // Still processing the previous batch; the poll happens when it is done.
+            return;
+        }
+        self.consumers[index].last_poll_ms = self.now_ms;
+        self.consumers[index].waiting = false;
+        let c = &self.consumers[index];
+        if c.phase == MemberPhase::Unjoined || (c.rejoin_needed && c.phase == MemberPhase::Active) {
+            self.send_join(index);
+            return;
+        }
+        if c.phase != MemberPhase::Active {
+            return;
+        }
+        let group = c.group;
+        let config = self.groups[group].config.clone();
+        if config.commit_mode == CommitMode::Auto
+            && self.now_ms
+                >= self.consumers[index].last_auto_commit_ms + config.auto_commit_interval_ms
+        {
+            self.consumers[index].last_auto_commit_ms = self.now_ms;
+            let offsets = self.consumers[index]
+                .positions
+                .clone()
+                .into_iter()
+                .collect();
+            self.send_commit(index, offsets);
+        }
+        if !self.fetch(index, config.max_poll_records) {
+            return;
+        }
+        if self.consumers[index].batch.is_empty() {
+            // Long poll: sleep until records arrive, or until the next auto commit is due.
+            self.consumers[index].waiting = true;
+            if config.commit_mode == CommitMode::Auto {
+                let due =
+                    self.consumers[index].last_auto_commit_ms + config.auto_commit_interval_ms;
+                self.schedule(
+                    due,
+                    Event::Poll {
+                        consumer: index,
+                        incarnation,
+                    },
+                );
+            }
+            return;
+        }
+        if config.processing_time_ms == 0 {
+            while !self.consumers[index].batch.is_empty() {
+                self.process_head(index);
+            }
+            self.finish_batch(index, incarnation);
+        } else {
+            self.schedule_in(
+                config.processing_time_ms,
+                Event::ProcessDone {
+                    consumer: index,
+                    incarnation,
+                },
+            );
+        }
+    }
+
+    /// Fills the consumer's batch with up to `max_records` records from its partitions.
+    /// Returns false when the consumer failed.
+    fn fetch(&mut self, index: usize, max_records: u32) -> bool {
+        let owned = self.consumers[index].assignment.clone();
+        if owned.is_empty() {
+            return true;
+        }
+        let group = self.consumers[index].group;
+        let group_id = self.groups[group].id.clone();
+        let consumer_name = self.consumers[index].name.clone();
+        let start = self.consumers[index].fetch_cursor % owned.len();
+        self.consumers[index].fetch_cursor = self.consumers[index].fetch_cursor.wrapping_add(1);
+        let mut budget = u64::from(max_records);
+        for i in 0..owned.len() {
+            if budget == 0 {
+                break;
+            }
+            let tp = &owned[(start + i) % owned.len()];
+            let Some(&position) = self.consumers[index].positions.get(tp) else {
+                continue;
+            };
+            let Some(log) = self
+                .topics
+                .get(&tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+            else {
+                continue;
+            };
+            let (log_start, hw) = (log.log_start_offset(), log.high_watermark());
+            let mut from = position;
+            if position < log_start || position > hw {
+                // The position fell out of the log (retention): auto.offset.reset applies (C2).
+                let to = match self.groups[group].config.auto_offset_reset {
+                    OffsetResetPolicy::Earliest => log_start,
+                    OffsetResetPolicy::Latest => hw,
+                    OffsetResetPolicy::None => {
+                        let error = format!(
+                            "OffsetOutOfRangeException: fetch position {position} is out of range for partition {tp} and auto.offset.reset=none"
+                        );
+                        self.fail_consumer(index, error);
+                        return false;
+                    }
+                };
+                let policy =
+                    format!("{:?}", self.groups[group].config.auto_offset_reset).to_lowercase();
+                self.reset_position(group, tp, to, "offset out of range", &policy);
+                self.checker.on_position(index, tp, to);
+                from = to;
+            }
+            let count = (hw - from).min(budget);
+            if count == 0 {
+                self.consumers[index].positions.insert(tp.clone(), from);
+                continue;
+            }
+            budget -= count;
+            let c = &mut self.consumers[index];
+            c.batch
+                .extend((from..from + count).map(|o| (tp.clone(), o)));
+            c.positions.insert(tp.clone(), from + count);
+            self.counters.records_delivered += count;
+            self.checker
+                .on_fetch(self.now_ms, &group_id, index, tp, from, count);
+            self.emit(EventKind::Fetched {
+                group: group_id.clone(),
+                consumer: consumer_name.clone(),
+                partition: tp.to_string(),
+                from_offset: from,
+                count: count as u32,
+            });
+        }
+        true
+    }
+
+    /// Processes the record at the head of the batch.
+    fn process_head(&mut self, index: usize) {
+        let Some((tp, offset)) = self.consumers[index].batch.pop_front() else {
+            return;
+        };
+        let group = self.consumers[index].group;
+        let group_id = self.groups[group].id.clone();
+        self.checker.on_processed(&group_id, &tp, offset);
+        self.counters.records_processed += 1;
+        let c = &mut self.consumers[index];
+        c.processed += 1;
+        c.pending_commit.insert(tp.clone(), offset + 1);
+        let consumer = c.name.clone();
+        self.emit(EventKind::Processed {
+            group: group_id,
+            consumer,
+            partition: tp.to_string(),
+            offset,
+        });
+        if self.groups[group].config.commit_mode == CommitMode::Record {
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
+                .into_iter()
+                .collect();
+            self.send_commit(index, offsets);
+        }
+    }
+
+    /// After a batch: commit it (Spring's `AckMode.BATCH`, S1) and poll again.
+    fn finish_batch(&mut self, index: usize, incarnation: u32) {
+        let group = self.consumers[index].group;
+        if self.groups[group].config.commit_mode == CommitMode::Batch {
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
+                .into_iter()
+                .collect();
+            self.send_commit(index, offsets);
+        }
+        self.schedule_in(
+            0,
+            Event::Poll {
+                consumer: index,
+                incarnation,
+            },
+        );
+    }
+
+    pub(crate) fn on_process_done(&mut self, index: usize, incarnation: u32) {
+        if !self.live(index, incarnation) || self.consumers[index].status != ConsumerStatus::Running
+        {
+            return;
+        }
+        self.process_head(index);
+        if self.consumers[index].batch.is_empty() {
+            self.finish_batch(index, incarnation);
+        } else {
+            let processing = self.groups[self.consumers[index].group]
+                .config
+                .processing_time_ms;
+            self.schedule_in(
+                processing,
+                Event::ProcessDone {
+                    consumer: index,
+                    incarnation,
+                },
+            );
+        }
+    }
+}

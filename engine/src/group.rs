@@ -1,0 +1,333 @@
+//! A consumer group as the classic group coordinator keeps it (`ClassicGroup` and
+//! `ClassicGroupState` in Kafka's group-coordinator module): state, generation, protocol,
+//! members, and committed offsets.
+//!
+//! * C8: the five states and the transitions Kafka allows between them; any other move is a
+//!   bug the checker reports.
+//! * C1: the consumer defaults (session timeout 45 s, heartbeat 3 s, max poll interval 5 min,
+//!   500 records per poll, auto commit every 5 s, `auto.offset.reset=latest`, RangeAssignor).
+//! * S1: the playground's groups are Spring listener containers by default, so offsets are
+//!   committed after each poll's batch (`AckMode.BATCH`) unless auto commit is chosen.
+//!
+//! Follows the Kafka 3.x/4.x classic protocol. Not modelled: the consumer protocol of KIP-848,
+//! offset expiry (`offsets.retention.minutes`), and group deletion.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assignor::{AssignorKind, TopicPartition};
+
+/// Classic group states (C8), named as Kafka names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum GroupState {
+    /// No members; committed offsets may remain.
+    Empty,
+    /// Members are (re)joining.
+    PreparingRebalance,
+    /// Everyone joined; waiting for the leader's assignment.
+    CompletingRebalance,
+    /// Members have their assignments and consume.
+    Stable,
+    /// The group no longer exists.
+    Dead,
+}
+
+impl GroupState {
+    /// The states Kafka allows before this one (C8, `ClassicGroupState`).
+    pub fn valid_previous_states(self) -> &'static [GroupState] {
+        use GroupState::*;
+        match self {
+            Empty => &[PreparingRebalance],
+            PreparingRebalance => &[Stable, CompletingRebalance, Empty],
+            CompletingRebalance => &[PreparingRebalance],
+            Stable => &[CompletingRebalance],
+            Dead => &[Empty, PreparingRebalance, CompletingRebalance, Stable, Dead],
+        }
+    }
+
+    /// Whether Kafka allows moving from `from` to `self`.
+    pub fn can_follow(self, from: GroupState) -> bool {
+        self.valid_previous_states().contains(&from)
+    }
+
+    /// Kafka's name for the state, as `kafka-consumer-groups --describe --state` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+
+    /// One sentence on what the state means, for tooltips.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            GroupState::Empty => {
+                "No active members. Committed offsets are kept; offsets can be reset now."
+            }
+            GroupState::PreparingRebalance => {
+                "A member joined or left: the coordinator waits for every member to rejoin."
+            }
+            GroupState::CompletingRebalance => {
+                "All members joined: waiting for the leader to send the new assignment."
+            }
+            GroupState::Stable => "Every member has its partitions and consumes.",
+            GroupState::Dead => "The group has no members and no metadata left.",
+        }
+    }
+}
+
+/// When the consumer commits offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitMode {
+    /// `enable.auto.commit=true`: positions committed inside `poll()` every
+    /// `auto.commit.interval.ms`, before a rebalance and on close (C6).
+    Auto,
+    /// Spring's default `AckMode.BATCH`: after all records of a poll were processed (S1).
+    #[default]
+    Batch,
+    /// Commit after each record (`AckMode.RECORD`).
+    Record,
+}
+
+/// `auto.offset.reset` (C2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetResetPolicy {
+    /// Start from the log start offset.
+    Earliest,
+    /// Start from the end (Kafka's default).
+    #[default]
+    Latest,
+    /// Fail with `NoOffsetForPartitionException`.
+    None,
+}
+
+/// A group's consumer settings. Defaults are Kafka's (C1) with Spring's commit mode (S1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupConfig {
+    /// `partition.assignment.strategy`: the first of Kafka's default list, RangeAssignor.
+    pub assignor: AssignorKind,
+    /// `session.timeout.ms`, 45 000 since Kafka 3.0 (KIP-735).
+    pub session_timeout_ms: u64,
+    /// `heartbeat.interval.ms`, 3 000.
+    pub heartbeat_interval_ms: u64,
+    /// `max.poll.interval.ms`, 300 000; also the rebalance timeout the consumer sends (C10).
+    pub max_poll_interval_ms: u64,
+    /// `max.poll.records`, 500.
+    pub max_poll_records: u32,
+    /// How offsets are committed.
+    pub commit_mode: CommitMode,
+    /// `auto.commit.interval.ms`, 5 000 (used by [`CommitMode::Auto`]).
+    pub auto_commit_interval_ms: u64,
+    /// `auto.offset.reset`, `latest` by default.
+    pub auto_offset_reset: OffsetResetPolicy,
+    /// The broker's `group.initial.rebalance.delay.ms`, 3 000 (C9).
+    pub initial_rebalance_delay_ms: u64,
+    /// Time the listener spends on each record, ms.
+    pub processing_time_ms: u64,
+    /// Give each consumer a `group.instance.id` (its name): static membership (C15).
+    pub static_membership: bool,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        Self {
+            assignor: AssignorKind::Range,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            max_poll_records: 500,
+            commit_mode: CommitMode::Batch,
+            auto_commit_interval_ms: 5_000,
+            auto_offset_reset: OffsetResetPolicy::Latest,
+            initial_rebalance_delay_ms: 3_000,
+            processing_time_ms: 0,
+            static_membership: false,
+        }
+    }
+}
+
+impl GroupConfig {
+    /// Checks the settings against Kafka's limits and the playground's own.
+    pub fn validate(&self) -> Result<(), String> {
+        // Broker defaults group.min.session.timeout.ms and group.max.session.timeout.ms (C10).
+        if !(6_000..=1_800_000).contains(&self.session_timeout_ms) {
+            return Err(format!(
+                "session.timeout.ms must be 6000–1800000 (the broker's group.min/max.session.timeout.ms), got {}",
+                self.session_timeout_ms
+            ));
+        }
+        if self.heartbeat_interval_ms == 0 || self.heartbeat_interval_ms >= self.session_timeout_ms
+        {
+            return Err(format!(
+                "heartbeat.interval.ms must be above 0 and below session.timeout.ms ({}), got {}",
+                self.session_timeout_ms, self.heartbeat_interval_ms
+            ));
+        }
+        if !(1..=3_600_000).contains(&self.max_poll_interval_ms) {
+            return Err(format!(
+                "max.poll.interval.ms must be 1–3600000, got {}",
+                self.max_poll_interval_ms
+            ));
+        }
+        if !(1..=10_000).contains(&self.max_poll_records) {
+            return Err(format!(
+                "max.poll.records must be 1–10000, got {}",
+                self.max_poll_records
+            ));
+        }
+        if self.auto_commit_interval_ms == 0 {
+            return Err("auto.commit.interval.ms must be above 0".into());
+        }
+        if self.initial_rebalance_delay_ms > 300_000 {
+            return Err(format!(
+                "group.initial.rebalance.delay.ms must be at most 300000, got {}",
+                self.initial_rebalance_delay_ms
+            ));
+        }
+        if self.processing_time_ms > 3_600_000 {
+            return Err(format!(
+                "processing time must be at most 3600000 ms, got {}",
+                self.processing_time_ms
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A member as the coordinator sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Coordinator-assigned id: `client.id` + '-' + a random UUID, as Kafka makes it.
+    pub member_id: String,
+    /// `group.instance.id` for static members.
+    pub group_instance_id: Option<String>,
+    /// Index of the consumer (in the simulation) behind this member.
+    pub consumer: usize,
+    /// Whether it has (re)joined in the current join phase.
+    pub joined: bool,
+    /// Partitions it reported owning when it joined (cooperative protocol).
+    pub owned: Vec<TopicPartition>,
+    /// Its assignment in the current generation.
+    pub assignment: Vec<TopicPartition>,
+    /// Virtual time of the last heartbeat (or join) the coordinator received.
+    pub last_heartbeat_ms: u64,
+}
+
+/// A consumer group as the coordinator keeps it.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// `group.id`.
+    pub id: String,
+    /// Consumer settings shared by its members.
+    pub config: GroupConfig,
+    /// Topics the group subscribes to, sorted.
+    pub topics: Vec<String>,
+    /// Current state (C8).
+    pub state: GroupState,
+    /// Generation id: 0 before the first rebalance, +1 on each completed join phase.
+    pub generation: i32,
+    /// The protocol (assignor) chosen for the current generation.
+    pub protocol: Option<AssignorKind>,
+    /// The member whose assignor computes the assignment.
+    pub leader: Option<String>,
+    /// Members by member id.
+    pub members: BTreeMap<String, Member>,
+    /// Committed offsets: the next offset to read (C3).
+    pub committed: BTreeMap<TopicPartition, u64>,
+    /// Bumped whenever a join phase starts, so stale join-phase deadlines are ignored.
+    pub(crate) join_epoch: u64,
+    /// Whether the initial-rebalance delay (C9) is running.
+    pub(crate) in_initial_delay: bool,
+    /// Whether a member joined during the current initial-delay window.
+    pub(crate) joined_during_delay: bool,
+    /// Rebalance-timeout budget left for extending the initial delay.
+    pub(crate) initial_delay_remaining_ms: u64,
+}
+
+impl Group {
+    /// A new, empty group.
+    pub fn new(id: String, config: GroupConfig, topics: Vec<String>) -> Self {
+        let mut topics = topics;
+        topics.sort();
+        topics.dedup();
+        Self {
+            id,
+            config,
+            topics,
+            state: GroupState::Empty,
+            generation: 0,
+            protocol: None,
+            leader: None,
+            members: BTreeMap::new(),
+            committed: BTreeMap::new(),
+            join_epoch: 0,
+            in_initial_delay: false,
+            joined_during_delay: false,
+            initial_delay_remaining_ms: 0,
+        }
+    }
+
+    /// The member that owns `tp` in the current generation, if any.
+    pub fn owner_of(&self, tp: &TopicPartition) -> Option<&Member> {
+        self.members.values().find(|m| m.assignment.contains(tp))
+    }
+
+    /// The member with id `member_id`.
+    pub fn member(&self, member_id: &str) -> Option<&Member> {
+        self.members.get(member_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use GroupState::*;
+
+    #[test]
+    fn c8_transitions_follow_kafka_classic_group_state() {
+        assert!(PreparingRebalance.can_follow(Empty));
+        assert!(PreparingRebalance.can_follow(Stable));
+        assert!(PreparingRebalance.can_follow(CompletingRebalance));
+        assert!(CompletingRebalance.can_follow(PreparingRebalance));
+        assert!(Stable.can_follow(CompletingRebalance));
+        assert!(Empty.can_follow(PreparingRebalance));
+        assert!(!Stable.can_follow(PreparingRebalance));
+        assert!(!Stable.can_follow(Empty));
+        assert!(!CompletingRebalance.can_follow(Stable));
+        assert!(!Empty.can_follow(Stable));
+        for s in [Empty, PreparingRebalance, CompletingRebalance, Stable, Dead] {
+            assert!(Dead.can_follow(s));
+        }
+    }
+
+    #[test]
+    fn c1_defaults_are_kafkas_with_springs_batch_commits() {
+        let c = GroupConfig::default();
+        assert_eq!(c.session_timeout_ms, 45_000);
+        assert_eq!(c.heartbeat_interval_ms, 3_000);
+        assert_eq!(c.max_poll_interval_ms, 300_000);
+        assert_eq!(c.max_poll_records, 500);
+        assert_eq!(c.auto_commit_interval_ms, 5_000);
+        assert_eq!(c.auto_offset_reset, OffsetResetPolicy::Latest);
+        assert_eq!(c.assignor, AssignorKind::Range);
+        assert_eq!(c.initial_rebalance_delay_ms, 3_000);
+        assert_eq!(c.commit_mode, CommitMode::Batch);
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn c10_session_timeout_must_lie_within_the_brokers_bounds() {
+        let c = GroupConfig {
+            session_timeout_ms: 5_999,
+            ..GroupConfig::default()
+        };
+        assert!(c.validate().unwrap_err().contains("6000–1800000"));
+    }
+}

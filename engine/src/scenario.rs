@@ -1,0 +1,194 @@
+//! Scenarios: a whole run in one serializable value (cluster, topics, producers, groups, the
+//! seed, and the script of every user action with its virtual time).
+//!
+//! Building a scenario applies its setup at virtual time 0 and schedules its script, so that
+//! running it to any time replays exactly what was done the first time.
+
+use serde::{Deserialize, Serialize};
+
+use crate::group::GroupConfig;
+use crate::producer::ProducerSpec;
+use crate::sim::{ClusterConfig, Command, ScriptEntry, Simulation};
+
+/// The scenario format version this engine writes.
+pub const SCENARIO_VERSION: u32 = 1;
+/// Longest scenario text accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+/// Most script entries a scenario may hold.
+pub const MAX_SCRIPT_ENTRIES: usize = 20_000;
+/// Latest virtual time a script entry may have: one day.
+pub const MAX_SCRIPT_MS: u64 = 24 * 3_600_000;
+
+/// A topic at the start of a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopicSpec {
+    /// Topic name.
+    pub name: String,
+    /// Partition count.
+    pub partitions: u32,
+    /// `retention.ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_ms: Option<u64>,
+    /// `retention.bytes` per partition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_bytes: Option<u64>,
+}
+
+/// A consumer group at the start of a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupSpec {
+    /// `group.id`.
+    pub id: String,
+    /// Subscribed topics.
+    pub topics: Vec<String>,
+    /// Consumer settings (Kafka's defaults where left out).
+    #[serde(default)]
+    pub config: GroupConfig,
+    /// How many consumers it starts with.
+    #[serde(default = "one")]
+    pub consumers: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version, [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// A title for people.
+    #[serde(default)]
+    pub name: String,
+    /// The seed every random choice follows from.
+    #[serde(default)]
+    pub seed: u64,
+    /// Cluster settings.
+    #[serde(default)]
+    pub cluster: ClusterConfig,
+    /// Topics at time 0.
+    #[serde(default)]
+    pub topics: Vec<TopicSpec>,
+    /// Producers at time 0.
+    #[serde(default)]
+    pub producers: Vec<ProducerSpec>,
+    /// Consumer groups at time 0.
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
+    /// User actions with their virtual times, in time order.
+    #[serde(default)]
+    pub script: Vec<ScriptEntry>,
+}
+
+/// Why a scenario cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Parses a scenario from JSON, with a clear message for every way it can be wrong.
+    pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError(format!(
+                "scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}",
+                text.len()
+            )));
+        }
+        let scenario: Scenario = serde_json::from_str(text)
+            .map_err(|e| ScenarioError(format!("scenario is not valid: {e}")))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Serializes the scenario as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("scenarios always serialize")
+    }
+
+    /// Checks the version, the script's order and size, and (by building it) every setting.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != SCENARIO_VERSION {
+            return Err(ScenarioError(format!(
+                "scenario version {} is not supported: this playground reads version {SCENARIO_VERSION}",
+                self.version
+            )));
+        }
+        if self.script.len() > MAX_SCRIPT_ENTRIES {
+            return Err(ScenarioError(format!(
+                "script has {} entries; the limit is {MAX_SCRIPT_ENTRIES}",
+                self.script.len()
+            )));
+        }
+        let mut previous = 0;
+        for (i, entry) in self.script.iter().enumerate() {
+            if entry.at_ms < previous {
+                return Err(ScenarioError(format!(
+                    "script entry {i}: at_ms {} is earlier than the entry before it ({previous})",
+                    entry.at_ms
+                )));
+            }
+            if entry.at_ms > MAX_SCRIPT_MS {
+                return Err(ScenarioError(format!(
+                    "script entry {i}: at_ms {} is past the limit of {MAX_SCRIPT_MS} ms",
+                    entry.at_ms
+                )));
+            }
+            previous = entry.at_ms;
+        }
+        self.setup().map(|_| ())
+    }
+
+    /// The simulation at time 0: setup applied, script not yet scheduled.
+    fn setup(&self) -> Result<Simulation, ScenarioError> {
+        let mut sim = Simulation::with_config(self.seed, self.cluster.clone());
+        for topic in &self.topics {
+            sim.apply(Command::CreateTopic {
+                name: topic.name.clone(),
+                partitions: topic.partitions,
+                retention_ms: topic.retention_ms,
+                retention_bytes: topic.retention_bytes,
+            })
+            .map_err(|e| ScenarioError(e.to_string()))?;
+        }
+        for producer in &self.producers {
+            sim.apply(Command::AddProducer(producer.clone()))
+                .map_err(|e| ScenarioError(e.to_string()))?;
+        }
+        for group in &self.groups {
+            sim.apply(Command::AddGroup {
+                group: group.id.clone(),
+                topics: group.topics.clone(),
+                config: group.config.clone(),
+                consumers: group.consumers,
+            })
+            .map_err(|e| ScenarioError(e.to_string()))?;
+        }
+        sim.clear_script();
+        Ok(sim)
+    }
+
+    /// The simulation at time 0 with the script scheduled: run it to replay the scenario.
+    pub fn build(&self) -> Result<Simulation, ScenarioError> {
+        self.validate()?;
+        let mut sim = self.setup()?;
+        sim.load_script(self.script.clone());
+        Ok(sim)
+    }
+
+    /// This scenario with `sim`'s script (every action taken so far) as its script.
+    pub fn with_script_of(&self, sim: &Simulation) -> Scenario {
+        Scenario {
+            script: sim.script().to_vec(),
+            ..self.clone()
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The event trace: what happened, when, in Kafka's words, and a hash of all of it.
+//!
+//! The hash covers every event ever recorded (not just the kept window) and is computed
+//! with FNV-1a over a platform-independent encoding, so the same run gives the same hash
+//! natively and in wasm (where `usize` is 32 bits): that is the determinism check.
+
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::group::GroupState;
+
+/// One thing that happened in the simulation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TraceEvent {
+    /// Virtual time, ms.
+    pub at_ms: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The kinds of trace events. Field names follow Kafka's vocabulary.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A topic was created.
+    TopicCreated { topic: String, partitions: u32 },
+    /// A topic grew to `partitions` partitions.
+    PartitionsAdded { topic: String, partitions: u32 },
+    /// A producer was added.
+    ProducerAdded { producer: String, topic: String },
+    /// A producer was removed.
+    ProducerRemoved { producer: String },
+    /// A send completed: the producer callback's topic, partition and offset.
+    Produced {
+        producer: Option<String>,
+        topic: String,
+        partition: u32,
+        offset: u64,
+        key: Option<String>,
+    },
+    /// A consumer group was created.
+    GroupAdded { group: String },
+    /// A consumer was added to a group.
+    ConsumerAdded { group: String, consumer: String },
+    /// A group moved between classic-protocol states (C8).
+    GroupStateChanged {
+        group: String,
+        from: GroupState,
+        to: GroupState,
+        generation: i32,
+    },
+    /// A member joined (or rejoined) the group.
+    MemberJoined {
+        group: String,
+        consumer: String,
+        member_id: String,
+    },
+    /// The coordinator removed a member.
+    MemberRemoved {
+        group: String,
+        consumer: String,
+        member_id: String,
+        reason: String,
+    },
+    /// A member received its assignment for a generation.
+    Assigned {
+        group: String,
+        consumer: String,
+        generation: i32,
+        partitions: Vec<String>,
+    },
+    /// A member gave up partitions before rejoining (eager: all of them; cooperative: those that move).
+    Revoked {
+        group: String,
+        consumer: String,
+        partitions: Vec<String>,
+    },
+    /// A poll returned records of one partition.
+    Fetched {
+        group: String,
+        consumer: String,
+        partition: String,
+        from_offset: u64,
+        count: u32,
+    },
+    /// The listener finished one record.
+    Processed {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+    },
+    /// The coordinator stored a committed offset (the next offset to read, C3).
+    Committed {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+    },
+    /// The coordinator refused a commit.
+    CommitFailed {
+        group: String,
+        consumer: String,
+        reason: String,
+    },
+    /// A position was reset by `auto.offset.reset` (C2) or by the user.
+    OffsetReset {
+        group: String,
+        partition: String,
+        offset: u64,
+        reason: String,
+    },
+    /// A consumer cannot continue (e.g. `auto.offset.reset=none` with no committed offset).
+    ConsumerError {
+        group: String,
+        consumer: String,
+        error: String,
+    },
+    /// A consumer process died without leaving the group.
+    ConsumerCrashed { group: String, consumer: String },
+    /// A crashed or stopped consumer started again.
+    ConsumerRestarted { group: String, consumer: String },
+    /// A consumer's listener was paused or resumed.
+    ConsumerPaused {
+        group: String,
+        consumer: String,
+        paused: bool,
+    },
+    /// A consumer was shut down cleanly (commit, then LeaveGroup).
+    ConsumerRemoved { group: String, consumer: String },
+    /// A group setting changed.
+    GroupConfigChanged {
+        group: String,
+        setting: String,
+        value: String,
+    },
+    /// The log start offset moved because of retention.
+    RetentionDeleted {
+        partition: String,
+        log_start_offset: u64,
+        deleted: u64,
+    },
+}
+
+/// How much of the trace to keep in memory. The hash always covers everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceRetention {
+    /// Keep every event (for `kplay run` and tests).
+    All,
+    /// Keep only the newest `n` events (for the page and benchmarks).
+    Newest(usize),
+}
+
+/// The recorded events and the running hash.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    events: VecDeque<TraceEvent>,
+    retention: TraceRetention,
+    hasher: Fnv1a,
+    total: u64,
+}
+
+impl Trace {
+    /// An empty trace.
+    pub fn new(retention: TraceRetention) -> Self {
+        Self {
+            events: VecDeque::new(),
+            retention,
+            hasher: Fnv1a::new(),
+            total: 0,
+        }
+    }
+
+    /// Records an event.
+    pub fn push(&mut self, event: TraceEvent) {
+        event.hash(&mut self.hasher);
+        self.total += 1;
+        if let TraceRetention::Newest(n) = self.retention {
+            if self.events.len() >= n {
+                self.events.pop_front();
+            }
+        }
+        self.events.push_back(event);
+    }
+
+    /// The kept events, oldest first.
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &TraceEvent> + ExactSizeIterator {
+        self.events.iter()
+    }
+
+    /// How many events were ever recorded.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The hash of every event ever recorded, in order.
+    pub fn hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    /// Changes how many events are kept from now on.
+    pub fn set_retention(&mut self, retention: TraceRetention) {
+        self.retention = retention;
+        if let TraceRetention::Newest(n) = retention {
+            while self.events.len() > n {
+                self.events.pop_front();
+            }
+        }
+    }
+}
+
+/// 64-bit FNV-1a with every integer written as little-endian `u64`, so that `usize` and
+/// `isize` (which derived `Hash` uses for lengths and enum discriminants) hash alike on
+/// 32- and 64-bit targets.
+#[derive(Clone, Debug)]
+pub struct Fnv1a(u64);
+
+impl Fnv1a {
+    /// A hasher at the FNV offset basis.
+    pub fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_i8(&mut self, i: i8) {
+        self.write_u64(i as u64);
+    }
+    fn write_i16(&mut self, i: i16) {
+        self.write_u64(i as u64);
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.write_u64(i as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write_u64(i as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vector() {
+        let mut h = Fnv1a::new();
+        h.write(b"a");
+        assert_eq!(h.finish(), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn retention_keeps_the_newest_events_but_hashes_all() {
+        let event = |at_ms| TraceEvent {
+            at_ms,
+            kind: EventKind::GroupAdded { group: "g".into() },
+        };
+        let mut kept = Trace::new(TraceRetention::Newest(2));
+        let mut all = Trace::new(TraceRetention::All);
+        for t in 0..5 {
+            kept.push(event(t));
+            all.push(event(t));
+        }
+        assert_eq!(
+            kept.events().map(|e| e.at_ms).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+        assert_eq!(kept.total(), 5);
+        assert_eq!(kept.hash(), all.hash());
+        let mut other = Trace::new(TraceRetention::All);
+        other.push(event(1));
+        assert_ne!(other.hash(), all.hash());
+    }
+}

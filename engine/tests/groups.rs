@@ -1,0 +1,303 @@
+//! Consumer-group behaviour of the whole engine, driven by the virtual clock.
+
+mod common;
+
+use common::{earliest, orders};
+use kplay_engine::assignor::AssignorKind;
+use kplay_engine::consumer::ConsumerStatus;
+use kplay_engine::group::{CommitMode, GroupConfig, GroupState, OffsetResetPolicy};
+use kplay_engine::sim::{Command, ResetTarget, ScriptEntry};
+use kplay_engine::trace::EventKind;
+use kplay_engine::Simulation;
+
+fn state_changes(sim: &Simulation, group: &str) -> Vec<(u64, GroupState)> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::GroupStateChanged { group: g, to, .. } if g == group => Some((e.at_ms, *to)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn assert_no_violations(sim: &Simulation) {
+    assert_eq!(
+        sim.checker().violation_count(),
+        0,
+        "seed {}: {:?}",
+        sim.seed(),
+        sim.checker().violations()
+    );
+}
+
+#[test]
+fn c9_first_rebalance_waits_the_initial_delay_extended_once_for_a_second_member() {
+    let mut sim = orders(1, 3, 10.0, 2, earliest(0)).build().unwrap();
+    sim.run_until(20_000);
+    let changes = state_changes(&sim, "group-a");
+    // Both members join at 1 ms; the delay of 3 000 ms is extended once (C9): 6 001 ms.
+    assert_eq!(changes[0], (1, GroupState::PreparingRebalance));
+    assert_eq!(changes[1], (6_001, GroupState::CompletingRebalance));
+    assert_eq!(changes[2].1, GroupState::Stable);
+    assert_eq!(sim.group("group-a").unwrap().generation, 1);
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c11_c12_range_splits_partitions_and_extra_consumers_stay_idle() {
+    let mut sim = orders(2, 3, 10.0, 4, earliest(0)).build().unwrap();
+    sim.run_until(20_000);
+    let group = sim.group("group-a").unwrap();
+    assert_eq!(group.state, GroupState::Stable);
+    let mut owned: Vec<usize> = sim.consumers().iter().map(|c| c.assignment.len()).collect();
+    owned.sort();
+    assert_eq!(
+        owned,
+        vec![0, 1, 1, 1],
+        "three partitions over four consumers: one idle (C12)"
+    );
+    assert_eq!(sim.consumers().iter().filter(|c| c.is_idle()).count(), 1);
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c5_c10_a_crash_is_noticed_after_the_session_timeout_and_records_are_redelivered() {
+    // Slow processing and big batches: the crash lands mid-batch, after records were
+    // processed but before the batch commit, so the next owner processes them again.
+    let config = GroupConfig {
+        max_poll_records: 50,
+        ..earliest(50)
+    };
+    let mut scenario = orders(3, 2, 40.0, 2, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: 30_000,
+        after_events: None,
+        command: Command::CrashConsumer {
+            consumer: "group-a-1".into(),
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(30_000);
+    assert_eq!(
+        sim.consumer("group-a-1").unwrap().status,
+        ConsumerStatus::Crashed
+    );
+    sim.run_until(70_000);
+    assert!(
+        sim.group("group-a").unwrap().members.len() == 2,
+        "45 s of session timeout have not passed yet"
+    );
+    sim.run_until(120_000);
+    let removed_at = sim
+        .trace()
+        .events()
+        .find_map(|e| matches!(e.kind, EventKind::MemberRemoved { .. }).then_some(e.at_ms))
+        .expect("the crashed member is removed");
+    // Its last heartbeat came at most one heartbeat interval before the crash.
+    assert!(
+        (72_000..=75_000).contains(&removed_at),
+        "removed at {removed_at}"
+    );
+    let survivor = sim.consumer("group-a-2").unwrap();
+    assert_eq!(
+        survivor.assignment.len(),
+        2,
+        "the survivor owns both partitions"
+    );
+    let stats = &sim.checker().guarantees()["group-a"];
+    assert!(
+        stats.duplicates > 0,
+        "records processed before the crash but not committed are redelivered"
+    );
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c15_a_static_member_restarting_within_the_session_timeout_causes_no_rebalance() {
+    let config = GroupConfig {
+        static_membership: true,
+        ..earliest(0)
+    };
+    let mut scenario = orders(4, 3, 10.0, 2, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: 20_000,
+        after_events: None,
+        command: Command::CrashConsumer {
+            consumer: "group-a-1".into(),
+        },
+    });
+    scenario.script.push(ScriptEntry {
+        at_ms: 30_000,
+        after_events: None,
+        command: Command::RestartConsumer {
+            consumer: "group-a-1".into(),
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(19_000);
+    let before = sim.consumer("group-a-1").unwrap().assignment.clone();
+    let generation = sim.group("group-a").unwrap().generation;
+    sim.run_until(120_000);
+    let group = sim.group("group-a").unwrap();
+    assert_eq!(group.generation, generation, "no new generation");
+    assert_eq!(group.state, GroupState::Stable);
+    assert_eq!(sim.consumer("group-a-1").unwrap().assignment, before);
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c2_auto_offset_reset_none_without_a_committed_offset_fails_the_consumer() {
+    let config = GroupConfig {
+        auto_offset_reset: OffsetResetPolicy::None,
+        ..GroupConfig::default()
+    };
+    let mut sim = orders(5, 1, 10.0, 1, config).build().unwrap();
+    sim.run_until(10_000);
+    let consumer = sim.consumer("group-a-1").unwrap();
+    assert_eq!(consumer.status, ConsumerStatus::Failed);
+    assert!(consumer
+        .error
+        .as_ref()
+        .unwrap()
+        .starts_with("NoOffsetForPartitionException"));
+}
+
+#[test]
+fn c2_latest_skips_what_was_produced_before_the_group_started() {
+    let config = GroupConfig {
+        auto_offset_reset: OffsetResetPolicy::Latest,
+        ..GroupConfig::default()
+    };
+    let mut sim = orders(6, 1, 10.0, 0, config).build().unwrap();
+    sim.run_until(5_000);
+    sim.apply(Command::AddConsumer {
+        group: "group-a".into(),
+    })
+    .unwrap();
+    sim.run_until(20_000);
+    let stats = &sim.checker().guarantees()["group-a"];
+    assert!(
+        stats.skipped >= 40,
+        "records before the group joined are skipped, got {}",
+        stats.skipped
+    );
+    let lag = sim.lag(
+        sim.group("group-a").unwrap(),
+        &kplay_engine::assignor::parse_topic_partition("order-events-0").unwrap(),
+    );
+    assert!(lag.is_some());
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c7_lag_is_log_end_offset_minus_committed_offset() {
+    let mut sim = orders(7, 1, 100.0, 1, earliest(30)).build().unwrap();
+    sim.run_until(20_000);
+    let group = sim.group("group-a").unwrap();
+    let tp = kplay_engine::assignor::parse_topic_partition("order-events-0").unwrap();
+    let committed = group.committed[&tp];
+    let end = sim
+        .topic("order-events")
+        .unwrap()
+        .partition(0)
+        .unwrap()
+        .log_end_offset();
+    assert_eq!(sim.lag(group, &tp), Some(end - committed));
+    assert!(
+        end - committed > 100,
+        "processing 33 records/s cannot keep up with 100/s"
+    );
+}
+
+#[test]
+fn c14_cooperative_rebalance_never_moves_a_partition_directly_between_live_members() {
+    let config = GroupConfig {
+        assignor: AssignorKind::CooperativeSticky,
+        ..earliest(0)
+    };
+    let mut scenario = orders(8, 6, 10.0, 2, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: 20_000,
+        after_events: None,
+        command: Command::AddConsumer {
+            group: "group-a".into(),
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(60_000);
+    // Cooperative members revoke only what moves; the new member gets those partitions in a
+    // follow-up rebalance, so generation rises by two.
+    assert_eq!(sim.group("group-a").unwrap().generation, 3);
+    let revoked: Vec<usize> = sim
+        .trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::Revoked { partitions, .. } => Some(partitions.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        revoked.iter().sum::<usize>(),
+        2,
+        "two of six partitions move to the new member"
+    );
+    let mut owned: Vec<usize> = sim.consumers().iter().map(|c| c.assignment.len()).collect();
+    owned.sort();
+    assert_eq!(owned, vec![2, 2, 2]);
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn offsets_can_be_reset_only_while_the_group_is_empty() {
+    let mut sim = orders(9, 2, 10.0, 1, earliest(0)).build().unwrap();
+    sim.run_until(20_000);
+    let err = sim
+        .apply(Command::ResetOffsets {
+            group: "group-a".into(),
+            to: ResetTarget::Earliest,
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("only while it is Empty"), "{err}");
+    sim.apply(Command::RemoveConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    sim.run_until(21_000);
+    assert_eq!(sim.group("group-a").unwrap().state, GroupState::Empty);
+    let preview = sim
+        .preview_reset("group-a", ResetTarget::ShiftBy { by: -5 })
+        .unwrap();
+    sim.apply(Command::ResetOffsets {
+        group: "group-a".into(),
+        to: ResetTarget::ShiftBy { by: -5 },
+    })
+    .unwrap();
+    for (tp, before, after) in preview {
+        assert_eq!(after, before.unwrap() - 5);
+        assert_eq!(sim.group("group-a").unwrap().committed[&tp], after);
+    }
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c6_auto_commit_commits_positions_every_interval() {
+    let config = GroupConfig {
+        commit_mode: CommitMode::Auto,
+        ..earliest(0)
+    };
+    let mut sim = orders(10, 1, 10.0, 1, config).build().unwrap();
+    sim.run_until(30_000);
+    let commits: Vec<u64> = sim
+        .trace()
+        .events()
+        .filter_map(|e| matches!(e.kind, EventKind::Committed { .. }).then_some(e.at_ms))
+        .collect();
+    assert!(commits.len() >= 4, "commits: {commits:?}");
+    for pair in commits.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 5_000,
+            "auto.commit.interval.ms apart: {commits:?}"
+        );
+    }
+    assert_no_violations(&sim);
+}
