@@ -16,6 +16,7 @@
 
 pub mod assignor;
 pub mod backoff;
+pub mod bench;
 pub mod checker;
 pub mod consumer;
 pub mod dead_letter;

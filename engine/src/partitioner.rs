@@ -2,8 +2,8 @@
 //! `RecordAccumulator` and the partitioner classes make it.
 //!
 //! * P1: a keyed record goes to `toPositive(murmur2(serializedKey)) % numPartitions`.
-//! * P4: `numPartitions` counts every partition of the topic, available or not; a keyed record is
-//!   never moved to a partition that has a leader.
+//! * P4: `numPartitions` counts every partition of the topic, available or not; a keyed record
+//!   stays on its hashed partition even when that partition has no leader.
 //! * P5: an explicit partition wins; then a configured `partitioner.class` (here
 //!   [`PartitionerKind::RoundRobin`] and the two legacy kinds); then the key hash unless
 //!   `partitioner.ignore.keys`; then the built-in sticky logic.
@@ -31,7 +31,8 @@
 //!   per-topic counter from 0 that ignores keys. Because `KafkaProducer` asks a configured
 //!   partitioner a second time whenever a new batch is needed, the counter moves twice for such a
 //!   record (KAFKA-9965, KAFKA-16283: with an even number of partitions only half of them get
-//!   records). The fix of KAFKA-17632 (apache/kafka PR #17620, 3.9.1 and 4.x) is *not* modelled.
+//!   records). The later fix, KAFKA-17632 (apache/kafka PR #17620, merged after that snapshot),
+//!   is *not* modelled.
 //!
 //! # What is simplified
 //!
@@ -59,8 +60,8 @@
 //!   [`SimRng::next_positive_i32`], a raw `nextInt()` is `next_u32() as i32`. The sequence of draws
 //!   follows Kafka's (one draw per `BuiltInPartitioner.nextPartition`, a draw loop in
 //!   `StickyPartitionCache`), so the same seed always gives the same partitions.
-//! * `partitioner.ignore.keys` and adaptive partitioning apply only to UniformSticky: Kafka
-//!   documents that both "have no effect if a custom partitioner is used", and the other kinds are
+//! * `partitioner.ignore.keys` and adaptive partitioning apply only to UniformSticky. Kafka's
+//!   config docs say a custom partitioner makes both settings irrelevant, and the other kinds are
 //!   configured through `partitioner.class` (or predate the settings).
 //!
 //! The keyed formula is the same from 0.8.2 to 4.x.
@@ -72,7 +73,7 @@ use serde::{Deserialize, Serialize};
 use crate::murmur2::{murmur2, to_positive};
 use crate::rng::SimRng;
 
-/// Kafka's default `batch.size` in bytes (`ProducerConfig`, unchanged since 0.9).
+/// Kafka's default `batch.size` in bytes (`ProducerConfig`, P11).
 pub const DEFAULT_BATCH_SIZE: u32 = 16_384;
 
 /// The partition Kafka's producer picks for a record whose serialized key is `key` (P1).
@@ -344,6 +345,9 @@ impl BuiltInPartitioner {
 
     /// Draws the next sticky partition (`nextPartition`): weighted by the load statistics when
     /// there are some, else uniform over partitions with a leader, else over all partitions.
+    ///
+    /// Statistics that name a partition the topic no longer has (stale after the caller shrank
+    /// it, which Kafka never does) fall back to the uniform choice with the same draw.
     fn next_partition(
         &self,
         available: &[bool],
@@ -352,7 +356,10 @@ impl BuiltInPartitioner {
     ) -> u32 {
         let random = random();
         if let Some(stats) = &self.load_stats {
-            return stats.choose(random);
+            let weighted = stats.choose(random);
+            if weighted < num_partitions {
+                return weighted;
+            }
         }
         let candidates = available_partitions(available, num_partitions);
         if candidates.is_empty() {
@@ -1044,6 +1051,13 @@ mod tests {
             send_unkeyed(&mut p, "t", 20, 5, 1, &[], &mut rng),
             vec![0; 20]
         );
+        // Kafka draws even when there is one partition: once for the first sticky partition,
+        // then once per append, as 5 bytes are past twice the 1-byte batch and force a switch.
+        let mut replay = SimRng::new(3);
+        for _ in 0..21 {
+            replay.next_positive_i32();
+        }
+        assert_eq!(rng.next_u64(), replay.next_u64());
     }
 
     #[test]
@@ -1114,6 +1128,16 @@ mod tests {
         assert_eq!(table.cumulative_frequencies(), &[10, 11, 21]);
         p.update_load_stats("t", None, &[]);
         assert_eq!(p.topics["t"].built_in.load_stats(), None);
+    }
+
+    #[test]
+    fn p6_stale_load_stats_never_name_a_missing_partition() {
+        let mut p = producer(PartitionerKind::UniformSticky, 1);
+        let mut rng = SimRng::new(21);
+        // Statistics for 4 partitions that favour partition 3, then the topic has only 2.
+        p.update_load_stats("t", Some(&[9, 9, 9, 0]), &[]);
+        let parts = send_unkeyed(&mut p, "t", 200, 1, 2, &[], &mut rng);
+        assert!(parts.iter().all(|&part| part < 2), "{parts:?}");
     }
 
     #[test]
@@ -1296,16 +1320,17 @@ mod tests {
 
     #[test]
     fn p8_counter_wraps_like_a_java_int_through_to_positive() {
-        // toPositive(i32::MAX) % 3 = 1, toPositive(i32::MIN) = 0, toPositive(-1) = i32::MAX.
+        // toPositive(i32::MAX) % 3 = 1, toPositive(i32::MIN) = 0; toPositive(-2) = i32::MAX - 1,
+        // which is 0 mod 3 where abs(-2) would give 2.
         let mut at_max = RoundRobinCounter::starting_at(i32::MAX);
         let parts: Vec<u32> = (0..3).map(|_| at_max.next_partition(&[], 3)).collect();
         assert_eq!(parts, vec![1, 0, 1]);
         assert_eq!(at_max.peek(), i32::MIN + 2);
-        let mut at_minus_one = RoundRobinCounter::starting_at(-1);
-        let parts: Vec<u32> = (0..3)
-            .map(|_| at_minus_one.next_partition(&[], 3))
+        let mut at_minus_two = RoundRobinCounter::starting_at(-2);
+        let parts: Vec<u32> = (0..4)
+            .map(|_| at_minus_two.next_partition(&[], 3))
             .collect();
-        assert_eq!(parts, vec![1, 0, 1]);
+        assert_eq!(parts, vec![0, 1, 0, 1]);
         // No partition has a leader: the counter runs over all partitions.
         let mut none = RoundRobinCounter::starting_at(0);
         let parts: Vec<u32> = (0..4)
