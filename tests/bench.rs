@@ -9,7 +9,11 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn now_ms() -> f64 {
-    web_sys::window().expect("a window").performance().expect("performance").now()
+    web_sys::window()
+        .expect("a window")
+        .performance()
+        .expect("performance")
+        .now()
 }
 
 #[wasm_bindgen_test]
@@ -34,5 +38,8 @@ fn bench_heavy_scenario_in_the_browser() {
         rates.push(rate);
     }
     rates.sort_by(f64::total_cmp);
-    console_log!("wasm median: {:.2} M record-events/s", rates[runs / 2] / 1e6);
+    console_log!(
+        "wasm median: {:.2} M record-events/s",
+        rates[runs / 2] / 1e6
+    );
 }

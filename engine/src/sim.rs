@@ -408,6 +408,8 @@ pub struct Simulation {
     pub(crate) trace: Trace,
     pub(crate) checker: Checker,
     pub(crate) counters: Counters,
+    /// Partitioner of the user's own sends (the Produce form), Kafka's default one.
+    manual_partitioner: crate::partitioner::ProducerPartitioner,
     /// Member ids per group in the order they joined: Kafka's leader is the first to join,
     /// and its assignors see members in this order.
     pub(crate) join_order: BTreeMap<usize, Vec<String>>,
@@ -440,6 +442,7 @@ impl Simulation {
             trace: Trace::new(TraceRetention::All),
             checker: Checker::default(),
             counters: Counters::default(),
+            manual_partitioner: crate::partitioner::ProducerPartitioner::new(Default::default()),
             join_order: BTreeMap::new(),
             script: Vec::new(),
             pending_script: std::collections::VecDeque::new(),
@@ -1014,7 +1017,15 @@ impl Simulation {
                     Vec::new(),
                 );
             }
-            Err(_) => producer.errors += 1,
+            Err(error) => {
+                producer.errors += 1;
+                let name = producer.spec.name.clone();
+                self.emit(EventKind::ProduceFailed {
+                    producer: name,
+                    topic,
+                    error,
+                });
+            }
         }
         // Sends at fractional intervals keep the average rate: the n-th send is due at
         // n × interval after the producer started, rounded to the millisecond.
@@ -1052,13 +1063,16 @@ impl Simulation {
                 p.partitioner
                     .partition(topic, key.as_deref(), explicit, count, &[], &mut p.rng)
             }
-            None => match (explicit, &key) {
-                (Some(p), _) => p,
-                (None, Some(bytes)) => crate::partitioner::partition_for_key(bytes, count),
-                // A user's manual null-key send goes through a default (uniform sticky)
-                // partitioner of its own, drawing from the simulation's generator.
-                (None, None) => self.rng.below(u64::from(count)) as u32,
-            },
+            // The user's own sends go through a producer with Kafka's default partitioner,
+            // drawing from the simulation's generator.
+            None => self.manual_partitioner.partition(
+                topic,
+                key.as_deref(),
+                explicit,
+                count,
+                &[],
+                &mut self.rng,
+            ),
         };
         let now = self.now_ms;
         let log = self

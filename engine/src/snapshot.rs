@@ -116,6 +116,9 @@ pub struct MemberSnapshot {
     pub assignment: Vec<String>,
     /// Records processed.
     pub processed: u64,
+    /// In flight: records fetched by the last poll and not yet processed, as `topic-partition@offset`,
+    /// the one being processed first.
+    pub in_flight: Vec<String>,
     /// The error that stopped it.
     pub error: Option<String>,
 }
@@ -191,6 +194,12 @@ impl Simulation {
                         phase: c.phase,
                         assignment: c.assignment.iter().map(ToString::to_string).collect(),
                         processed: c.processed,
+                        in_flight: c
+                            .batch
+                            .iter()
+                            .take(50)
+                            .map(|(tp, o)| format!("{tp}@{o}"))
+                            .collect(),
                         error: c.error.clone(),
                     })
                     .collect();

@@ -143,6 +143,14 @@ pub enum EventKind {
         log_start_offset: u64,
         deleted: u64,
     },
+    // New kinds go last: the trace hash covers each kind's position in this list, so inserting
+    // one earlier would change every golden hash.
+    /// A send failed before it reached the broker (e.g. the serializer refused the key).
+    ProduceFailed {
+        producer: String,
+        topic: String,
+        error: String,
+    },
 }
 
 /// How much of the trace to keep in memory. The hash always covers everything.

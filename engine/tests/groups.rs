@@ -301,3 +301,68 @@ fn c6_auto_commit_commits_positions_every_interval() {
     }
     assert_no_violations(&sim);
 }
+
+#[test]
+fn retention_by_time_advances_the_log_start_offset_and_consumers_reset() {
+    // A consumer that cannot keep up falls below the log start offset when retention deletes
+    // what it has not read: its position is out of range and auto.offset.reset applies (C2).
+    let mut scenario = orders(14, 1, 100.0, 1, earliest(100));
+    scenario.topics[0].retention_ms = Some(5_000);
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(60_000);
+    let log = sim.topic("order-events").unwrap().partition(0).unwrap();
+    assert!(log.log_start_offset() > 0);
+    assert!(
+        log.len() <= 600,
+        "about 5 s of records at 100/s remain, got {}",
+        log.len()
+    );
+    let resets = sim
+        .trace()
+        .events()
+        .filter(|e| matches!(&e.kind, EventKind::OffsetReset { reason, .. } if reason.starts_with("offset out of range")))
+        .count();
+    assert!(
+        resets > 0,
+        "the slow consumer fell behind the log start offset"
+    );
+    let stats = &sim.checker().guarantees()["group-a"];
+    assert!(stats.skipped > 0);
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn retention_by_size_keeps_each_partition_under_the_limit() {
+    let mut scenario = orders(15, 2, 50.0, 0, earliest(0));
+    scenario.topics[0].retention_bytes = Some(2_000);
+    let mut sim = scenario.build().unwrap();
+    // The log cleaner runs every second (retention_check_interval_ms); between runs the log
+    // grows past the limit, as Kafka's does between checks. What existed at the last check
+    // (at 29 s) must fit in the limit.
+    sim.run_until(29_500);
+    for log in sim.topic("order-events").unwrap().partitions() {
+        let at_check: u64 = log
+            .range(0, u64::MAX)
+            .filter(|r| r.timestamp_ms < 29_000)
+            .map(|r| r.size_bytes())
+            .sum();
+        assert!(at_check <= 2_000, "{at_check} bytes kept after the check");
+        assert!(
+            at_check > 1_500,
+            "the cleaner deletes only what is over the limit"
+        );
+        assert!(log.log_start_offset() > 0);
+    }
+}
+
+#[test]
+fn p10_a_key_the_integer_serializer_refuses_fails_the_send() {
+    let mut scenario = orders(16, 1, 10.0, 0, earliest(0));
+    scenario.producers[0].key_serializer = kplay_engine::producer::KeySerializer::Integer;
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(1_000);
+    assert_eq!(sim.counters().records_produced, 0);
+    assert!(sim.trace().events().any(
+        |e| matches!(&e.kind, EventKind::ProduceFailed { error, .. } if error.contains("IntegerSerializer"))
+    ));
+}
