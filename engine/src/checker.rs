@@ -31,7 +31,7 @@ pub struct Anomaly {
     pub detail: String,
 }
 
-/// Counts of allowed anomalies for one group.
+/// What a group's listener saw, and the anomalies its configuration allows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupGuarantees {
     /// Records processed (first time).
@@ -41,6 +41,20 @@ pub struct GroupGuarantees {
     /// Records never processed because the position jumped past them on purpose
     /// (`auto.offset.reset=latest`, retention, an offset reset).
     pub skipped: u64,
+    /// Deliveries in which the listener threw.
+    pub failed_deliveries: u64,
+    /// Records the default recoverer logged and skipped.
+    pub recovered: u64,
+    /// Records published to a dead-letter topic.
+    pub dead_lettered: u64,
+    /// Redeliveries an idempotent listener recognised and ignored.
+    pub duplicates_suppressed: u64,
+    /// Records processed after a later record of the same key and partition (non-blocking
+    /// retries give up per-key order, N5).
+    pub ordering_violations: u64,
+    /// Records never processed because their offsets were committed before processing and
+    /// the consumer failed (at-most-once).
+    pub lost: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -82,6 +96,10 @@ pub struct Checker {
     violation_count: u64,
     /// Fetch positions per consumer and partition: the next offset a poll must start at.
     expected_fetch: BTreeMap<(usize, TopicPartition), u64>,
+    /// Groups that commit before processing (at-most-once): losses there are allowed.
+    at_most_once: std::collections::BTreeSet<String>,
+    /// Per main group, key and original partition: the highest original offset processed.
+    order: BTreeMap<(String, String, Option<Vec<u8>>), u64>,
 }
 
 impl Checker {
@@ -191,9 +209,105 @@ impl Checker {
         self.guarantees.entry(group.to_owned()).or_default().skipped += skipped;
     }
 
+    /// Marks `group` as committing before processing: its commits run ahead of processing,
+    /// and records a failure skips are counted as lost, not as violations.
+    pub(crate) fn set_at_most_once(&mut self, group: &str) {
+        self.at_most_once.insert(group.to_owned());
+    }
+
+    /// An at-most-once group resumes `tp` at its committed `offset`: records below it that
+    /// were never processed are lost, as that configuration allows.
+    pub(crate) fn on_resume_at_most_once(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
+        let track = self
+            .tracks
+            .entry((group.to_owned(), tp.clone()))
+            .or_default();
+        let lost = (track.verified_upto..offset)
+            .filter(|&o| !track.is_set(o))
+            .count() as u64;
+        track.verified_upto = track.verified_upto.max(offset);
+        self.guarantees.entry(group.to_owned()).or_default().lost += lost;
+    }
+
+    /// A record was handled without being processed (recovered, forwarded to a retry topic,
+    /// or recognised as a duplicate): committing past it is not a lost write.
+    pub(crate) fn on_processed_quietly(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
+        self.tracks
+            .entry((group.to_owned(), tp.clone()))
+            .or_default()
+            .set(offset);
+    }
+
+    /// The listener threw.
+    pub(crate) fn on_failed_delivery(&mut self, group: &str) {
+        self.guarantees
+            .entry(group.to_owned())
+            .or_default()
+            .failed_deliveries += 1;
+    }
+
+    /// The default recoverer logged and skipped a record.
+    pub(crate) fn on_recovered(&mut self, group: &str) {
+        self.guarantees
+            .entry(group.to_owned())
+            .or_default()
+            .recovered += 1;
+    }
+
+    /// A record reached a dead-letter topic.
+    pub(crate) fn on_dead_letter(&mut self, group: &str) {
+        self.guarantees
+            .entry(group.to_owned())
+            .or_default()
+            .dead_lettered += 1;
+    }
+
+    /// An idempotent listener ignored a record it had processed before.
+    pub(crate) fn on_duplicate_suppressed(&mut self, group: &str) {
+        self.guarantees
+            .entry(group.to_owned())
+            .or_default()
+            .duplicates_suppressed += 1;
+    }
+
+    /// `own_group` processes `record` from `tp` for the first time or again; per key, records
+    /// of one original partition should be processed in offset order.
+    pub(crate) fn on_order(
+        &mut self,
+        main_group: &str,
+        own_group: &str,
+        tp: &TopicPartition,
+        record: &crate::log::Record,
+    ) {
+        let first_time = !self
+            .tracks
+            .get(&(own_group.to_owned(), tp.clone()))
+            .is_some_and(|t| t.is_set(record.offset));
+        let (original_partition, original_offset) = original_position(record, tp);
+        let key = (
+            main_group.to_owned(),
+            original_partition,
+            record.key.clone(),
+        );
+        let last = self.order.entry(key).or_insert(original_offset);
+        if original_offset < *last {
+            if first_time {
+                self.guarantees
+                    .entry(main_group.to_owned())
+                    .or_default()
+                    .ordering_violations += 1;
+            }
+        } else {
+            *last = original_offset;
+        }
+    }
+
     /// The coordinator stored `offset` for `tp`: with commits after processing, every record
     /// below it must have been processed (otherwise a `lost-write`).
     pub(crate) fn on_commit(&mut self, at_ms: u64, group: &str, tp: &TopicPartition, offset: u64) {
+        if self.at_most_once.contains(group) {
+            return;
+        }
         let track = self
             .tracks
             .entry((group.to_owned(), tp.clone()))
@@ -233,6 +347,31 @@ impl Checker {
     }
 }
 
+/// Where a record first entered the system: its `kafka_dlt-original-*` headers when it was
+/// forwarded, else its own partition and offset.
+fn original_position(record: &crate::log::Record, tp: &TopicPartition) -> (String, u64) {
+    let header = |name: &str| {
+        record
+            .headers
+            .iter()
+            .rev()
+            .find(|h| h.key == name)
+            .map(|h| h.value.clone())
+    };
+    let topic = header(crate::dead_letter::HEADER_ORIGINAL_TOPIC)
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let partition = header(crate::dead_letter::HEADER_ORIGINAL_PARTITION)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(u32::from_be_bytes);
+    let offset = header(crate::dead_letter::HEADER_ORIGINAL_OFFSET)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_be_bytes);
+    match (topic, partition, offset) {
+        (Some(t), Some(p), Some(o)) => (format!("{t}-{p}"), o),
+        _ => (tp.to_string(), record.offset),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,7 +407,7 @@ mod tests {
             GroupGuarantees {
                 processed: 3,
                 duplicates: 1,
-                skipped: 0
+                ..GroupGuarantees::default()
             }
         );
     }

@@ -88,6 +88,13 @@ pub struct Consumer {
     heartbeating: bool,
     /// Rotates which owned partition a fetch starts with, as Kafka's fetcher does.
     fetch_cursor: usize,
+    /// Partitions whose poll fails at a record that cannot be deserialized (J1), by offset.
+    pub stuck: BTreeMap<TopicPartition, u64>,
+    /// The error handler's per-partition failure state (E1).
+    pub(crate) failed: BTreeMap<TopicPartition, crate::error_handler::FailedRecord>,
+    /// Until when the consumer thread sleeps in the error handler's back-off (or waits for a
+    /// retry topic's record to be due).
+    pub backing_off_until: Option<u64>,
 }
 
 impl Consumer {
@@ -113,6 +120,9 @@ impl Consumer {
             last_auto_commit_ms: 0,
             heartbeating: false,
             fetch_cursor: 0,
+            stuck: BTreeMap::new(),
+            failed: BTreeMap::new(),
+            backing_off_until: None,
         }
     }
 
@@ -198,6 +208,9 @@ impl Simulation {
         c.positions.clear();
         c.batch.clear();
         c.pending_commit.clear();
+        c.stuck.clear();
+        c.failed.clear();
+        c.backing_off_until = None;
         c.phase = MemberPhase::Unjoined;
         c.rejoin_needed = false;
         for tp in owned {
@@ -274,9 +287,7 @@ impl Simulation {
             self.start_heartbeats(index);
         }
         if !paused {
-            let processing = self.groups[self.consumers[index].group]
-                .config
-                .processing_time_ms;
+            let processing = self.processing_delay(self.consumers[index].group);
             if resume_processing {
                 self.schedule_in(
                     processing,
@@ -681,6 +692,10 @@ impl Simulation {
                 }
             }
         };
+        if in_range.is_some() && self.groups[group].config.listener.commit_before_processing {
+            let id = self.groups[group].id.clone();
+            self.checker.on_resume_at_most_once(&id, tp, position);
+        }
         self.consumers[index].positions.insert(tp.clone(), position);
         self.checker.on_position(index, tp, position);
         true
@@ -743,6 +758,7 @@ impl Simulation {
         }
         self.consumers[index].last_poll_ms = self.now_ms;
         self.consumers[index].waiting = false;
+        self.consumers[index].backing_off_until = None;
         let c = &self.consumers[index];
         if c.phase == MemberPhase::Unjoined || (c.rejoin_needed && c.phase == MemberPhase::Active) {
             self.send_join(index);
@@ -784,14 +800,26 @@ impl Simulation {
             }
             return;
         }
-        if config.processing_time_ms == 0 {
+        if config.listener.commit_before_processing {
+            // At-most-once: the positions are committed before the records are processed.
+            let offsets = self.consumers[index]
+                .positions
+                .clone()
+                .into_iter()
+                .collect();
+            self.send_commit(index, offsets);
+        }
+        if config.processing_time_ms == 0 && config.listener.processing_jitter_ms == 0 {
             while !self.consumers[index].batch.is_empty() {
-                self.process_head(index);
+                if !self.process_head(index) {
+                    return;
+                }
             }
             self.finish_batch(index, incarnation);
         } else {
+            let delay = self.processing_delay(group);
             self.schedule_in(
-                config.processing_time_ms,
+                delay,
                 Event::ProcessDone {
                     consumer: index,
                     incarnation,
@@ -849,7 +877,13 @@ impl Simulation {
                 self.checker.on_position(index, tp, to);
                 from = to;
             }
-            let count = (hw - from).min(budget);
+            let mut count = (hw - from).min(budget);
+            // Without ErrorHandlingDeserializer a value that cannot be deserialized makes poll()
+            // throw at that record: the partition stops there (J1).
+            if let Some(bad) = self.first_undeserializable(index, tp, from, count) {
+                count = bad - from;
+                self.poll_failed_at(index, tp, bad);
+            }
             if count == 0 {
                 self.consumers[index].positions.insert(tp.clone(), from);
                 continue;
@@ -873,14 +907,29 @@ impl Simulation {
         true
     }
 
-    /// Processes the record at the head of the batch.
-    fn process_head(&mut self, index: usize) {
+    /// Delivers the record at the head of the batch to the listener. Returns false when the
+    /// listener failed and the error handler took over the rest of the batch.
+    pub(crate) fn process_head(&mut self, index: usize) -> bool {
         let Some((tp, offset)) = self.consumers[index].batch.pop_front() else {
-            return;
+            return true;
         };
         let group = self.consumers[index].group;
+        if !self.groups[group].listener_is_plain() {
+            match self.deliver_to_listener(index, &tp, offset) {
+                crate::error_handler::Delivery::Processed => {}
+                crate::error_handler::Delivery::Skipped => return true,
+                crate::error_handler::Delivery::Failed => return false,
+            }
+        }
+        self.record_processed(index, &tp, offset);
+        true
+    }
+
+    /// Counts a record as processed by the listener and acknowledges it.
+    pub(crate) fn record_processed(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
+        let group = self.consumers[index].group;
         let group_id = self.groups[group].id.clone();
-        self.checker.on_processed(&group_id, &tp, offset);
+        self.checker.on_processed(&group_id, tp, offset);
         self.counters.records_processed += 1;
         let c = &mut self.consumers[index];
         c.processed += 1;
@@ -892,11 +941,48 @@ impl Simulation {
             partition: tp.to_string(),
             offset,
         });
+        self.ack_record(index);
+    }
+
+    /// `AckMode.RECORD` commits after each record.
+    pub(crate) fn ack_record(&mut self, index: usize) {
+        let group = self.consumers[index].group;
         if self.groups[group].config.commit_mode == CommitMode::Record {
             let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
                 .into_iter()
                 .collect();
             self.send_commit(index, offsets);
+        }
+    }
+
+    /// Acknowledges `offset` of `tp` without processing (a recovered or skipped record).
+    pub(crate) fn ack_offset(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
+        self.consumers[index]
+            .pending_commit
+            .insert(tp.clone(), offset + 1);
+        self.ack_record(index);
+    }
+
+    /// Commits what was processed so far (the error handler does this before it seeks, E6).
+    pub(crate) fn commit_processed(&mut self, index: usize) {
+        let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
+            .into_iter()
+            .collect();
+        self.send_commit(index, offsets);
+    }
+
+    /// Time the listener spends on the next record: the group's processing time plus a seeded
+    /// jitter.
+    pub(crate) fn processing_delay(&mut self, group: usize) -> u64 {
+        let config = &self.groups[group].config;
+        let (base, jitter) = (
+            config.processing_time_ms,
+            config.listener.processing_jitter_ms,
+        );
+        if jitter == 0 {
+            base
+        } else {
+            base + self.rng.below(jitter + 1)
         }
     }
 
@@ -923,13 +1009,13 @@ impl Simulation {
         {
             return;
         }
-        self.process_head(index);
+        if !self.process_head(index) {
+            return;
+        }
         if self.consumers[index].batch.is_empty() {
             self.finish_batch(index, incarnation);
         } else {
-            let processing = self.groups[self.consumers[index].group]
-                .config
-                .processing_time_ms;
+            let processing = self.processing_delay(self.consumers[index].group);
             self.schedule_in(
                 processing,
                 Event::ProcessDone {

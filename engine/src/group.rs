@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::{AssignorKind, TopicPartition};
+use crate::listener::ListenerConfig;
 
 /// Classic group states (C8), named as Kafka names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -133,6 +134,8 @@ pub struct GroupConfig {
     pub processing_time_ms: u64,
     /// Give each consumer a `group.instance.id` (its name): static membership (C15).
     pub static_membership: bool,
+    /// The listener: failures, deserialization, error handling, delivery semantics.
+    pub listener: ListenerConfig,
 }
 
 impl Default for GroupConfig {
@@ -149,6 +152,7 @@ impl Default for GroupConfig {
             initial_rebalance_delay_ms: 3_000,
             processing_time_ms: 0,
             static_membership: false,
+            listener: ListenerConfig::default(),
         }
     }
 }
@@ -191,6 +195,7 @@ impl GroupConfig {
                 self.initial_rebalance_delay_ms
             ));
         }
+        self.listener.validate()?;
         if self.processing_time_ms > 3_600_000 {
             return Err(format!(
                 "processing time must be at most 3600000 ms, got {}",
@@ -198,6 +203,36 @@ impl GroupConfig {
             ));
         }
         Ok(())
+    }
+}
+
+/// Why a group exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GroupRole {
+    /// A group the user added.
+    Main,
+    /// The consumers of one retry topic, created for a `@RetryableTopic` listener (N1–N4).
+    RetryStage {
+        /// Index of the user's group it retries for.
+        main: usize,
+    },
+    /// The `@DltHandler` consumers of a retry chain's dead-letter topic.
+    DeadLetterHandler {
+        /// Index of the user's group.
+        main: usize,
+    },
+}
+
+impl Group {
+    /// Whether every record simply succeeds: no failure rules, no deserialization checks, no
+    /// idempotence bookkeeping, so delivery can skip the listener machinery.
+    pub fn listener_is_plain(&self) -> bool {
+        let l = &self.config.listener;
+        self.role == GroupRole::Main
+            && l.failures.is_empty()
+            && l.value_format == crate::listener::ValueFormat::String
+            && !l.idempotent
     }
 }
 
@@ -241,6 +276,12 @@ pub struct Group {
     pub members: BTreeMap<String, Member>,
     /// Committed offsets: the next offset to read (C3).
     pub committed: BTreeMap<TopicPartition, u64>,
+    /// What the group is for: a user's group, or one Spring creates for retry topics.
+    pub role: GroupRole,
+    /// Deliveries so far of records that match a transient failure rule, by record.
+    pub(crate) failure_deliveries: BTreeMap<(TopicPartition, u64), u32>,
+    /// Ids (key and value) of records an idempotent listener processed.
+    pub(crate) processed_ids: std::collections::BTreeSet<(Option<Vec<u8>>, Option<String>)>,
     /// Bumped whenever a join phase starts, so stale join-phase deadlines are ignored.
     pub(crate) join_epoch: u64,
     /// Whether the initial-rebalance delay (C9) is running.
@@ -267,6 +308,9 @@ impl Group {
             leader: None,
             members: BTreeMap::new(),
             committed: BTreeMap::new(),
+            role: GroupRole::Main,
+            failure_deliveries: BTreeMap::new(),
+            processed_ids: Default::default(),
             join_epoch: 0,
             in_initial_delay: false,
             joined_during_delay: false,

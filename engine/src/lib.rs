@@ -3,13 +3,34 @@
 //!
 //! # Layout
 //!
-//! * [`murmur2`]: Kafka's `Utils.murmur2` and `Utils.toPositive` (P2, P3).
-//! * [`partitioner`]: the producer's choice of partition (`BuiltInPartitioner`, P1–P10).
+//! The simulation and its clock:
+//! * [`sim`]: the [`Simulation`], its [`Command`]s, virtual time and the event queue.
 //! * [`rng`]: the seeded, portable PRNG every random choice draws from.
+//! * [`scenario`]: a whole run (setup, seed, script of actions) as one serializable value.
+//! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
+//! * [`trace`]: the event log and its platform-independent hash.
+//! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
+//!
+//! The broker:
+//! * [`topic`] and [`log`]: topics, partition logs, log start offset, high watermark, retention.
+//! * [`group`]: a consumer group as the coordinator keeps it (`ClassicGroupState`, C8).
+//! * [`group_coordinator`]: JoinGroup, SyncGroup, heartbeats, LeaveGroup, OffsetCommit.
+//!
+//! The clients:
+//! * [`producer`]: key streams, value templates, serializers, rates.
+//! * [`partitioner`]: `BuiltInPartitioner` and the legacy partitioners (P1–P10).
+//! * [`murmur2`]: Kafka's `Utils.murmur2` and `Utils.toPositive` (P2, P3).
+//! * [`consumer`]: `KafkaConsumer`'s poll loop, positions, commits and heartbeat thread.
 //! * [`assignor`]: RangeAssignor, RoundRobinAssignor, StickyAssignor, CooperativeStickyAssignor.
-//! * [`log`]: a partition log with log start offset, high watermark and log end offset.
-//! * [`topic`]: a topic and its partitions.
-//! * [`sim`]: the simulation, its commands and virtual time.
+//!
+//! Spring Kafka's listener container:
+//! * [`listener`]: the `@KafkaListener`'s processing, failure rules and deserialization.
+//! * [`error_handler`]: `DefaultErrorHandler`, dead-letter publishing, retry topics, redrive.
+//! * [`backoff`]: `FixedBackOff`, `ExponentialBackOff`, `ExponentialBackOffWithMaxRetries`.
+//! * [`dead_letter`]: dead-letter topic names, partitions and headers per Spring version.
+//! * [`retry_topic`]: `@RetryableTopic` topic names and delays.
+//!
+//! * [`bench`]: the heavy scenario the benchmarks run.
 //!
 //! Statement ids such as P1 or C13 refer to the project's Kafka semantics notes; each module
 //! says which Kafka or Spring class it models and which Kafka version it follows.
@@ -20,8 +41,10 @@ pub mod bench;
 pub mod checker;
 pub mod consumer;
 pub mod dead_letter;
+pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
+pub mod listener;
 pub mod log;
 pub mod murmur2;
 pub mod partitioner;

@@ -139,6 +139,17 @@ pub enum Command {
         /// The new settings.
         config: GroupConfig,
     },
+    /// Sends records of a dead-letter topic back to their original topic.
+    Redrive {
+        /// The dead-letter topic.
+        topic: String,
+        /// Its partition.
+        partition: u32,
+        /// First offset to redrive.
+        from_offset: u64,
+        /// How many records, at most 10 000.
+        count: u32,
+    },
     /// Resets a group's committed offsets, as `kafka-consumer-groups --reset-offsets`.
     /// Allowed only while the group is Empty.
     ResetOffsets {
@@ -880,6 +891,20 @@ impl Simulation {
                 }
                 Ok(Outcome::Done)
             }
+            Command::Redrive {
+                topic,
+                partition,
+                from_offset,
+                count,
+            } => {
+                if count == 0 || count > 10_000 {
+                    return Err(CommandError::Limit(format!(
+                        "redrive 1–10000 records at a time, got {count}"
+                    )));
+                }
+                self.redrive(&topic, partition, from_offset, count)?;
+                Ok(Outcome::Done)
+            }
             Command::ResetOffsets { group, to } => {
                 let index = self.group_index(&group)?;
                 self.reset_offsets(index, to)?;
@@ -1045,6 +1070,19 @@ impl Simulation {
         }
     }
 
+    /// Appends a record sent by the playground itself (a recoverer, a redrive) through the
+    /// default partitioner when `partition` is `None`.
+    pub(crate) fn send_internal(
+        &mut self,
+        topic: &str,
+        key: Option<Vec<u8>>,
+        value: Option<String>,
+        partition: Option<u32>,
+        headers: Vec<Header>,
+    ) -> RecordMetadata {
+        self.send(None, topic, key, value, partition, headers)
+    }
+
     /// Appends one record, as a producer's send and the broker's append would, and wakes
     /// consumers waiting on that partition.
     fn send(
@@ -1175,11 +1213,24 @@ impl Simulation {
             )));
         }
         self.emit(EventKind::GroupAdded { group: id.clone() });
-        self.groups.push(Group::new(id, config, topics));
+        if config.listener.commit_before_processing {
+            self.checker.set_at_most_once(&id);
+        }
+        let handler = config.listener.error_handler.clone();
+        self.groups.push(Group::new(id, config, topics.clone()));
         let index = self.groups.len() - 1;
+        if handler.dead_letter && handler.retry_topic.is_none() {
+            // The dead-letter topic exists from the start, so a dead-letter group can subscribe.
+            for topic in &topics {
+                let dlt =
+                    crate::dead_letter::dead_letter_topic_name(topic, handler.spring_kafka_version);
+                self.ensure_topic(&dlt);
+            }
+        }
         for _ in 0..consumers {
             self.add_consumer(index)?;
         }
+        self.create_retry_groups(index)?;
         Ok(())
     }
 

@@ -151,6 +151,74 @@ pub enum EventKind {
         topic: String,
         error: String,
     },
+    /// `poll()` failed at a record whose value cannot be deserialized (J1).
+    PollFailed {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+        error: String,
+    },
+    /// The listener threw for a record.
+    ListenerFailed {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+        exception: String,
+        message: String,
+        attempt: u32,
+    },
+    /// The error handler sleeps before the record is delivered again (E1, E6).
+    BackOff {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+        back_off_ms: u64,
+    },
+    /// The default recoverer logged a record and skipped it.
+    Recovered {
+        group: String,
+        partition: String,
+        offset: u64,
+        how: String,
+    },
+    /// A record was published to a dead-letter topic (D1–D3).
+    DeadLettered {
+        group: String,
+        partition: String,
+        offset: u64,
+        dead_letter_topic: String,
+        dead_letter_partition: u32,
+        dead_letter_offset: u64,
+        exception: String,
+    },
+    /// A record was forwarded to a retry topic (N4).
+    RetryScheduled {
+        group: String,
+        partition: String,
+        offset: u64,
+        retry_topic: String,
+        retry_partition: u32,
+        retry_offset: u64,
+        due_ms: u64,
+        attempt: u32,
+    },
+    /// An idempotent listener recognised a record it had processed and skipped it.
+    DuplicateSkipped {
+        group: String,
+        consumer: String,
+        partition: String,
+        offset: u64,
+    },
+    /// A dead-letter record was sent back to its original topic.
+    Redriven {
+        from: String,
+        topic: String,
+        partition: u32,
+        offset: u64,
+    },
 }
 
 /// How much of the trace to keep in memory. The hash always covers everything.

@@ -1,0 +1,684 @@
+//! Failures, retries, dead letters and delivery guarantees, with the numbers of Spring's and
+//! Kafka's own documentation and tests (statement ids E, D, J, N, C).
+
+mod common;
+
+use common::earliest;
+use kplay_engine::backoff::BackOff;
+use kplay_engine::consumer::ConsumerStatus;
+use kplay_engine::dead_letter::SpringKafkaVersion;
+use kplay_engine::group::GroupConfig;
+use kplay_engine::listener::{
+    ErrorHandlerConfig, FailureKind, FailureRule, ListenerConfig, RecordMatch, ValueFormat,
+};
+use kplay_engine::log::Header;
+use kplay_engine::retry_topic::RetryTopicConfig;
+use kplay_engine::scenario::{GroupSpec, Scenario, TopicSpec, SCENARIO_VERSION};
+use kplay_engine::sim::{Command, ScriptEntry};
+use kplay_engine::trace::EventKind;
+use kplay_engine::Simulation;
+
+/// `orders` with `partitions` partitions, one group `g` of one consumer with `listener`, and
+/// records sent at the given times as (key, value).
+fn run(
+    partitions: u32,
+    listener: ListenerConfig,
+    sends: &[(u64, &str, &str)],
+    until_ms: u64,
+) -> Simulation {
+    let config = GroupConfig {
+        listener,
+        ..earliest(0)
+    };
+    let mut scenario = Scenario {
+        version: SCENARIO_VERSION,
+        name: "errors".into(),
+        seed: 5,
+        cluster: Default::default(),
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions,
+            retention_ms: None,
+            retention_bytes: None,
+        }],
+        producers: vec![],
+        groups: vec![GroupSpec {
+            id: "g".into(),
+            topics: vec!["orders".into()],
+            config,
+            consumers: 1,
+        }],
+        script: vec![],
+    };
+    for &(at_ms, key, value) in sends {
+        scenario.script.push(ScriptEntry {
+            at_ms,
+            after_events: None,
+            command: Command::Produce {
+                topic: "orders".into(),
+                key: Some(key.into()),
+                value: Some(value.into()),
+                partition: Some(0),
+                headers: vec![],
+            },
+        });
+    }
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(until_ms);
+    sim
+}
+
+fn poison(kind: FailureKind) -> FailureRule {
+    FailureRule {
+        matches: RecordMatch {
+            key_equals: None,
+            value_contains: Some("POISON".into()),
+        },
+        kind,
+        exception: None,
+        message: Some("cannot process order".into()),
+    }
+}
+
+fn listener(rules: Vec<FailureRule>, back_off: BackOff, dead_letter: bool) -> ListenerConfig {
+    ListenerConfig {
+        failures: rules,
+        error_handler: ErrorHandlerConfig {
+            back_off,
+            dead_letter,
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    }
+}
+
+/// Times of the listener's failed deliveries of `offset` of `orders-0`.
+fn failure_times(sim: &Simulation, partition: &str, offset: u64) -> Vec<u64> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::ListenerFailed {
+                partition: p,
+                offset: o,
+                ..
+            } if p == partition && *o == offset => Some(e.at_ms),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Failure times relative to the first one (the first delivery happens one network hop after
+/// the send).
+fn relative_failure_times(sim: &Simulation, partition: &str, offset: u64) -> Vec<u64> {
+    let times = failure_times(sim, partition, offset);
+    times.iter().map(|t| t - times[0]).collect()
+}
+
+fn dead_letters(sim: &Simulation) -> Vec<(String, u32, u64)> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::DeadLettered {
+                dead_letter_topic,
+                dead_letter_partition,
+                offset,
+                ..
+            } => Some((dead_letter_topic.clone(), *dead_letter_partition, *offset)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn processed_at(sim: &Simulation, partition: &str, offset: u64) -> Option<u64> {
+    sim.trace().events().find_map(|e| match &e.kind {
+        EventKind::Processed {
+            partition: p,
+            offset: o,
+            group,
+            ..
+        } if p == partition && *o == offset && group == "g" => Some(e.at_ms),
+        _ => None,
+    })
+}
+
+fn assert_clean(sim: &Simulation) {
+    assert_eq!(
+        sim.checker().violation_count(),
+        0,
+        "{:?}",
+        sim.checker().violations()
+    );
+}
+
+const T0: u64 = 10_000;
+
+#[test]
+fn e3_fixed_back_off_1000_3_delivers_four_times_then_dead_letters() {
+    let sends = [(T0, "order-1", "POISON"), (T0, "order-2", "fine")];
+    let sim = run(
+        1,
+        listener(
+            vec![poison(FailureKind::Poison)],
+            BackOff::fixed(1_000, 3),
+            true,
+        ),
+        &sends,
+        30_000,
+    );
+    assert_eq!(
+        relative_failure_times(&sim, "orders-0", 0),
+        vec![0, 1_000, 2_000, 3_000]
+    );
+    let first = failure_times(&sim, "orders-0", 0)[0];
+    assert_eq!(first, T0 + 1, "delivered one network hop after the send");
+    // D1/D2: newest spring-kafka names it <topic>-dlt, same partition number.
+    assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 0)]);
+    // E6: the record after the poison one waited behind it (head-of-line blocking), then ran.
+    assert_eq!(processed_at(&sim, "orders-0", 1), Some(first + 3_000));
+    let g = &sim.checker().guarantees()["g"];
+    assert_eq!(
+        (g.failed_deliveries, g.dead_lettered, g.processed),
+        (4, 1, 1)
+    );
+    // The recovered record is committed: nothing is redelivered later.
+    assert_eq!(sim.group("g").unwrap().committed[&"orders-0".parse_tp()], 2);
+    assert_clean(&sim);
+}
+
+#[test]
+fn e3_e7_the_default_error_handler_delivers_ten_times_then_only_logs() {
+    let sim = run(
+        1,
+        listener(
+            vec![poison(FailureKind::Poison)],
+            BackOff::spring_kafka_default(),
+            false,
+        ),
+        &[(T0, "k", "POISON")],
+        20_000,
+    );
+    assert_eq!(
+        relative_failure_times(&sim, "orders-0", 0),
+        vec![0; 10],
+        "FixedBackOff(0, 9): ten deliveries, all at once"
+    );
+    assert!(dead_letters(&sim).is_empty());
+    let recovered = sim.trace().events().find_map(|e| match &e.kind {
+        EventKind::Recovered { how, .. } => Some(how.clone()),
+        _ => None,
+    });
+    assert!(recovered
+        .unwrap()
+        .starts_with("Backoff exhausted for orders-0@0 after 10 deliveries"));
+    assert_clean(&sim);
+}
+
+#[test]
+fn e5_a_non_retryable_exception_goes_to_the_recoverer_after_one_delivery() {
+    let sim = run(
+        1,
+        listener(
+            vec![poison(FailureKind::NonRetryable)],
+            BackOff::fixed(1_000, 3),
+            true,
+        ),
+        &[(T0, "k", "POISON")],
+        20_000,
+    );
+    assert_eq!(failure_times(&sim, "orders-0", 0).len(), 1);
+    assert_eq!(dead_letters(&sim).len(), 1);
+}
+
+#[test]
+fn e3_a_transient_error_recovers_by_back_off() {
+    let rule = poison(FailureKind::Transient { failures: 2 });
+    let sim = run(
+        1,
+        listener(vec![rule], BackOff::fixed(500, 5), true),
+        &[(T0, "k", "POISON")],
+        20_000,
+    );
+    assert_eq!(relative_failure_times(&sim, "orders-0", 0), vec![0, 500]);
+    assert_eq!(processed_at(&sim, "orders-0", 0), Some(T0 + 1 + 1_000));
+    assert!(dead_letters(&sim).is_empty());
+    assert_clean(&sim);
+}
+
+#[test]
+fn e4_exponential_1000_x2_retries_forever_and_runs_into_max_poll_interval() {
+    let config = listener(
+        vec![poison(FailureKind::Poison)],
+        BackOff::exponential(1_000, 2.0),
+        true,
+    );
+    let mut scenario_listener = config;
+    scenario_listener.error_handler.dead_letter = true;
+    let group = GroupConfig {
+        listener: scenario_listener,
+        max_poll_interval_ms: 20_000,
+        ..earliest(0)
+    };
+    let mut sim = {
+        let mut s = Scenario {
+            version: SCENARIO_VERSION,
+            name: "exp".into(),
+            seed: 1,
+            cluster: Default::default(),
+            topics: vec![TopicSpec {
+                name: "orders".into(),
+                partitions: 1,
+                retention_ms: None,
+                retention_bytes: None,
+            }],
+            producers: vec![],
+            groups: vec![GroupSpec {
+                id: "g".into(),
+                topics: vec!["orders".into()],
+                config: group,
+                consumers: 1,
+            }],
+            script: vec![],
+        };
+        s.script.push(ScriptEntry {
+            at_ms: T0,
+            after_events: None,
+            command: Command::Produce {
+                topic: "orders".into(),
+                key: None,
+                value: Some("POISON".into()),
+                partition: None,
+                headers: vec![],
+            },
+        });
+        s.build().unwrap()
+    };
+    sim.run_until(T0 + 40_000);
+    let times = relative_failure_times(&sim, "orders-0", 0);
+    // 1, 2, 4, 8, 16 s apart (E4): deliveries at 0, 1, 3, 7, 15, 31 s.
+    assert_eq!(times, vec![0, 1_000, 3_000, 7_000, 15_000, 31_000]);
+    sim.run_until(T0 + 200_000);
+    // Once a single back-off (30 s at the cap) is longer than max.poll.interval.ms (20 s here),
+    // the sleeping thread misses its poll and the consumer leaves the group (C10, N5).
+    let timed_out = sim.trace().events().any(|e| matches!(&e.kind, EventKind::ConsumerError { error, .. } if error.starts_with("consumer poll timeout")));
+    assert!(timed_out);
+    assert!(
+        dead_letters(&sim).is_empty(),
+        "ExponentialBackOff(1000, 2.0) never stops"
+    );
+}
+
+#[test]
+fn d1_spring_kafka_3_2_names_the_dead_letter_topic_dot_dlt() {
+    let mut l = listener(
+        vec![poison(FailureKind::NonRetryable)],
+        BackOff::fixed(0, 0),
+        true,
+    );
+    l.error_handler.spring_kafka_version = SpringKafkaVersion::V3_2;
+    let sim = run(1, l, &[(T0, "k", "POISON")], 20_000);
+    assert_eq!(dead_letters(&sim), vec![("orders.DLT".into(), 0, 0)]);
+}
+
+#[test]
+fn d2_d3_a_missing_dead_letter_partition_falls_back_to_the_partitioner_and_headers_are_added() {
+    let config = GroupConfig {
+        listener: listener(
+            vec![poison(FailureKind::NonRetryable)],
+            BackOff::fixed(0, 0),
+            true,
+        ),
+        ..earliest(0)
+    };
+    let mut scenario = Scenario {
+        version: SCENARIO_VERSION,
+        name: "dlt".into(),
+        seed: 1,
+        cluster: Default::default(),
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions: 3,
+            retention_ms: None,
+            retention_bytes: None,
+        }],
+        producers: vec![],
+        groups: vec![GroupSpec {
+            id: "g".into(),
+            topics: vec!["orders".into()],
+            config,
+            consumers: 1,
+        }],
+        script: vec![],
+    };
+    scenario.script.push(ScriptEntry {
+        at_ms: T0,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some("POISON".into()),
+            partition: Some(2),
+            headers: vec![Header {
+                key: "trace-id".into(),
+                value: b"abc".to_vec(),
+            }],
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(20_000);
+    // The auto-created dead-letter topic has one partition (num.partitions = 1), so partition 2
+    // does not exist there and Kafka's partitioner picks partition 0.
+    assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 0)]);
+    let record = sim
+        .topic("orders-dlt")
+        .unwrap()
+        .partition(0)
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .clone();
+    let header = |name: &str| {
+        record
+            .headers
+            .iter()
+            .find(|h| h.key == name)
+            .map(|h| h.value.clone())
+    };
+    assert_eq!(header("trace-id").unwrap(), b"abc");
+    assert_eq!(header("kafka_dlt-original-topic").unwrap(), b"orders");
+    assert_eq!(
+        header("kafka_dlt-original-partition").unwrap(),
+        2u32.to_be_bytes()
+    );
+    assert_eq!(
+        header("kafka_dlt-original-offset").unwrap(),
+        0u64.to_be_bytes()
+    );
+    assert_eq!(header("kafka_dlt-original-consumer-group").unwrap(), b"g");
+    assert_eq!(
+        header("kafka_dlt-exception-cause-fqcn").unwrap(),
+        b"java.lang.ClassCastException"
+    );
+    assert_eq!(record.value.as_deref(), Some("POISON"));
+
+    // Redrive: the record goes back to its original topic, without the dead-letter headers.
+    sim.apply(Command::Redrive {
+        topic: "orders-dlt".into(),
+        partition: 0,
+        from_offset: 0,
+        count: 1,
+    })
+    .unwrap();
+    let back = sim
+        .topic("orders")
+        .unwrap()
+        .partitions()
+        .iter()
+        .flat_map(|l| l.range(0, u64::MAX))
+        .filter(|r| r.timestamp_ms > T0)
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(back.len(), 1);
+    assert!(back[0]
+        .headers
+        .iter()
+        .all(|h| !h.key.starts_with("kafka_dlt-")));
+    assert_eq!(back[0].value.as_deref(), Some("POISON"));
+}
+
+#[test]
+fn j1_without_error_handling_deserializer_a_bad_value_blocks_its_partition() {
+    let l = ListenerConfig {
+        value_format: ValueFormat::Json {
+            trusted_packages: vec!["java.util".into()],
+        },
+        ..ListenerConfig::default()
+    };
+    let sends = [
+        (T0, "a", r#"{"ok":1}"#),
+        (T0, "b", "not json"),
+        (T0, "c", r#"{"ok":3}"#),
+    ];
+    let sim = run(1, l, &sends, 60_000);
+    assert!(processed_at(&sim, "orders-0", 0).is_some());
+    assert!(processed_at(&sim, "orders-0", 1).is_none());
+    assert!(
+        processed_at(&sim, "orders-0", 2).is_none(),
+        "the partition is stuck at the bad record"
+    );
+    let failures = sim
+        .trace()
+        .events()
+        .filter(|e| matches!(e.kind, EventKind::PollFailed { offset: 1, .. }))
+        .count();
+    assert_eq!(failures, 1, "reported once per stuck record");
+    assert!(dead_letters(&sim).is_empty());
+    assert_eq!(sim.consumer("g-1").unwrap().stuck.len(), 1);
+}
+
+#[test]
+fn j2_with_error_handling_deserializer_the_bad_value_is_dead_lettered_after_one_delivery() {
+    let l = ListenerConfig {
+        value_format: ValueFormat::Json {
+            trusted_packages: vec!["java.util".into()],
+        },
+        error_handling_deserializer: true,
+        error_handler: ErrorHandlerConfig {
+            dead_letter: true,
+            back_off: BackOff::fixed(1_000, 3),
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    };
+    let sends = [
+        (T0, "a", r#"{"ok":1}"#),
+        (T0, "b", "not json"),
+        (T0, "c", r#"{"ok":3}"#),
+    ];
+    let sim = run(1, l, &sends, 60_000);
+    assert_eq!(
+        failure_times(&sim, "orders-0", 1).len(),
+        1,
+        "DeserializationException is fatal (E5)"
+    );
+    assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 1)]);
+    let dlt = sim
+        .topic("orders-dlt")
+        .unwrap()
+        .partition(0)
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        dlt.value.as_deref(),
+        Some("not json"),
+        "the raw value is kept"
+    );
+    assert_eq!(processed_at(&sim, "orders-0", 2), Some(T0 + 1));
+    assert_clean(&sim);
+}
+
+#[test]
+fn j3_an_untrusted_type_header_fails_like_bad_json() {
+    let l = ListenerConfig {
+        value_format: ValueFormat::Json {
+            trusted_packages: vec!["java.util".into(), "java.lang".into()],
+        },
+        error_handling_deserializer: true,
+        error_handler: ErrorHandlerConfig {
+            dead_letter: true,
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    };
+    let config = GroupConfig {
+        listener: l,
+        ..earliest(0)
+    };
+    let mut scenario = Scenario {
+        version: SCENARIO_VERSION,
+        name: "j3".into(),
+        seed: 1,
+        cluster: Default::default(),
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions: 1,
+            retention_ms: None,
+            retention_bytes: None,
+        }],
+        producers: vec![],
+        groups: vec![GroupSpec {
+            id: "g".into(),
+            topics: vec!["orders".into()],
+            config,
+            consumers: 1,
+        }],
+        script: vec![],
+    };
+    scenario.script.push(ScriptEntry {
+        at_ms: T0,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some("{}".into()),
+            partition: None,
+            headers: vec![Header {
+                key: "__TypeId__".into(),
+                value: b"com.example.OrderEvent".to_vec(),
+            }],
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(20_000);
+    let message = sim.trace().events().find_map(|e| match &e.kind {
+        EventKind::ListenerFailed { message, .. } => Some(message.clone()),
+        _ => None,
+    });
+    assert!(message
+        .unwrap()
+        .contains("The class 'com.example.OrderEvent' is not in the trusted packages"));
+    assert_eq!(dead_letters(&sim).len(), 1);
+}
+
+#[test]
+fn n1_n4_non_blocking_retries_deliver_three_times_without_blocking_the_partition() {
+    let l = ListenerConfig {
+        failures: vec![poison(FailureKind::Poison)],
+        error_handler: ErrorHandlerConfig {
+            retry_topic: Some(RetryTopicConfig::default()),
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    };
+    let sends = [(T0, "order-1", "POISON"), (T0, "order-2", "fine")];
+    let sim = run(1, l, &sends, 30_000);
+    // Spring creates orders-retry (SINGLE_TOPIC, ≥ 3.2) and orders-dlt, and a group for each.
+    assert!(sim.topic("orders-retry").is_some());
+    assert!(sim.group("g-retry").is_some() && sim.group("g-dlt").is_some());
+    // The next record on the main partition is not blocked by the failure (N5).
+    assert_eq!(processed_at(&sim, "orders-0", 1), Some(T0 + 1));
+    let attempts: Vec<u64> = sim
+        .trace()
+        .events()
+        .filter(|e| matches!(e.kind, EventKind::ListenerFailed { .. }))
+        .map(|e| e.at_ms - T0 - 1)
+        .collect();
+    // attempts = 3: one main delivery and two retries, 1 s apart (N1, N4).
+    assert_eq!(attempts, vec![0, 1_000, 2_000]);
+    let dlt: Vec<String> = dead_letters(&sim).into_iter().map(|d| d.0).collect();
+    assert_eq!(dlt, vec!["orders-dlt".to_string()]);
+    assert_clean(&sim);
+}
+
+#[test]
+fn n5_non_blocking_retries_lose_per_key_order() {
+    let l = ListenerConfig {
+        failures: vec![poison(FailureKind::Transient { failures: 1 })],
+        error_handler: ErrorHandlerConfig {
+            retry_topic: Some(RetryTopicConfig::default()),
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    };
+    // Two events of the same key: the first fails once and is retried a second later, after
+    // the second was processed.
+    let sends = [
+        (T0, "order-7", "created POISON"),
+        (T0 + 10, "order-7", "paid"),
+    ];
+    let sim = run(1, l, &sends, 30_000);
+    let g = &sim.checker().guarantees()["g"];
+    assert_eq!(g.ordering_violations, 1);
+    assert_clean(&sim);
+}
+
+/// One consumer that crashes in the middle of a slow batch and a second that takes over.
+fn crash_mid_batch(listener: ListenerConfig) -> Simulation {
+    let config = GroupConfig {
+        listener,
+        max_poll_records: 50,
+        ..earliest(100)
+    };
+    let mut scenario = common::orders(21, 1, 20.0, 1, config);
+    scenario.groups[0].consumers = 2;
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(20_000);
+    let owner = sim
+        .consumers()
+        .iter()
+        .find(|c| !c.assignment.is_empty() && !c.batch.is_empty())
+        .map(|c| c.name.clone());
+    let owner = owner.expect("one consumer is busy with a batch");
+    sim.apply(Command::CrashConsumer { consumer: owner })
+        .unwrap();
+    sim.run_until(120_000);
+    sim
+}
+
+#[test]
+fn c5_at_least_once_repeats_records_after_a_crash_and_loses_none() {
+    let sim = crash_mid_batch(ListenerConfig::default());
+    let g = &sim.checker().guarantees()["group-a"];
+    assert!(g.duplicates > 0);
+    assert_eq!(g.lost, 0);
+    assert_clean(&sim);
+}
+
+#[test]
+fn at_most_once_commits_before_processing_so_a_crash_loses_records() {
+    let sim = crash_mid_batch(ListenerConfig {
+        commit_before_processing: true,
+        ..ListenerConfig::default()
+    });
+    let g = &sim.checker().guarantees()["group-a"];
+    assert!(g.lost > 0, "{g:?}");
+    assert_eq!(g.duplicates, 0);
+    assert_clean(&sim);
+}
+
+#[test]
+fn an_idempotent_consumer_turns_redeliveries_into_no_ops() {
+    let sim = crash_mid_batch(ListenerConfig {
+        idempotent: true,
+        ..ListenerConfig::default()
+    });
+    let g = &sim.checker().guarantees()["group-a"];
+    assert!(g.duplicates_suppressed > 0);
+    assert_eq!(g.duplicates, 0, "no record is processed twice in effect");
+    assert_clean(&sim);
+    assert!(sim
+        .consumers()
+        .iter()
+        .any(|c| c.status == ConsumerStatus::Crashed));
+}
+
+trait ParseTp {
+    fn parse_tp(&self) -> kplay_engine::assignor::TopicPartition;
+}
+
+impl ParseTp for str {
+    fn parse_tp(&self) -> kplay_engine::assignor::TopicPartition {
+        kplay_engine::assignor::parse_topic_partition(self).unwrap()
+    }
+}
