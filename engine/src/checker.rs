@@ -103,7 +103,7 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// Violations found so far (the first [`MAX_KEPT`]).
+    /// Violations found so far (the first 1 000 are kept in detail).
     pub fn violations(&self) -> &[Anomaly] {
         &self.violations
     }

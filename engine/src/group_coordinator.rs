@@ -2,7 +2,7 @@
 //! groups in Kafka's group-coordinator module): JoinGroup, SyncGroup, heartbeats' session
 //! expiry, LeaveGroup and OffsetCommit.
 //!
-//! * C8: state changes go through [`Simulation::transition`], which checks Kafka's allowed
+//! * C8: state changes go through `Simulation::transition`, which checks Kafka's allowed
 //!   previous states and reports any other move to the checker.
 //! * C9: the first join of an Empty group waits `group.initial.rebalance.delay.ms`, extended by
 //!   another delay while new members keep arriving, bounded by the rebalance timeout.

@@ -30,7 +30,7 @@
 //! * [`dead_letter`]: dead-letter topic names, partitions and headers per Spring version.
 //! * [`retry_topic`]: `@RetryableTopic` topic names and delays.
 //!
-//! * [`bench`]: the heavy scenario the benchmarks run.
+//! * [`mod@bench`]: the heavy scenario the benchmarks run.
 //!
 //! Statement ids such as P1 or C13 refer to the project's Kafka semantics notes; each module
 //! says which Kafka or Spring class it models and which Kafka version it follows.
