@@ -90,7 +90,8 @@ const MAX_KEPT: usize = 1_000;
 /// The checker's state.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    tracks: BTreeMap<(String, TopicPartition), PartitionTrack>,
+    /// Per group, per partition: offsets processed (nested so lookups need no allocation).
+    tracks: BTreeMap<String, BTreeMap<TopicPartition, PartitionTrack>>,
     guarantees: BTreeMap<String, GroupGuarantees>,
     violations: Vec<Anomaly>,
     violation_count: u64,
@@ -116,6 +117,27 @@ impl Checker {
     /// Allowed-anomaly counts per group.
     pub fn guarantees(&self) -> &BTreeMap<String, GroupGuarantees> {
         &self.guarantees
+    }
+
+    /// The processed-offsets track of `group` on `tp`, created on first use.
+    fn track(&mut self, group: &str, tp: &TopicPartition) -> &mut PartitionTrack {
+        if !self.tracks.contains_key(group) {
+            self.tracks.insert(group.to_owned(), BTreeMap::new());
+        }
+        let per_group = self.tracks.get_mut(group).expect("inserted above");
+        if !per_group.contains_key(tp) {
+            per_group.insert(tp.clone(), PartitionTrack::default());
+        }
+        per_group.get_mut(tp).expect("inserted above")
+    }
+
+    /// The statistics of `group`, created on first use.
+    fn stats(&mut self, group: &str) -> &mut GroupGuarantees {
+        if !self.guarantees.contains_key(group) {
+            self.guarantees
+                .insert(group.to_owned(), GroupGuarantees::default());
+        }
+        self.guarantees.get_mut(group).expect("inserted above")
     }
 
     fn violation(&mut self, anomaly: Anomaly) {
@@ -179,12 +201,9 @@ impl Checker {
 
     /// The listener finished `offset` of `tp` in `group`.
     pub(crate) fn on_processed(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
-        let track = self
-            .tracks
-            .entry((group.to_owned(), tp.clone()))
-            .or_default();
+        let track = self.track(group, tp);
         let again = track.set(offset);
-        let stats = self.guarantees.entry(group.to_owned()).or_default();
+        let stats = self.stats(group);
         if again {
             stats.duplicates += 1;
         } else {
@@ -195,10 +214,7 @@ impl Checker {
     /// The group's position moved to `offset` on purpose (reset policy, retention, a user's
     /// reset): records below it that were never processed count as skipped, not lost.
     pub(crate) fn on_skip_to(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
-        let track = self
-            .tracks
-            .entry((group.to_owned(), tp.clone()))
-            .or_default();
+        let track = self.track(group, tp);
         let mut skipped = 0;
         for o in track.verified_upto..offset {
             if !track.is_set(o) {
@@ -206,7 +222,7 @@ impl Checker {
             }
         }
         track.verified_upto = track.verified_upto.max(offset);
-        self.guarantees.entry(group.to_owned()).or_default().skipped += skipped;
+        self.stats(group).skipped += skipped;
     }
 
     /// Marks `group` as committing before processing: its commits run ahead of processing,
@@ -218,56 +234,38 @@ impl Checker {
     /// An at-most-once group resumes `tp` at its committed `offset`: records below it that
     /// were never processed are lost, as that configuration allows.
     pub(crate) fn on_resume_at_most_once(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
-        let track = self
-            .tracks
-            .entry((group.to_owned(), tp.clone()))
-            .or_default();
+        let track = self.track(group, tp);
         let lost = (track.verified_upto..offset)
             .filter(|&o| !track.is_set(o))
             .count() as u64;
         track.verified_upto = track.verified_upto.max(offset);
-        self.guarantees.entry(group.to_owned()).or_default().lost += lost;
+        self.stats(group).lost += lost;
     }
 
     /// A record was handled without being processed (recovered, forwarded to a retry topic,
     /// or recognised as a duplicate): committing past it is not a lost write.
     pub(crate) fn on_processed_quietly(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
-        self.tracks
-            .entry((group.to_owned(), tp.clone()))
-            .or_default()
-            .set(offset);
+        self.track(group, tp).set(offset);
     }
 
     /// The listener threw.
     pub(crate) fn on_failed_delivery(&mut self, group: &str) {
-        self.guarantees
-            .entry(group.to_owned())
-            .or_default()
-            .failed_deliveries += 1;
+        self.stats(group).failed_deliveries += 1;
     }
 
     /// The default recoverer logged and skipped a record.
     pub(crate) fn on_recovered(&mut self, group: &str) {
-        self.guarantees
-            .entry(group.to_owned())
-            .or_default()
-            .recovered += 1;
+        self.stats(group).recovered += 1;
     }
 
     /// A record reached a dead-letter topic.
     pub(crate) fn on_dead_letter(&mut self, group: &str) {
-        self.guarantees
-            .entry(group.to_owned())
-            .or_default()
-            .dead_lettered += 1;
+        self.stats(group).dead_lettered += 1;
     }
 
     /// An idempotent listener ignored a record it had processed before.
     pub(crate) fn on_duplicate_suppressed(&mut self, group: &str) {
-        self.guarantees
-            .entry(group.to_owned())
-            .or_default()
-            .duplicates_suppressed += 1;
+        self.stats(group).duplicates_suppressed += 1;
     }
 
     /// `own_group` processes `record` from `tp` for the first time or again; per key, records
@@ -281,7 +279,8 @@ impl Checker {
     ) {
         let first_time = !self
             .tracks
-            .get(&(own_group.to_owned(), tp.clone()))
+            .get(own_group)
+            .and_then(|m| m.get(tp))
             .is_some_and(|t| t.is_set(record.offset));
         let (original_partition, original_offset) = original_position(record, tp);
         let key = (
@@ -292,10 +291,7 @@ impl Checker {
         let last = self.order.entry(key).or_insert(original_offset);
         if original_offset < *last {
             if first_time {
-                self.guarantees
-                    .entry(main_group.to_owned())
-                    .or_default()
-                    .ordering_violations += 1;
+                self.stats(main_group).ordering_violations += 1;
             }
         } else {
             *last = original_offset;
@@ -308,10 +304,7 @@ impl Checker {
         if self.at_most_once.contains(group) {
             return;
         }
-        let track = self
-            .tracks
-            .entry((group.to_owned(), tp.clone()))
-            .or_default();
+        let track = self.track(group, tp);
         let from = track.verified_upto;
         let missing = (from..offset).find(|&o| !track.is_set(o));
         track.verified_upto = track.verified_upto.max(offset);

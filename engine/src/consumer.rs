@@ -16,6 +16,7 @@
 //! and records are processed one at a time by one listener thread.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use crate::assignor::{RebalanceProtocol, TopicPartition};
 use crate::group::{CommitMode, OffsetResetPolicy};
@@ -70,7 +71,9 @@ pub struct Consumer {
     /// Next offset to fetch per owned partition (C4).
     pub positions: BTreeMap<TopicPartition, u64>,
     /// Records fetched by the last poll and not yet processed: (partition, offset).
-    pub batch: VecDeque<(TopicPartition, u64)>,
+    /// Entries share their partition through an `Arc`, so a fetch of many records clones no
+    /// strings.
+    pub batch: VecDeque<(Arc<TopicPartition>, u64)>,
     /// The error that stopped it, if any.
     pub error: Option<String>,
     /// Records this consumer processed.
@@ -416,7 +419,8 @@ impl Simulation {
                 // not finished, so its partitions commit where processing stands.
                 let mut at = c.positions.clone();
                 for (tp, offset) in &c.batch {
-                    at.entry(tp.clone()).and_modify(|o| *o = (*o).min(*offset));
+                    at.entry(TopicPartition::clone(tp))
+                        .and_modify(|o| *o = (*o).min(*offset));
                 }
                 at.into_iter().collect()
             }
@@ -611,7 +615,7 @@ impl Simulation {
             let c = &mut self.consumers[index];
             for tp in &revoked {
                 c.positions.remove(tp);
-                c.batch.retain(|(t, _)| t != tp);
+                c.batch.retain(|(t, _)| **t != *tp);
                 self.checker.on_unassigned(index, tp);
             }
             let (group_id, consumer) = self.consumer_names(index);
@@ -890,8 +894,9 @@ impl Simulation {
             }
             budget -= count;
             let c = &mut self.consumers[index];
+            let shared = Arc::new(tp.clone());
             c.batch
-                .extend((from..from + count).map(|o| (tp.clone(), o)));
+                .extend((from..from + count).map(|o| (Arc::clone(&shared), o)));
             c.positions.insert(tp.clone(), from + count);
             self.counters.records_delivered += count;
             self.checker
@@ -913,15 +918,16 @@ impl Simulation {
         let Some((tp, offset)) = self.consumers[index].batch.pop_front() else {
             return true;
         };
+        let tp = &*tp;
         let group = self.consumers[index].group;
         if !self.groups[group].listener_is_plain() {
-            match self.deliver_to_listener(index, &tp, offset) {
+            match self.deliver_to_listener(index, tp, offset) {
                 crate::error_handler::Delivery::Processed => {}
                 crate::error_handler::Delivery::Skipped => return true,
                 crate::error_handler::Delivery::Failed => return false,
             }
         }
-        self.record_processed(index, &tp, offset);
+        self.record_processed(index, tp, offset);
         true
     }
 
@@ -933,7 +939,12 @@ impl Simulation {
         self.counters.records_processed += 1;
         let c = &mut self.consumers[index];
         c.processed += 1;
-        c.pending_commit.insert(tp.clone(), offset + 1);
+        match c.pending_commit.get_mut(tp) {
+            Some(next) => *next = offset + 1,
+            None => {
+                c.pending_commit.insert(tp.clone(), offset + 1);
+            }
+        }
         let consumer = c.name.clone();
         self.emit(EventKind::Processed {
             group: group_id,

@@ -403,7 +403,10 @@ impl Simulation {
         let mut first: BTreeMap<TopicPartition, u64> = BTreeMap::new();
         first.insert(tp.clone(), offset);
         for (t, o) in c.batch.drain(..) {
-            first.entry(t).and_modify(|f| *f = (*f).min(o)).or_insert(o);
+            first
+                .entry(TopicPartition::clone(&t))
+                .and_modify(|f| *f = (*f).min(o))
+                .or_insert(o);
         }
         for (t, o) in first {
             c.positions.insert(t.clone(), o);

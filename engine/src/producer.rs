@@ -155,6 +155,10 @@ pub struct Producer {
     zipf: Option<Vec<f64>>,
     /// Invalidates scheduled sends when the rate changes or the producer is removed.
     pub(crate) epoch: u32,
+    /// When the current rate took effect.
+    pub(crate) rate_start_ms: u64,
+    /// Records sent at the current rate.
+    pub(crate) sent_at_rate: u64,
 }
 
 impl Producer {
@@ -182,12 +186,21 @@ impl Producer {
             rng,
             zipf,
             epoch: 0,
+            rate_start_ms: 0,
+            sent_at_rate: 0,
         }
     }
 
-    /// Interval between two sends at the current rate, in ms (at least 1 µs-free ms step).
+    /// Interval between two sends at the current rate, in ms.
     pub fn interval_ms(&self) -> Option<f64> {
         (self.spec.rate_per_sec > 0.0).then(|| 1000.0 / self.spec.rate_per_sec)
+    }
+
+    /// Virtual time the `k`-th send at the current rate is due (k ≥ 1), `None` when the
+    /// producer only sends when told to.
+    pub(crate) fn due_ms(&self, k: u64) -> Option<u64> {
+        self.interval_ms()
+            .map(|interval| self.rate_start_ms + (k as f64 * interval).round() as u64)
     }
 
     /// Draws the next key as text (`None` for a null key).

@@ -1004,13 +1004,18 @@ impl Simulation {
             })
     }
 
+    /// Starts a producer's sending at its current rate: the k-th send of this rate is due at
+    /// `k × 1000 / rate` ms after now, rounded to the millisecond, so fractional intervals
+    /// keep the average rate and rates above 1000/s send several records per millisecond.
     fn schedule_producer(&mut self, index: usize) {
-        let producer = &self.producers[index];
-        if let Some(interval) = producer.interval_ms() {
+        let now = self.now_ms;
+        let producer = &mut self.producers[index];
+        producer.rate_start_ms = now;
+        producer.sent_at_rate = 0;
+        if let Some(due) = producer.due_ms(1) {
             let epoch = producer.epoch;
-            let delay = interval.round().max(1.0) as u64;
-            self.schedule_in(
-                delay,
+            self.schedule(
+                due.max(now + 1),
                 Event::ProducerSend {
                     producer: index,
                     epoch,
@@ -1020,10 +1025,32 @@ impl Simulation {
     }
 
     fn on_producer_send(&mut self, index: usize, epoch: u32) {
-        let producer = &mut self.producers[index];
+        let producer = &self.producers[index];
         if producer.removed || producer.epoch != epoch {
             return;
         }
+        loop {
+            let producer = &self.producers[index];
+            match producer.due_ms(producer.sent_at_rate + 1) {
+                Some(due) if due <= self.now_ms => self.send_next(index),
+                Some(due) => {
+                    self.schedule(
+                        due,
+                        Event::ProducerSend {
+                            producer: index,
+                            epoch,
+                        },
+                    );
+                    return;
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// One send of a rate-driven producer.
+    fn send_next(&mut self, index: usize) {
+        let producer = &mut self.producers[index];
         let key = producer.next_key();
         let value = producer.render_value(key.as_deref(), self.now_ms);
         let topic = producer.spec.topic.clone();
@@ -1052,22 +1079,9 @@ impl Simulation {
                 });
             }
         }
-        // Sends at fractional intervals keep the average rate: the n-th send is due at
-        // n × interval after the producer started, rounded to the millisecond.
         let producer = &mut self.producers[index];
         producer.sent += 1;
-        if let Some(interval) = producer.interval_ms() {
-            let due = (producer.sent as f64 + 1.0) * interval;
-            let prev = producer.sent as f64 * interval;
-            let delay = (due.round() - prev.round()).max(1.0) as u64;
-            self.schedule_in(
-                delay,
-                Event::ProducerSend {
-                    producer: index,
-                    epoch,
-                },
-            );
-        }
+        producer.sent_at_rate += 1;
     }
 
     /// Appends a record sent by the playground itself (a recoverer, a redrive) through the

@@ -288,16 +288,27 @@ impl Trace {
     }
 }
 
-/// 64-bit FNV-1a with every integer written as little-endian `u64`, so that `usize` and
-/// `isize` (which derived `Hash` uses for lengths and enum discriminants) hash alike on
-/// 32- and 64-bit targets.
+/// The trace hasher: FNV-1a's constants applied to 8-byte little-endian words (a byte-wise
+/// tail for the rest), with every integer written as a little-endian `u64`, so that `usize`
+/// and `isize` (which derived `Hash` uses for lengths and enum discriminants) hash alike on
+/// 32- and 64-bit targets. Word-wise mixing is eight times fewer multiplications than
+/// byte-wise FNV-1a; the trace hash is a determinism check, not a security measure.
 #[derive(Clone, Debug)]
 pub struct Fnv1a(u64);
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 impl Fnv1a {
     /// A hasher at the FNV offset basis.
     pub fn new() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
+        Self(FNV_OFFSET)
+    }
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(FNV_PRIME);
+        // FNV's prime only moves bits upwards; fold the high half back down.
+        self.0 ^= self.0 >> 29;
     }
 }
 
@@ -313,9 +324,16 @@ impl Hasher for Fnv1a {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.mix(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let mut last = [0u8; 8];
+            last[..tail.len()].copy_from_slice(tail);
+            // The tail's length goes in the top byte so "a" and "a\0" differ.
+            self.mix(u64::from_le_bytes(last) ^ ((tail.len() as u64) << 56));
         }
     }
 
@@ -329,7 +347,7 @@ impl Hasher for Fnv1a {
         self.write_u64(u64::from(i));
     }
     fn write_u64(&mut self, i: u64) {
-        self.write(&i.to_le_bytes());
+        self.mix(i);
     }
     fn write_usize(&mut self, i: usize) {
         self.write_u64(i as u64);
@@ -356,10 +374,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fnv1a_matches_the_published_test_vector() {
-        let mut h = Fnv1a::new();
-        h.write(b"a");
-        assert_eq!(h.finish(), 0xaf63_dc4c_8601_ec8c);
+    fn the_hasher_tells_apart_lengths_orders_and_integer_widths_alike() {
+        let hash = |f: &dyn Fn(&mut Fnv1a)| {
+            let mut h = Fnv1a::new();
+            f(&mut h);
+            h.finish()
+        };
+        assert_ne!(hash(&|h| h.write(b"a")), hash(&|h| h.write(b"a\0")));
+        assert_ne!(
+            hash(&|h| h.write(b"abcdefgh12")),
+            hash(&|h| h.write(b"12abcdefgh"))
+        );
+        assert_ne!(hash(&|h| h.write(b"")), hash(&|h| h.write(b"\0")));
+        // usize and u64 hash alike, so 32-bit wasm and 64-bit native agree.
+        assert_eq!(hash(&|h| h.write_usize(7)), hash(&|h| h.write_u64(7)));
+        assert_eq!(hash(&|h| h.write_isize(-1)), hash(&|h| h.write_i64(-1)));
     }
 
     #[test]
