@@ -428,6 +428,68 @@ mod tests {
         assert_eq!(log.size_bytes(), 3);
     }
 
+    fn txn_batch(producer_id: u64, sequence: i32) -> ProducerBatch {
+        ProducerBatch {
+            producer_id,
+            epoch: 0,
+            sequence,
+            transactional: true,
+        }
+    }
+
+    #[test]
+    fn t8_the_last_stable_offset_is_the_first_offset_of_the_earliest_open_transaction() {
+        let mut log = PartitionLog::new();
+        log.append(None, Some("plain".into()), vec![], 0);
+        let a = log.append_idempotent(None, Some("a".into()), vec![], 0, txn_batch(1, 0));
+        assert_eq!(a, Ok(Appended::New(1)));
+        log.append_idempotent(None, Some("b".into()), vec![], 0, txn_batch(2, 0))
+            .unwrap();
+        log.append_idempotent(None, Some("a2".into()), vec![], 0, txn_batch(1, 1))
+            .unwrap();
+        assert_eq!((log.last_stable_offset(), log.high_watermark()), (1, 4));
+        // T6: the marker takes offset 4; producer 2's transaction still holds the LSO at 2.
+        assert_eq!(
+            log.append_marker(1, 0, ControlRecordType::Abort, 0),
+            Some(4)
+        );
+        assert_eq!(log.last_stable_offset(), 2);
+        assert_eq!(log.append_marker(1, 0, ControlRecordType::Abort, 0), None);
+        assert_eq!(
+            log.append_marker(2, 0, ControlRecordType::Commit, 0),
+            Some(5)
+        );
+        assert_eq!(log.last_stable_offset(), 6);
+        let committed: Vec<u64> = log
+            .visible_records(IsolationLevel::ReadCommitted)
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(committed, vec![0, 2]);
+        let uncommitted: Vec<u64> = log
+            .visible_records(IsolationLevel::ReadUncommitted)
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(uncommitted, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn t3_a_duplicate_answers_with_the_original_offset() {
+        let mut log = PartitionLog::new();
+        let batch = ProducerBatch {
+            transactional: false,
+            ..txn_batch(9, 0)
+        };
+        assert_eq!(
+            log.append_idempotent(None, Some("x".into()), vec![], 0, batch),
+            Ok(Appended::New(0))
+        );
+        assert_eq!(
+            log.append_idempotent(None, Some("x".into()), vec![], 0, batch),
+            Ok(Appended::Duplicate(0))
+        );
+        assert_eq!(log.log_end_offset(), 1);
+    }
+
     #[test]
     fn trimming_advances_the_log_start_offset_and_keeps_offsets() {
         let mut log = PartitionLog::new();
