@@ -46,6 +46,7 @@ pub fn heavy_scenario() -> Scenario {
             rate_per_sec: HEAVY_RATE_PER_SEC,
             key_serializer: Default::default(),
             partitioner: Default::default(),
+            ..Default::default()
         }],
         groups: vec![
             group("notification"),

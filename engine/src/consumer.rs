@@ -12,16 +12,45 @@
 //! * C14(d): eager assignors revoke everything before rejoining; cooperative ones revoke only
 //!   what moves and rejoin once more.
 //!
+//! * T6, T7: transaction markers are never handed out, and a read_committed consumer reads
+//!   only below the last stable offset and skips records of aborted transactions; both move
+//!   the position past what they skip, so the offsets a consumer sees have gaps.
+//! * Consume-transform-produce (`forward_to`): each processed record is sent on to another
+//!   topic. With `exactly_once` each poll's batch is one transaction of the consumer's own
+//!   transactional producer (`transactional.id` = `tx-` + its name, stable across restarts),
+//!   and the consumed offsets are sent to the transaction, so they are committed with it
+//!   (Spring's `KafkaTransactionManager` with `sendOffsetsToTransaction`, KIP-447 group
+//!   metadata). A crash leaves the transaction open until the restarted consumer fences it
+//!   (`initTransactions` bumps the epoch and aborts it) or `transaction.timeout.ms` passes.
+//!   A batch whose transaction was aborted under it is rolled back: the consumer seeks to the
+//!   batch's first offsets and polls again (Spring's `DefaultAfterRollbackProcessor`).
+//!
 //! Simplified: one fetch returns what the log holds below the high watermark (no byte limits),
-//! and records are processed one at a time by one listener thread.
+//! and records are processed one at a time by one listener thread. Forwarded records are
+//! sent at once (no acknowledgements to lose); without `exactly_once` they carry no producer
+//! id.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::assignor::{RebalanceProtocol, TopicPartition};
 use crate::group::{CommitMode, OffsetResetPolicy};
+use crate::log::ProducerBatch;
+use crate::producer_state::ProducerIdentity;
 use crate::sim::{CommandError, Event, Simulation, MAX_CONSUMERS};
 use crate::trace::EventKind;
+use crate::transaction::{TransactionOffsets, DEFAULT_TRANSACTION_TIMEOUT_MS};
+
+/// The transactional producer of a consumer in an `exactly_once` group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerTransaction {
+    /// `transactional.id`: `tx-` + the consumer's name.
+    pub transactional_id: String,
+    /// Producer id, epoch and sequences.
+    pub identity: ProducerIdentity,
+    /// Whether the current batch's transaction is open.
+    pub open: bool,
+}
 
 /// Whether the consumer's process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -80,6 +109,11 @@ pub struct Consumer {
     pub processed: u64,
     /// Next offsets processed but not yet committed (batch and record modes).
     pending_commit: BTreeMap<TopicPartition, u64>,
+    /// The transactional producer of an `exactly_once` consumer, once it sent something.
+    pub transaction: Option<ConsumerTransaction>,
+    /// Per partition, the position the current batch started at (`exactly_once` only): where
+    /// a rollback seeks back to.
+    batch_start: BTreeMap<TopicPartition, u64>,
     /// Changes on crash, restart and pause, so scheduled events for an old life are dropped.
     pub(crate) incarnation: u32,
     pub(crate) rejoin_needed: bool,
@@ -116,6 +150,8 @@ impl Consumer {
             error: None,
             processed: 0,
             pending_commit: BTreeMap::new(),
+            transaction: None,
+            batch_start: BTreeMap::new(),
             incarnation: 0,
             rejoin_needed: false,
             waiting: false,
@@ -214,6 +250,11 @@ impl Simulation {
         c.stuck.clear();
         c.failed.clear();
         c.backing_off_until = None;
+        c.batch_start.clear();
+        if let Some(txn) = c.transaction.as_mut() {
+            // The process is gone; the coordinator still holds its open transaction.
+            txn.open = false;
+        }
         c.phase = MemberPhase::Unjoined;
         c.rejoin_needed = false;
         for tp in owned {
@@ -240,6 +281,20 @@ impl Simulation {
         c.member_id = None;
         let (group, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerRestarted { group, consumer });
+        // The new process's transactional producer calls initTransactions with the same
+        // transactional.id: the epoch goes up and the transaction its predecessor left open
+        // is aborted (fencing).
+        if let Some(id) = self.consumers[index]
+            .transaction
+            .as_ref()
+            .map(|t| t.transactional_id.clone())
+        {
+            let identity = self.init_transactional_id(&id, DEFAULT_TRANSACTION_TIMEOUT_MS);
+            if let Some(txn) = self.consumers[index].transaction.as_mut() {
+                txn.identity = identity;
+                txn.open = false;
+            }
+        }
         self.schedule_in(
             0,
             Event::Poll {
@@ -412,6 +467,16 @@ impl Simulation {
     /// Commits before partitions are given up or the consumer closes: the positions under auto
     /// commit (C6), the processed records otherwise (Spring commits pending acks on revoke).
     fn commit_on_revoke(&mut self, index: usize) {
+        if self.groups[self.consumers[index].group].config.exactly_once {
+            // Offsets go with transactions only. A batch cut short (close) is aborted, as
+            // `KafkaProducer.close()` aborts an ongoing transaction.
+            self.consumers[index].pending_commit.clear();
+            self.abort_consumer_transaction(
+                index,
+                "the consumer closed mid-batch: close() aborts the ongoing transaction",
+            );
+            return;
+        }
         let c = &self.consumers[index];
         let offsets: Vec<(TopicPartition, u64)> = match self.groups[c.group].config.commit_mode {
             CommitMode::Auto => {
@@ -669,6 +734,8 @@ impl Simulation {
         };
         let (start, end) = (log.log_start_offset(), log.high_watermark());
         let in_range = committed.filter(|&o| (start..=end).contains(&o));
+        // seekToEnd answers the last stable offset under read_committed (T7).
+        let end = log.fetch_limit(self.groups[group].config.isolation_level);
         let position = match in_range {
             Some(offset) => offset,
             None => {
@@ -844,6 +911,11 @@ impl Simulation {
         let consumer_name = self.consumers[index].name.clone();
         let start = self.consumers[index].fetch_cursor % owned.len();
         self.consumers[index].fetch_cursor = self.consumers[index].fetch_cursor.wrapping_add(1);
+        let isolation = self.groups[group].config.isolation_level;
+        let exactly_once = self.groups[group].config.exactly_once;
+        if exactly_once {
+            self.consumers[index].batch_start.clear();
+        }
         let mut budget = u64::from(max_records);
         for i in 0..owned.len() {
             if budget == 0 {
@@ -861,12 +933,13 @@ impl Simulation {
                 continue;
             };
             let (log_start, hw) = (log.log_start_offset(), log.high_watermark());
+            let limit = log.fetch_limit(isolation);
             let mut from = position;
             if position < log_start || position > hw {
                 // The position fell out of the log (retention): auto.offset.reset applies (C2).
                 let to = match self.groups[group].config.auto_offset_reset {
                     OffsetResetPolicy::Earliest => log_start,
-                    OffsetResetPolicy::Latest => hw,
+                    OffsetResetPolicy::Latest => limit,
                     OffsetResetPolicy::None => {
                         let error = format!(
                             "OffsetOutOfRangeException: fetch position {position} is out of range for partition {tp} and auto.offset.reset=none"
@@ -880,6 +953,22 @@ impl Simulation {
                 self.reset_position(group, tp, to, "offset out of range", &policy);
                 self.checker.on_position(index, tp, to);
                 from = to;
+            }
+            if exactly_once {
+                self.consumers[index]
+                    .batch_start
+                    .entry(tp.clone())
+                    .or_insert(from);
+            }
+            let log = self
+                .topics
+                .get(&tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+                .expect("looked up above");
+            if log.has_control_records() || limit != hw {
+                // Markers, aborted records or an open transaction: look at each record.
+                budget -= self.fetch_skipping(index, tp, from, limit, budget);
+                continue;
             }
             let mut count = (hw - from).min(budget);
             // Without ErrorHandlingDeserializer a value that cannot be deserialized makes poll()
@@ -900,7 +989,7 @@ impl Simulation {
             c.positions.insert(tp.clone(), from + count);
             self.counters.records_delivered += count;
             self.checker
-                .on_fetch(self.now_ms, &group_id, index, tp, from, count);
+                .on_fetch(self.now_ms, &group_id, index, tp, from, count, from + count);
             self.emit(EventKind::Fetched {
                 group: group_id.clone(),
                 consumer: consumer_name.clone(),
@@ -910,6 +999,81 @@ impl Simulation {
             });
         }
         true
+    }
+
+    /// Fetches `tp` from `from` up to `limit`, giving out at most `budget` records and stepping
+    /// over markers and (under read_committed) aborted records (T6, T7). Returns how many
+    /// records it gave out.
+    fn fetch_skipping(
+        &mut self,
+        index: usize,
+        tp: &crate::assignor::TopicPartition,
+        from: u64,
+        limit: u64,
+        budget: u64,
+    ) -> u64 {
+        let group = self.consumers[index].group;
+        let isolation = self.groups[group].config.isolation_level;
+        let log = self
+            .topics
+            .get(&tp.topic)
+            .and_then(|t| t.partition(tp.partition))
+            .expect("the caller found it");
+        let mut delivered = Vec::new();
+        let mut markers = Vec::new();
+        let mut aborted = Vec::new();
+        let mut next = from;
+        for record in log.range(from, limit) {
+            if log.is_delivered(record, isolation) {
+                if delivered.len() as u64 == budget {
+                    break;
+                }
+                delivered.push(record.offset);
+            } else if record.control.is_some() {
+                markers.push(record.offset);
+            } else {
+                aborted.push(record.offset);
+            }
+            next = record.offset + 1;
+        }
+        let group_id = self.groups[group].id.clone();
+        let consumer_name = self.consumers[index].name.clone();
+        for &o in &markers {
+            self.checker.on_skipped(&group_id, tp, o, false);
+        }
+        for &o in &aborted {
+            self.checker.on_skipped(&group_id, tp, o, true);
+        }
+        let count = delivered.len() as u64;
+        let c = &mut self.consumers[index];
+        c.positions.insert(tp.clone(), next);
+        let shared = Arc::new(tp.clone());
+        c.batch
+            .extend(delivered.into_iter().map(|o| (Arc::clone(&shared), o)));
+        if count > 0 {
+            self.counters.records_delivered += count;
+            self.checker
+                .on_fetch(self.now_ms, &group_id, index, tp, from, count, next);
+            self.emit(EventKind::Fetched {
+                group: group_id.clone(),
+                consumer: consumer_name.clone(),
+                partition: tp.to_string(),
+                from_offset: from,
+                count: count as u32,
+            });
+        } else {
+            self.checker.on_position(index, tp, next);
+        }
+        if !markers.is_empty() || !aborted.is_empty() {
+            self.emit(EventKind::FetchSkipped {
+                group: group_id,
+                consumer: consumer_name,
+                partition: tp.to_string(),
+                markers: markers.len() as u32,
+                aborted: aborted.len() as u32,
+            });
+        }
+        count
     }
 
     /// Delivers the record at the head of the batch to the listener. Returns false when the
@@ -952,6 +1116,10 @@ impl Simulation {
             partition: tp.to_string(),
             offset,
         });
+        if self.groups[group].config.forward_to.is_some() && !self.forward_record(index, tp, offset)
+        {
+            return;
+        }
         self.ack_record(index);
     }
 
@@ -1000,7 +1168,9 @@ impl Simulation {
     /// After a batch: commit it (Spring's `AckMode.BATCH`, S1) and poll again.
     fn finish_batch(&mut self, index: usize, incarnation: u32) {
         let group = self.consumers[index].group;
-        if self.groups[group].config.commit_mode == CommitMode::Batch {
+        if self.groups[group].config.exactly_once {
+            self.commit_consumer_transaction(index);
+        } else if self.groups[group].config.commit_mode == CommitMode::Batch {
             let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
                 .into_iter()
                 .collect();
@@ -1035,5 +1205,204 @@ impl Simulation {
                 },
             );
         }
+    }
+}
+
+/// Consume-transform-produce (`forward_to`, `exactly_once`).
+impl Simulation {
+    /// Sends the output of input record `offset` of `tp` to the group's `forward_to` topic.
+    /// Returns false when the batch was rolled back instead.
+    fn forward_record(&mut self, index: usize, tp: &TopicPartition, offset: u64) -> bool {
+        let group = self.consumers[index].group;
+        let config = &self.groups[group].config;
+        let (Some(out), exactly_once) = (config.forward_to.clone(), config.exactly_once) else {
+            return true;
+        };
+        let Some(input) = self
+            .topics
+            .get(&tp.topic)
+            .and_then(|t| t.partition(tp.partition))
+            .and_then(|log| log.get(offset))
+        else {
+            return true;
+        };
+        let key = input.key.clone();
+        let value = serde_json::json!({ "from": format!("{tp}@{offset}"), "value": input.value })
+            .to_string();
+        let Some(count) = self.topics.get(&out).map(|t| t.partition_count()) else {
+            return true;
+        };
+        // Keyed outputs go where Kafka's partitioner puts the key (P1); keyless ones stay on
+        // the input's partition number (the sticky partitioner is not modelled here).
+        let partition = match &key {
+            Some(k) => crate::partitioner::partition_for_key(k, count),
+            None => tp.partition % count,
+        };
+        let out_tp = TopicPartition {
+            topic: out.clone(),
+            partition,
+        };
+        let mut batch = None;
+        let mut writer = self.consumers[index].name.clone();
+        if exactly_once {
+            if self.consumers[index].transaction.is_none() {
+                let id = format!("tx-{}", self.consumers[index].name);
+                let identity = self.init_transactional_id(&id, DEFAULT_TRANSACTION_TIMEOUT_MS);
+                self.consumers[index].transaction = Some(ConsumerTransaction {
+                    transactional_id: id,
+                    identity,
+                    open: false,
+                });
+            }
+            let txn = self.consumers[index]
+                .transaction
+                .as_ref()
+                .expect("set above");
+            let id = txn.transactional_id.clone();
+            if self.coordinator_epoch(&id) != Some(txn.identity.epoch) {
+                self.rollback_batch(
+                    index,
+                    "InvalidProducerEpochException: the transaction timed out and the coordinator aborted it",
+                );
+                return false;
+            }
+            self.add_partition_to_transaction(&id, &out_tp);
+            let txn = self.consumers[index]
+                .transaction
+                .as_mut()
+                .expect("set above");
+            txn.open = true;
+            batch = Some(ProducerBatch {
+                producer_id: txn.identity.producer_id,
+                epoch: txn.identity.epoch,
+                sequence: txn.identity.next_sequence(&out_tp),
+                transactional: true,
+            });
+            writer = id;
+        }
+        let now = self.now_ms;
+        let log = self
+            .topics
+            .get_mut(&out)
+            .and_then(|t| t.partition_mut(partition))
+            .expect("partition from the topic's count");
+        let key_text = key.as_ref().map(|k| crate::log::bytes_to_text(k));
+        let appended = match batch {
+            None => Ok(log.append(key, Some(value), Vec::new(), now)),
+            Some(batch) => log
+                .append_idempotent(key, Some(value), Vec::new(), now, batch)
+                .map(|a| a.offset()),
+        };
+        let offset = match appended {
+            Ok(offset) => offset,
+            Err(error) => {
+                self.rollback_batch(index, &error.to_string());
+                return false;
+            }
+        };
+        self.counters.records_produced += 1;
+        self.emit(EventKind::Produced {
+            producer: Some(writer),
+            topic: out.clone(),
+            partition,
+            offset,
+            key: key_text,
+        });
+        self.wake_consumers(&out, partition);
+        true
+    }
+
+    /// After an `exactly_once` batch: send the consumed offsets to the transaction and commit
+    /// it. The group coordinator checks the member and generation first (KIP-447); a zombie's
+    /// transaction is aborted and its batch rolled back.
+    fn commit_consumer_transaction(&mut self, index: usize) {
+        let c = &self.consumers[index];
+        let Some(txn) = c.transaction.as_ref().filter(|t| t.open) else {
+            // Nothing was sent in this batch; offsets, if any, are committed as usual.
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
+                .into_iter()
+                .collect();
+            self.send_commit(index, offsets);
+            return;
+        };
+        let id = txn.transactional_id.clone();
+        if self.coordinator_epoch(&id) != Some(txn.identity.epoch) {
+            self.rollback_batch(
+                index,
+                "InvalidProducerEpochException: the transaction timed out and the coordinator aborted it",
+            );
+            return;
+        }
+        let refusal = match c.member_id.clone() {
+            None => Some("the consumer is not a member of the group"),
+            Some(member_id) => self.commit_refusal(index, &member_id, c.generation),
+        };
+        if let Some(reason) = refusal {
+            let reason = format!("sendOffsetsToTransaction refused: {reason}");
+            self.abort_consumer_transaction(index, &reason);
+            self.rollback_batch(index, &reason);
+            return;
+        }
+        let offsets: Vec<(TopicPartition, u64)> =
+            std::mem::take(&mut self.consumers[index].pending_commit)
+                .into_iter()
+                .collect();
+        self.add_offsets_to_transaction(
+            &id,
+            TransactionOffsets {
+                consumer: index,
+                offsets,
+            },
+        );
+        let c = &mut self.consumers[index];
+        c.batch_start.clear();
+        if let Some(txn) = c.transaction.as_mut() {
+            txn.open = false;
+        }
+        self.end_transaction(&id, true, "commitTransaction after the batch");
+    }
+
+    /// Aborts the consumer's open transaction, if it has one.
+    fn abort_consumer_transaction(&mut self, index: usize, reason: &str) {
+        let Some(txn) = self.consumers[index].transaction.as_mut() else {
+            return;
+        };
+        if !txn.open {
+            return;
+        }
+        txn.open = false;
+        let id = txn.transactional_id.clone();
+        self.end_transaction(&id, false, reason);
+    }
+
+    /// The batch's transaction is gone: forget the batch, take the coordinator's epoch, and
+    /// seek back to where the batch started, so the next poll fetches it again.
+    fn rollback_batch(&mut self, index: usize, reason: &str) {
+        let epoch = self.consumers[index]
+            .transaction
+            .as_ref()
+            .and_then(|t| self.coordinator_epoch(&t.transactional_id));
+        let c = &mut self.consumers[index];
+        if let (Some(txn), Some(epoch)) = (c.transaction.as_mut(), epoch) {
+            if txn.identity.epoch != epoch {
+                txn.identity.set_epoch(epoch);
+            }
+            txn.open = false;
+        }
+        c.batch.clear();
+        c.pending_commit.clear();
+        let starts = std::mem::take(&mut c.batch_start);
+        for (tp, position) in starts {
+            if c.assignment.contains(&tp) {
+                c.positions.insert(tp.clone(), position);
+                self.checker.on_position(index, &tp, position);
+            }
+        }
+        let (group, consumer) = self.consumer_names(index);
+        self.emit(EventKind::BatchRolledBack {
+            group,
+            consumer,
+            reason: reason.to_owned(),
+        });
     }
 }

@@ -9,6 +9,12 @@
 //! * S1: the playground's groups are Spring listener containers by default, so offsets are
 //!   committed after each poll's batch (`AckMode.BATCH`) unless auto commit is chosen.
 //!
+//! * T7, C7: `isolation.level` decides whether members read below the high watermark or the
+//!   last stable offset, and which end offset lag is measured against.
+//! * A group can forward what it processes to another topic (consume-transform-produce),
+//!   with `exactly_once` in one transaction per poll, as Spring's transactional listener
+//!   container does; see [`crate::consumer`].
+//!
 //! Follows the Kafka 3.x/4.x classic protocol. Not modelled: the consumer protocol of KIP-848,
 //! offset expiry (`offsets.retention.minutes`), and group deletion.
 
@@ -18,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assignor::{AssignorKind, TopicPartition};
 use crate::listener::ListenerConfig;
+use crate::transaction::IsolationLevel;
 
 /// Classic group states (C8), named as Kafka names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -136,6 +143,17 @@ pub struct GroupConfig {
     pub static_membership: bool,
     /// The listener: failures, deserialization, error handling, delivery semantics.
     pub listener: ListenerConfig,
+    /// `isolation.level`, `read_uncommitted` by default (C1, T7).
+    pub isolation_level: IsolationLevel,
+    /// Consume-transform-produce: for each record processed, send one record (same key, the
+    /// value wrapped as `{"from":"topic-p@offset","value":…}`) to this topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to: Option<String>,
+    /// With `forward_to`: each poll's batch is one transaction of a per-consumer transactional
+    /// producer (`transactional.id` = `tx-` + the consumer's name), and the consumed offsets
+    /// are committed with it (`sendOffsetsToTransaction`). Needs batch commits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exactly_once: bool,
 }
 
 impl Default for GroupConfig {
@@ -153,6 +171,9 @@ impl Default for GroupConfig {
             processing_time_ms: 0,
             static_membership: false,
             listener: ListenerConfig::default(),
+            isolation_level: IsolationLevel::ReadUncommitted,
+            forward_to: None,
+            exactly_once: false,
         }
     }
 }
@@ -201,6 +222,15 @@ impl GroupConfig {
                 "processing time must be at most 3600000 ms, got {}",
                 self.processing_time_ms
             ));
+        }
+        if self.exactly_once && self.forward_to.is_none() {
+            return Err(
+                "exactly_once needs forward_to: a transaction covers the records a batch sends"
+                    .into(),
+            );
+        }
+        if self.exactly_once && self.commit_mode != CommitMode::Batch {
+            return Err("exactly_once commits offsets with each batch's transaction, so it needs commit mode batch (enable.auto.commit=false)".into());
         }
         Ok(())
     }

@@ -471,9 +471,29 @@ impl Simulation {
         generation: i32,
         offsets: Vec<(TopicPartition, u64)>,
     ) {
+        if let Some(reason) = self.commit_refusal(consumer, member_id, generation) {
+            let group_id = self.groups[self.consumers[consumer].group].id.clone();
+            let consumer_name = self.consumers[consumer].name.clone();
+            self.emit(EventKind::CommitFailed {
+                group: group_id,
+                consumer: consumer_name,
+                reason: reason.into(),
+            });
+            return;
+        }
+        self.store_offsets(consumer, offsets);
+    }
+
+    /// Why the coordinator would refuse an offset commit from this member and generation, or
+    /// `None` when it accepts it. `sendOffsetsToTransaction` is checked the same way (KIP-447).
+    pub(crate) fn commit_refusal(
+        &self,
+        consumer: usize,
+        member_id: &str,
+        generation: i32,
+    ) -> Option<&'static str> {
         let g = &self.groups[self.consumers[consumer].group];
-        let group = self.consumers[consumer].group;
-        let refusal = match (g.members.get(member_id), g.state) {
+        match (g.members.get(member_id), g.state) {
             (None, _) => Some(
                 "UNKNOWN_MEMBER_ID: the member is no longer in the group (CommitFailedException)",
             ),
@@ -486,17 +506,14 @@ impl Simulation {
                 Some("ILLEGAL_GENERATION: the group has rebalanced since (CommitFailedException)")
             }
             _ => None,
-        };
-        let group_id = g.id.clone();
-        let consumer_name = self.consumers[consumer].name.clone();
-        if let Some(reason) = refusal {
-            self.emit(EventKind::CommitFailed {
-                group: group_id,
-                consumer: consumer_name,
-                reason: reason.into(),
-            });
-            return;
         }
+    }
+
+    /// Stores accepted offsets of `consumer`'s group and tells the checker.
+    pub(crate) fn store_offsets(&mut self, consumer: usize, offsets: Vec<(TopicPartition, u64)>) {
+        let group = self.consumers[consumer].group;
+        let group_id = self.groups[group].id.clone();
+        let consumer_name = self.consumers[consumer].name.clone();
         for (tp, offset) in offsets {
             let previous = self.groups[group].committed.insert(tp.clone(), offset);
             if previous != Some(offset) {

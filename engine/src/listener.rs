@@ -264,6 +264,10 @@ mod tests {
             value: Some(value.into()),
             headers,
             timestamp_ms: 0,
+            producer_id: None,
+            sequence: None,
+            transactional: false,
+            control: None,
         }
     }
 

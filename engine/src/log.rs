@@ -4,8 +4,20 @@
 //! The simulated cluster has one replica per partition, so the high watermark equals the log
 //! end offset (R3 with an ISR of one). Retention moves the log start offset forward; records
 //! below it are gone, which is what makes `auto.offset.reset` (C2) matter.
+//!
+//! The log also keeps what `UnifiedLog` and its `ProducerStateManager` keep for idempotent and
+//! transactional producers: the last batches per producer id (T3, T4, see
+//! [`crate::producer_state`]), the open transactions, whose first offset holds the last stable
+//! offset back (T8), and the aborted transactions (Kafka's transaction index), which
+//! read_committed fetches leave out (T7). Transaction markers are control records that take an
+//! offset like any record (T6).
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::producer_state::{AppendError, BatchMetadata, ProducerStateEntry};
+use crate::transaction::{ControlRecordType, IsolationLevel};
 
 /// One record header, as Kafka's `RecordHeader`: a UTF-8 key and raw bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +49,19 @@ pub struct Record {
     pub headers: Vec<Header>,
     /// CreateTime: the producer's virtual clock when it sent the record, in ms.
     pub timestamp_ms: u64,
+    /// Producer id of an idempotent or transactional producer; `None` when sent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_id: Option<u64>,
+    /// The record's sequence number for its producer id and partition (T4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i32>,
+    /// Whether it was written inside a transaction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transactional: bool,
+    /// For a transaction marker, which one (T6); `None` for data records. Markers have no key
+    /// and no value and are never given to consumers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlRecordType>,
 }
 
 impl Record {
@@ -59,6 +84,46 @@ impl Record {
     }
 }
 
+/// Who wrote a batch, as the batch header of an idempotent or transactional producer says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProducerBatch {
+    /// Producer id.
+    pub producer_id: u64,
+    /// Producer epoch.
+    pub epoch: u16,
+    /// Sequence of the batch's (single) record.
+    pub sequence: i32,
+    /// Whether the batch belongs to a transaction.
+    pub transactional: bool,
+}
+
+/// What the broker did with a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Appended {
+    /// Appended at this offset.
+    New(u64),
+    /// A duplicate of a batch appended earlier at this offset (T3): not appended again.
+    Duplicate(u64),
+}
+
+impl Appended {
+    /// The offset the producer's callback receives.
+    pub fn offset(self) -> u64 {
+        match self {
+            Appended::New(o) | Appended::Duplicate(o) => o,
+        }
+    }
+}
+
+/// An open transaction in one partition, as the snapshot shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenTransaction {
+    /// Its producer id.
+    pub producer_id: u64,
+    /// Offset of its first record in this partition: the last stable offset stops here (T8).
+    pub first_offset: u64,
+}
+
 /// The log of one partition.
 #[derive(Clone, Debug, Default)]
 pub struct PartitionLog {
@@ -68,6 +133,16 @@ pub struct PartitionLog {
     records: std::collections::VecDeque<Record>,
     /// Sum of `size_bytes` over `records`, kept for retention by size.
     size_bytes: u64,
+    /// Producer state per producer id (T3, T4).
+    producers: BTreeMap<u64, ProducerStateEntry>,
+    /// Open transactions: producer id → first offset in this partition.
+    open_txns: BTreeMap<u64, u64>,
+    /// Aborted transactions: producer id → (first offset → offset of the abort marker).
+    aborted: BTreeMap<u64, BTreeMap<u64, u64>>,
+    /// Aborted transactions ever recorded here.
+    aborted_count: u64,
+    /// Control records ever appended (0 lets fetches skip looking at each record).
+    control_count: u64,
 }
 
 impl PartitionLog {
@@ -115,16 +190,176 @@ impl PartitionLog {
         timestamp_ms: u64,
     ) -> u64 {
         let offset = self.log_end_offset();
-        let record = Record {
+        self.push(Record {
             offset,
             key,
             value,
             headers,
             timestamp_ms,
-        };
+            producer_id: None,
+            sequence: None,
+            transactional: false,
+            control: None,
+        })
+    }
+
+    fn push(&mut self, record: Record) -> u64 {
+        let offset = record.offset;
         self.size_bytes += record.size_bytes();
         self.records.push_back(record);
         offset
+    }
+
+    /// Appends a one-record batch of an idempotent or transactional producer, as
+    /// `UnifiedLog.append` does: a duplicate of one of the producer's last five batches is
+    /// not appended again (T3); a batch out of sequence or of an old epoch is refused (T4).
+    /// The first record of a transaction opens it in this partition.
+    pub fn append_idempotent(
+        &mut self,
+        key: Option<Vec<u8>>,
+        value: Option<String>,
+        headers: Vec<Header>,
+        timestamp_ms: u64,
+        batch: ProducerBatch,
+    ) -> Result<Appended, AppendError> {
+        let entry = self
+            .producers
+            .entry(batch.producer_id)
+            .or_insert_with(|| ProducerStateEntry::new(batch.producer_id, batch.epoch));
+        if let Some(original) = entry.find_duplicate(batch.epoch, batch.sequence, batch.sequence) {
+            return Ok(Appended::Duplicate(original.first_offset));
+        }
+        entry.check(batch.epoch, batch.sequence)?;
+        let offset = self.log_start_offset + self.records.len() as u64;
+        entry.record(
+            batch.epoch,
+            BatchMetadata {
+                first_seq: batch.sequence,
+                last_seq: batch.sequence,
+                first_offset: offset,
+            },
+        );
+        if batch.transactional {
+            self.open_txns.entry(batch.producer_id).or_insert(offset);
+        }
+        self.push(Record {
+            offset,
+            key,
+            value,
+            headers,
+            timestamp_ms,
+            producer_id: Some(batch.producer_id),
+            sequence: Some(batch.sequence),
+            transactional: batch.transactional,
+            control: None,
+        });
+        Ok(Appended::New(offset))
+    }
+
+    /// Writes a transaction marker for `producer_id` if it has an open transaction here, closes
+    /// the transaction, and returns the marker's offset (T6). An abort is remembered so that
+    /// read_committed fetches leave the transaction's records out (T7).
+    pub fn append_marker(
+        &mut self,
+        producer_id: u64,
+        epoch: u16,
+        control: ControlRecordType,
+        timestamp_ms: u64,
+    ) -> Option<u64> {
+        let first = self.open_txns.remove(&producer_id)?;
+        let offset = self.log_end_offset();
+        if let Some(entry) = self.producers.get_mut(&producer_id) {
+            entry.bump_epoch(epoch);
+        }
+        if control == ControlRecordType::Abort {
+            self.aborted
+                .entry(producer_id)
+                .or_default()
+                .insert(first, offset);
+            self.aborted_count += 1;
+        }
+        self.control_count += 1;
+        Some(self.push(Record {
+            offset,
+            key: None,
+            value: None,
+            headers: Vec::new(),
+            timestamp_ms,
+            producer_id: Some(producer_id),
+            sequence: None,
+            transactional: true,
+            control: Some(control),
+        }))
+    }
+
+    /// The last stable offset (T8): the first offset of the earliest open transaction when it
+    /// lies below the high watermark, else the high watermark.
+    pub fn last_stable_offset(&self) -> u64 {
+        let hw = self.high_watermark();
+        match self.open_txns.values().min() {
+            Some(&first) if first < hw => first.max(self.log_start_offset),
+            _ => hw,
+        }
+    }
+
+    /// Where a consumer with `isolation` may read up to: the high watermark, or the last
+    /// stable offset under read_committed (T7, C7).
+    pub fn fetch_limit(&self, isolation: IsolationLevel) -> u64 {
+        match isolation {
+            IsolationLevel::ReadUncommitted => self.high_watermark(),
+            IsolationLevel::ReadCommitted => self.last_stable_offset(),
+        }
+    }
+
+    /// Open transactions in this partition, by producer id.
+    pub fn open_transactions(&self) -> impl Iterator<Item = OpenTransaction> + '_ {
+        self.open_txns
+            .iter()
+            .map(|(&producer_id, &first_offset)| OpenTransaction {
+                producer_id,
+                first_offset,
+            })
+    }
+
+    /// How many transactions were aborted in this partition.
+    pub fn aborted_transactions(&self) -> u64 {
+        self.aborted_count
+    }
+
+    /// Whether any transaction marker was ever written here. Without one, every record is a
+    /// committed or non-transactional data record.
+    pub fn has_control_records(&self) -> bool {
+        self.control_count > 0
+    }
+
+    /// Whether `record` belongs to an aborted transaction.
+    pub fn is_aborted(&self, record: &Record) -> bool {
+        if !record.transactional || record.control.is_some() {
+            return false;
+        }
+        let Some(pid) = record.producer_id else {
+            return false;
+        };
+        self.aborted.get(&pid).is_some_and(|ranges| {
+            ranges
+                .range(..=record.offset)
+                .next_back()
+                .is_some_and(|(_, &last)| record.offset <= last)
+        })
+    }
+
+    /// Whether a consumer with `isolation` is given `record`: never a marker, and under
+    /// read_committed never a record of an aborted transaction (T6, T7).
+    pub fn is_delivered(&self, record: &Record, isolation: IsolationLevel) -> bool {
+        record.control.is_none()
+            && (isolation == IsolationLevel::ReadUncommitted || !self.is_aborted(record))
+    }
+
+    /// The records a consumer with `isolation` would see, from the log start to its fetch
+    /// limit, in offset order.
+    pub fn visible_records(&self, isolation: IsolationLevel) -> impl Iterator<Item = &Record> + '_ {
+        self.range(0, self.fetch_limit(isolation))
+            .filter(move |r| self.is_delivered(r, isolation))
     }
 
     /// The record at `offset`, if it is still in the log.
@@ -163,6 +398,14 @@ impl PartitionLog {
             self.log_start_offset += 1;
             deleted += 1;
         }
+        if deleted > 0 {
+            // Aborted ranges wholly below the log start are no longer needed.
+            let start = self.log_start_offset;
+            for ranges in self.aborted.values_mut() {
+                ranges.retain(|_, last| *last >= start);
+            }
+            self.aborted.retain(|_, ranges| !ranges.is_empty());
+        }
         deleted
     }
 }
@@ -183,6 +426,68 @@ mod tests {
         assert_eq!(log.high_watermark(), 2);
         assert_eq!(log.get(1).unwrap().value.as_deref(), Some("b"));
         assert_eq!(log.size_bytes(), 3);
+    }
+
+    fn txn_batch(producer_id: u64, sequence: i32) -> ProducerBatch {
+        ProducerBatch {
+            producer_id,
+            epoch: 0,
+            sequence,
+            transactional: true,
+        }
+    }
+
+    #[test]
+    fn t8_the_last_stable_offset_is_the_first_offset_of_the_earliest_open_transaction() {
+        let mut log = PartitionLog::new();
+        log.append(None, Some("plain".into()), vec![], 0);
+        let a = log.append_idempotent(None, Some("a".into()), vec![], 0, txn_batch(1, 0));
+        assert_eq!(a, Ok(Appended::New(1)));
+        log.append_idempotent(None, Some("b".into()), vec![], 0, txn_batch(2, 0))
+            .unwrap();
+        log.append_idempotent(None, Some("a2".into()), vec![], 0, txn_batch(1, 1))
+            .unwrap();
+        assert_eq!((log.last_stable_offset(), log.high_watermark()), (1, 4));
+        // T6: the marker takes offset 4; producer 2's transaction still holds the LSO at 2.
+        assert_eq!(
+            log.append_marker(1, 0, ControlRecordType::Abort, 0),
+            Some(4)
+        );
+        assert_eq!(log.last_stable_offset(), 2);
+        assert_eq!(log.append_marker(1, 0, ControlRecordType::Abort, 0), None);
+        assert_eq!(
+            log.append_marker(2, 0, ControlRecordType::Commit, 0),
+            Some(5)
+        );
+        assert_eq!(log.last_stable_offset(), 6);
+        let committed: Vec<u64> = log
+            .visible_records(IsolationLevel::ReadCommitted)
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(committed, vec![0, 2]);
+        let uncommitted: Vec<u64> = log
+            .visible_records(IsolationLevel::ReadUncommitted)
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(uncommitted, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn t3_a_duplicate_answers_with_the_original_offset() {
+        let mut log = PartitionLog::new();
+        let batch = ProducerBatch {
+            transactional: false,
+            ..txn_batch(9, 0)
+        };
+        assert_eq!(
+            log.append_idempotent(None, Some("x".into()), vec![], 0, batch),
+            Ok(Appended::New(0))
+        );
+        assert_eq!(
+            log.append_idempotent(None, Some("x".into()), vec![], 0, batch),
+            Ok(Appended::Duplicate(0))
+        );
+        assert_eq!(log.log_end_offset(), 1);
     }
 
     #[test]

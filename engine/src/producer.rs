@@ -3,11 +3,22 @@
 //!
 //! Each producer draws from its own random stream, forked from the simulation's seed when it
 //! is added, so adding a producer does not change what the others send.
+//!
+//! Delivery settings follow Kafka 3.x/4.x `ProducerConfig` (P11, T1, T2): `acks=all`,
+//! `enable.idempotence=true`, `max.in.flight.requests.per.connection=5`,
+//! `request.timeout.ms=30000`, `retries=2147483647`, `transaction.timeout.ms=60000`. How a
+//! send travels when acknowledgements get lost is in [`crate::sender`]; transactions are in
+//! [`crate::transaction`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::partitioner::{PartitionerConfig, ProducerPartitioner};
+use crate::producer_state::ProducerIdentity;
 use crate::rng::SimRng;
+use crate::sender::SenderState;
+use crate::transaction::{
+    DEFAULT_TRANSACTION_TIMEOUT_MS, MAX_TRANSACTIONAL_ID_LEN, MAX_TRANSACTION_TIMEOUT_MS,
+};
 
 /// Most keys a key space may have.
 pub const MAX_KEY_SPACE: u32 = 1_000_000;
@@ -65,6 +76,41 @@ impl KeySerializer {
     }
 }
 
+/// `acks` (T1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Acks {
+    /// `acks=all` (`-1`), the default since Kafka 3.0: the leader answers once the whole ISR
+    /// has the batch. With one replica per partition it behaves like `acks=1`.
+    #[default]
+    All,
+    /// `acks=1`: the leader answers after writing to its own log.
+    One,
+    /// `acks=0`: no answer at all; `retries` has no effect and the callback's offset is -1.
+    Zero,
+}
+
+/// Most `max.in.flight.requests.per.connection` the playground accepts.
+pub const MAX_IN_FLIGHT_LIMIT: u32 = 100;
+/// Most records a rate-driven transaction may hold (`transaction_size`).
+pub const MAX_TRANSACTION_SIZE: u32 = 10_000;
+
+fn default_true() -> bool {
+    true
+}
+fn default_max_in_flight() -> u32 {
+    5
+}
+fn default_request_timeout_ms() -> u64 {
+    30_000
+}
+fn default_retries() -> i32 {
+    i32::MAX
+}
+fn default_transaction_timeout_ms() -> u64 {
+    DEFAULT_TRANSACTION_TIMEOUT_MS
+}
+
 /// A producer as a scenario describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProducerSpec {
@@ -86,6 +132,62 @@ pub struct ProducerSpec {
     /// Partitioner settings.
     #[serde(default)]
     pub partitioner: PartitionerConfig,
+    /// `enable.idempotence`, `true` by default since Kafka 3.0 (T2). Requires `acks=all`,
+    /// `retries > 0` and at most 5 requests in flight; the playground refuses a conflict, as
+    /// Kafka does when idempotence is set explicitly.
+    #[serde(default = "default_true")]
+    pub enable_idempotence: bool,
+    /// `acks`, `all` by default since Kafka 3.0 (T1).
+    #[serde(default)]
+    pub acks: Acks,
+    /// `max.in.flight.requests.per.connection`, 5 (P11).
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight_requests_per_connection: u32,
+    /// `request.timeout.ms`, 30 000 (P11): how long the producer waits for an answer before it
+    /// reconnects and retries.
+    #[serde(default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
+    /// `retries`, `i32::MAX` (P11).
+    #[serde(default = "default_retries")]
+    pub retries: i32,
+    /// `transactional.id`: makes the producer transactional (and idempotent, T6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`, 60 000 (T6).
+    #[serde(default = "default_transaction_timeout_ms")]
+    pub transaction_timeout_ms: u64,
+    /// Rate-driven transactions: begin one before the first record and commit after this many
+    /// records, so a scenario need not script every transaction. Needs a `transactional_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_size: Option<u32>,
+    /// With `transaction_size`: abort every k-th transaction instead of committing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort_every: Option<u32>,
+}
+
+impl Default for ProducerSpec {
+    /// Kafka's producer defaults with the playground's order template; the name and topic are
+    /// empty and must be filled in.
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            topic: String::new(),
+            keys: KeyStream::Null,
+            value_template: default_value_template(),
+            rate_per_sec: 0.0,
+            key_serializer: KeySerializer::default(),
+            partitioner: PartitionerConfig::default(),
+            enable_idempotence: true,
+            acks: Acks::All,
+            max_in_flight_requests_per_connection: default_max_in_flight(),
+            request_timeout_ms: default_request_timeout_ms(),
+            retries: default_retries(),
+            transactional_id: None,
+            transaction_timeout_ms: DEFAULT_TRANSACTION_TIMEOUT_MS,
+            transaction_size: None,
+            abort_every: None,
+        }
+    }
 }
 
 /// The seed document's order-placed event, as a template.
@@ -109,6 +211,7 @@ impl ProducerSpec {
         if self.value_template.len() > 4096 {
             return Err(format!("{who}: value template must be at most 4096 bytes"));
         }
+        self.validate_delivery(&who)?;
         match &self.keys {
             KeyStream::Fixed { keys } if keys.is_empty() || keys.len() > 10_000 => {
                 Err(format!("{who}: fixed keys must list 1–10000 keys"))
@@ -138,6 +241,77 @@ impl ProducerSpec {
     }
 }
 
+impl ProducerSpec {
+    /// `postProcessAndValidateIdempotenceConfigs` (T2) and the transaction settings (T6).
+    fn validate_delivery(&self, who: &str) -> Result<(), String> {
+        let in_flight = self.max_in_flight_requests_per_connection;
+        if !(1..=MAX_IN_FLIGHT_LIMIT).contains(&in_flight) {
+            return Err(format!(
+                "{who}: max.in.flight.requests.per.connection must be 1–{MAX_IN_FLIGHT_LIMIT}, got {in_flight}"
+            ));
+        }
+        if !(1..=3_600_000).contains(&self.request_timeout_ms) {
+            return Err(format!(
+                "{who}: request.timeout.ms must be 1–3600000, got {}",
+                self.request_timeout_ms
+            ));
+        }
+        if self.retries < 0 {
+            return Err(format!(
+                "{who}: retries must be 0 or more, got {}",
+                self.retries
+            ));
+        }
+        if self.enable_idempotence {
+            let conflict = if self.acks != Acks::All {
+                Some("acks must be all")
+            } else if self.retries == 0 {
+                Some("retries must be above 0")
+            } else if in_flight > 5 {
+                Some("max.in.flight.requests.per.connection must be at most 5")
+            } else {
+                None
+            };
+            if let Some(conflict) = conflict {
+                return Err(format!(
+                    "{who}: ConfigException: with enable.idempotence=true {conflict}; set enable_idempotence to false to use these settings"
+                ));
+            }
+        }
+        if let Some(id) = &self.transactional_id {
+            if id.is_empty() || id.len() > MAX_TRANSACTIONAL_ID_LEN {
+                return Err(format!(
+                    "{who}: transactional.id must be 1–{MAX_TRANSACTIONAL_ID_LEN} bytes"
+                ));
+            }
+            if !self.enable_idempotence {
+                return Err(format!(
+                    "{who}: ConfigException: cannot set a transactional.id without also enabling idempotence"
+                ));
+            }
+        }
+        if !(1..=MAX_TRANSACTION_TIMEOUT_MS).contains(&self.transaction_timeout_ms) {
+            return Err(format!(
+                "{who}: transaction.timeout.ms must be 1–{MAX_TRANSACTION_TIMEOUT_MS} (the broker's transaction.max.timeout.ms), got {}",
+                self.transaction_timeout_ms
+            ));
+        }
+        match (self.transaction_size, self.abort_every) {
+            (Some(_), _) if self.transactional_id.is_none() => {
+                Err(format!("{who}: transaction_size needs a transactional_id"))
+            }
+            (Some(n), _) if !(1..=MAX_TRANSACTION_SIZE).contains(&n) => Err(format!(
+                "{who}: transaction_size must be 1–{MAX_TRANSACTION_SIZE}, got {n}"
+            )),
+            (None, Some(_)) => Err(format!("{who}: abort_every needs a transaction_size")),
+            (_, Some(k)) if !(1..=1_000).contains(&k) => {
+                Err(format!("{who}: abort_every must be 1–1000, got {k}"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A live producer.
 #[derive(Clone, Debug)]
 pub struct Producer {
@@ -159,6 +333,19 @@ pub struct Producer {
     pub(crate) rate_start_ms: u64,
     /// Records sent at the current rate.
     pub(crate) sent_at_rate: u64,
+    /// Producer id, epoch and sequence numbers of an idempotent or transactional producer.
+    pub identity: Option<ProducerIdentity>,
+    /// Whether a transaction is open (between `BeginTransaction` and its end).
+    pub in_transaction: bool,
+    /// Records sent in the open transaction.
+    pub transaction_records: u32,
+    /// Transactions begun so far (numbers them for `abort_every`).
+    pub transactions_begun: u64,
+    /// A commit (`true`) or abort waiting for batches still in flight.
+    pub(crate) pending_end: Option<bool>,
+    /// Requests in flight and records waiting, once a `LoseAcks` fault made this producer's
+    /// acknowledgements matter; `None` until then (sends complete at once).
+    pub(crate) sender: Option<SenderState>,
 }
 
 impl Producer {
@@ -188,7 +375,23 @@ impl Producer {
             epoch: 0,
             rate_start_ms: 0,
             sent_at_rate: 0,
+            identity: None,
+            in_transaction: false,
+            transaction_records: 0,
+            transactions_begun: 0,
+            pending_end: None,
+            sender: None,
         }
+    }
+
+    /// Batches sent and not yet acknowledged.
+    pub fn in_flight(&self) -> usize {
+        self.sender.as_ref().map_or(0, |s| s.in_flight.len())
+    }
+
+    /// Records waiting for a free in-flight slot.
+    pub fn queued(&self) -> usize {
+        self.sender.as_ref().map_or(0, |s| s.queued.len())
     }
 
     /// Interval between two sends at the current rate, in ms.
@@ -249,6 +452,7 @@ mod tests {
             rate_per_sec: 10.0,
             key_serializer: KeySerializer::String,
             partitioner: PartitionerConfig::default(),
+            ..ProducerSpec::default()
         }
     }
 
@@ -320,5 +524,45 @@ mod tests {
             .validate()
             .unwrap_err()
             .starts_with("producer order-service: rate must be"));
+    }
+
+    #[test]
+    fn t2_idempotence_is_the_default_and_refuses_conflicting_settings() {
+        let s = spec(KeyStream::Null);
+        assert!(s.enable_idempotence);
+        assert_eq!(s.acks, Acks::All);
+        assert_eq!(s.max_in_flight_requests_per_connection, 5);
+        assert_eq!(s.request_timeout_ms, 30_000);
+        assert_eq!(s.retries, i32::MAX);
+        assert_eq!(s.transaction_timeout_ms, 60_000);
+        let parsed: ProducerSpec =
+            serde_json::from_str(r#"{"name":"p","topic":"t","keys":{"type":"null"}}"#).unwrap();
+        assert!(parsed.enable_idempotence);
+        let acks_one = ProducerSpec {
+            acks: Acks::One,
+            ..s.clone()
+        };
+        assert!(acks_one
+            .validate()
+            .unwrap_err()
+            .contains("acks must be all"));
+        let six = ProducerSpec {
+            max_in_flight_requests_per_connection: 6,
+            ..s.clone()
+        };
+        assert!(six.validate().unwrap_err().contains("at most 5"));
+        let plain = ProducerSpec {
+            enable_idempotence: false,
+            ..six
+        };
+        assert!(plain.validate().is_ok());
+        let txn_without_idempotence = ProducerSpec {
+            transactional_id: Some("tx".into()),
+            ..plain
+        };
+        assert!(txn_without_idempotence
+            .validate()
+            .unwrap_err()
+            .contains("transactional.id"));
     }
 }

@@ -18,7 +18,7 @@ use crate::assignor::TopicPartition;
 use crate::checker::Checker;
 use crate::consumer::Consumer;
 use crate::group::{Group, GroupConfig, GroupState};
-use crate::log::Header;
+use crate::log::{Header, ProducerBatch};
 use crate::producer::{Producer, ProducerSpec};
 use crate::rng::SimRng;
 use crate::topic::{Topic, MAX_PARTITIONS};
@@ -158,7 +158,42 @@ pub enum Command {
         /// Where to.
         to: ResetTarget,
     },
+    /// A fault: the broker's next `count` answers to this producer are lost on the way back,
+    /// so it retries after `request.timeout.ms` (see [`crate::sender`]). Not for `acks=0`.
+    LoseAcks {
+        /// The producer's name.
+        producer: String,
+        /// How many answers to lose, 1–[`crate::sender::MAX_LOST_ACKS`].
+        count: u32,
+    },
+    /// `beginTransaction` of a transactional producer.
+    BeginTransaction {
+        /// The producer's name.
+        producer: String,
+    },
+    /// `commitTransaction`: a commit marker goes into every partition the transaction wrote
+    /// to (T6).
+    CommitTransaction {
+        /// The producer's name.
+        producer: String,
+    },
+    /// `abortTransaction`: an abort marker goes into every partition the transaction wrote
+    /// to; read_committed consumers never see its records (T6, T7).
+    AbortTransaction {
+        /// The producer's name.
+        producer: String,
+    },
+    /// Makes a producer send its next `count` records now, as its rate would.
+    ProducerSend {
+        /// The producer's name.
+        producer: String,
+        /// How many records, 1–[`MAX_SENDS_PER_COMMAND`].
+        count: u32,
+    },
 }
+
+/// Most records one `ProducerSend` command sends.
+pub const MAX_SENDS_PER_COMMAND: u32 = 10_000;
 
 /// Targets of `kafka-consumer-groups --reset-offsets`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,6 +395,21 @@ pub(crate) enum Event {
         member_id: String,
         reason: String,
     },
+    /// A produce request reaches the broker (producers with a sender, [`crate::sender`]).
+    BatchArrives { producer: usize, batch: u64 },
+    /// The broker's answer reaches the producer.
+    AckArrives {
+        producer: usize,
+        connection: u32,
+        batch: u64,
+    },
+    /// A produce request's `request.timeout.ms` is up.
+    RequestTimeout { producer: usize, connection: u32 },
+    /// A transaction's `transaction.timeout.ms` is up.
+    TransactionTimeout {
+        transactional_id: String,
+        serial: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -429,6 +479,8 @@ pub struct Simulation {
     /// Script entries still to replay (from a scenario), in order.
     pending_script: std::collections::VecDeque<ScriptEntry>,
     retention_scheduled: bool,
+    /// The transaction coordinator, which also hands out producer ids.
+    pub(crate) txn_coordinator: crate::transaction::TransactionCoordinator,
 }
 
 impl Simulation {
@@ -458,6 +510,7 @@ impl Simulation {
             script: Vec::new(),
             pending_script: std::collections::VecDeque::new(),
             retention_scheduled: false,
+            txn_coordinator: Default::default(),
         }
     }
 
@@ -536,15 +589,23 @@ impl Simulation {
         &self.script
     }
 
-    /// Lag of `group` on `tp` (C7): log end offset minus committed offset, or `None` when the
-    /// group has no committed offset there.
+    /// Lag of `group` on `tp` (C7): the end offset minus the committed offset, or `None` when
+    /// the group has no committed offset there. The end offset is what `ListOffsets(latest)`
+    /// answers for the group's isolation level: the high watermark, or the last stable offset
+    /// under read_committed.
     pub fn lag(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
         let committed = *group.committed.get(tp)?;
-        let end = self
-            .topic(&tp.topic)?
-            .partition(tp.partition)?
-            .high_watermark();
+        let end = self.end_offset_for(group, tp)?;
         Some(end.saturating_sub(committed))
+    }
+
+    /// The end offset `group` sees on `tp` (C7, T7): high watermark or last stable offset.
+    pub fn end_offset_for(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
+        Some(
+            self.topic(&tp.topic)?
+                .partition(tp.partition)?
+                .fetch_limit(group.config.isolation_level),
+        )
     }
 
     /// Virtual time of the next thing to happen (an event, or a script entry to replay).
@@ -685,6 +746,20 @@ impl Simulation {
                 member_id,
                 reason,
             } => self.on_leave(group, &member_id, reason),
+            Event::BatchArrives { producer, batch } => self.on_batch_arrives(producer, batch),
+            Event::AckArrives {
+                producer,
+                connection,
+                batch,
+            } => self.on_ack_arrives(producer, connection, batch),
+            Event::RequestTimeout {
+                producer,
+                connection,
+            } => self.on_request_timeout(producer, connection),
+            Event::TransactionTimeout {
+                transactional_id,
+                serial,
+            } => self.on_transaction_timeout(&transactional_id, serial),
         }
     }
 
@@ -783,6 +858,18 @@ impl Simulation {
                         "at most {MAX_PRODUCERS} producers"
                     )));
                 }
+                if let Some(id) = &spec.transactional_id {
+                    if let Some(other) = self
+                        .producers
+                        .iter()
+                        .find(|p| p.spec.transactional_id.as_ref() == Some(id))
+                    {
+                        return Err(CommandError::Duplicate {
+                            what: "transactional.id",
+                            name: format!("{id} (producer {})", other.spec.name),
+                        });
+                    }
+                }
                 let rng = self.rng.fork();
                 let index = self.producers.len();
                 self.emit(EventKind::ProducerAdded {
@@ -790,6 +877,7 @@ impl Simulation {
                     topic: spec.topic.clone(),
                 });
                 self.producers.push(Producer::new(spec, rng));
+                self.init_producer(index);
                 self.schedule_producer(index);
                 Ok(Outcome::Done)
             }
@@ -838,7 +926,9 @@ impl Simulation {
                     });
                 }
                 let key_bytes = key.map(String::into_bytes);
-                let meta = self.send(None, &topic, key_bytes, value, partition, headers);
+                let meta = self
+                    .send(None, &topic, key_bytes, value, partition, headers)
+                    .expect("the user's sends complete at once");
                 Ok(Outcome::Produced(meta))
             }
             Command::AddGroup {
@@ -880,6 +970,8 @@ impl Simulation {
                 config
                     .validate()
                     .map_err(|e| CommandError::Invalid(format!("group {group}: {e}")))?;
+                let topics = self.groups[index].topics.clone();
+                self.check_forward_to(&group, &topics, &config)?;
                 let old = std::mem::replace(&mut self.groups[index].config, config.clone());
                 for (setting, before, after) in describe_changes(&old, &config) {
                     let _ = before;
@@ -908,6 +1000,38 @@ impl Simulation {
             Command::ResetOffsets { group, to } => {
                 let index = self.group_index(&group)?;
                 self.reset_offsets(index, to)?;
+                Ok(Outcome::Done)
+            }
+            Command::LoseAcks { producer, count } => {
+                let index = self.producer_index(&producer)?;
+                self.lose_acks(index, count)?;
+                Ok(Outcome::Done)
+            }
+            Command::BeginTransaction { producer } => {
+                let index = self.producer_index(&producer)?;
+                self.begin_transaction(index)?;
+                Ok(Outcome::Done)
+            }
+            Command::CommitTransaction { producer } => {
+                let index = self.producer_index(&producer)?;
+                self.end_producer_transaction(index, true)?;
+                Ok(Outcome::Done)
+            }
+            Command::AbortTransaction { producer } => {
+                let index = self.producer_index(&producer)?;
+                self.end_producer_transaction(index, false)?;
+                Ok(Outcome::Done)
+            }
+            Command::ProducerSend { producer, count } => {
+                let index = self.producer_index(&producer)?;
+                if !(1..=MAX_SENDS_PER_COMMAND).contains(&count) {
+                    return Err(CommandError::Limit(format!(
+                        "send 1–{MAX_SENDS_PER_COMMAND} records at a time, got {count}"
+                    )));
+                }
+                for _ in 0..count {
+                    self.produce_next(index);
+                }
                 Ok(Outcome::Done)
             }
         }
@@ -1032,7 +1156,7 @@ impl Simulation {
         loop {
             let producer = &self.producers[index];
             match producer.due_ms(producer.sent_at_rate + 1) {
-                Some(due) if due <= self.now_ms => self.send_next(index),
+                Some(due) if due <= self.now_ms => self.produce_next(index),
                 Some(due) => {
                     self.schedule(
                         due,
@@ -1048,8 +1172,17 @@ impl Simulation {
         }
     }
 
-    /// One send of a rate-driven producer.
-    fn send_next(&mut self, index: usize) {
+    /// Sends the producer's next record: its next key and value, in a transaction of its own
+    /// when it runs rate-driven transactions (`transaction_size`).
+    fn produce_next(&mut self, index: usize) {
+        let rate_driven_txn = self.producers[index].spec.transaction_size;
+        if rate_driven_txn.is_some() {
+            self.producer_epoch_is_stale(index);
+            let p = &self.producers[index];
+            if !p.in_transaction && p.pending_end.is_none() {
+                let _ = self.begin_transaction(index);
+            }
+        }
         let producer = &mut self.producers[index];
         let key = producer.next_key();
         let value = producer.render_value(key.as_deref(), self.now_ms);
@@ -1082,6 +1215,15 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.sent += 1;
         producer.sent_at_rate += 1;
+        if let Some(size) = rate_driven_txn {
+            if producer.in_transaction && producer.transaction_records >= size {
+                let commit = producer
+                    .spec
+                    .abort_every
+                    .is_none_or(|k| !producer.transactions_begun.is_multiple_of(u64::from(k)));
+                let _ = self.end_producer_transaction(index, commit);
+            }
+        }
     }
 
     /// Appends a record sent by the playground itself (a recoverer, a redrive) through the
@@ -1095,10 +1237,12 @@ impl Simulation {
         headers: Vec<Header>,
     ) -> RecordMetadata {
         self.send(None, topic, key, value, partition, headers)
+            .expect("the playground's own sends are neither transactional nor in flight")
     }
 
     /// Appends one record, as a producer's send and the broker's append would, and wakes
-    /// consumers waiting on that partition.
+    /// consumers waiting on that partition. Returns where it landed, or `None` when the send
+    /// failed or is still in flight (producers with a [`crate::sender`]).
     fn send(
         &mut self,
         producer: Option<usize>,
@@ -1107,7 +1251,7 @@ impl Simulation {
         value: Option<String>,
         explicit: Option<u32>,
         headers: Vec<Header>,
-    ) -> RecordMetadata {
+    ) -> Option<RecordMetadata> {
         let count = self.topics[topic].partition_count();
         let partition = match producer {
             Some(i) => {
@@ -1126,6 +1270,40 @@ impl Simulation {
                 &mut self.rng,
             ),
         };
+        let mut batch = None;
+        if let Some(i) = producer {
+            let tp = TopicPartition {
+                topic: topic.to_owned(),
+                partition,
+            };
+            if let Some(id) = self.producers[i].spec.transactional_id.clone() {
+                if let Err(error) = self.check_transactional_send(i) {
+                    let p = &mut self.producers[i];
+                    p.errors += 1;
+                    let name = p.spec.name.clone();
+                    self.emit(EventKind::ProduceFailed {
+                        producer: name,
+                        topic: topic.to_owned(),
+                        error,
+                    });
+                    return None;
+                }
+                self.add_partition_to_transaction(&id, &tp);
+                self.producers[i].transaction_records += 1;
+            }
+            if self.producers[i].sender.is_some() {
+                self.enqueue_batch(i, tp, key, value, headers);
+                return None;
+            }
+            let p = &mut self.producers[i];
+            let transactional = p.in_transaction;
+            batch = p.identity.as_mut().map(|id| ProducerBatch {
+                producer_id: id.producer_id,
+                epoch: id.epoch,
+                sequence: id.next_sequence(&tp),
+                transactional,
+            });
+        }
         let now = self.now_ms;
         let log = self
             .topics
@@ -1134,7 +1312,23 @@ impl Simulation {
             .partition_mut(partition)
             .expect("in range");
         let key_text = key.as_ref().map(|k| crate::log::bytes_to_text(k));
-        let offset = log.append(key, value, headers, now);
+        let offset = match batch {
+            None => log.append(key, value, headers, now),
+            Some(batch) => match log.append_idempotent(key, value, headers, now, batch) {
+                Ok(appended) => appended.offset(),
+                Err(error) => {
+                    let i = producer.expect("batches come from producers");
+                    self.producers[i].errors += 1;
+                    let name = self.producers[i].spec.name.clone();
+                    self.emit(EventKind::ProduceFailed {
+                        producer: name,
+                        topic: topic.to_owned(),
+                        error: error.to_string(),
+                    });
+                    return None;
+                }
+            },
+        };
         let size = log.get(offset).map_or(0, |r| r.size_bytes());
         if let Some(i) = producer {
             let p = &mut self.producers[i];
@@ -1151,7 +1345,21 @@ impl Simulation {
             key: key_text,
         });
         self.wake_consumers(topic, partition);
-        RecordMetadata { partition, offset }
+        Some(RecordMetadata { partition, offset })
+    }
+
+    /// A transactional producer may send only inside a transaction and with the current epoch.
+    fn check_transactional_send(&mut self, index: usize) -> Result<(), String> {
+        if self.producer_epoch_is_stale(index) {
+            return Err("InvalidProducerEpochException: the transaction timed out and the coordinator aborted it; begin a new one".into());
+        }
+        if !self.producers[index].in_transaction {
+            return Err(
+                "IllegalStateException: a transactional producer can only send inside a transaction (BeginTransaction first)"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     fn on_retention_check(&mut self) {
@@ -1221,6 +1429,7 @@ impl Simulation {
         config
             .validate()
             .map_err(|e| CommandError::Invalid(format!("group {id}: {e}")))?;
+        self.check_forward_to(&id, &topics, &config)?;
         if self.consumers.len() + consumers as usize > MAX_CONSUMERS {
             return Err(CommandError::Limit(format!(
                 "at most {MAX_CONSUMERS} consumers in all"
@@ -1245,6 +1454,27 @@ impl Simulation {
             self.add_consumer(index)?;
         }
         self.create_retry_groups(index)?;
+        Ok(())
+    }
+
+    /// A group's `forward_to` topic must exist and must not be one it reads (that would loop).
+    fn check_forward_to(
+        &self,
+        group: &str,
+        topics: &[String],
+        config: &GroupConfig,
+    ) -> Result<(), CommandError> {
+        let Some(out) = &config.forward_to else {
+            return Ok(());
+        };
+        if !self.topics.contains_key(out) {
+            return Err(CommandError::UnknownTopic(out.clone()));
+        }
+        if topics.contains(out) {
+            return Err(CommandError::Invalid(format!(
+                "group {group} reads {out}, so it cannot forward to it: every output would be read again"
+            )));
+        }
         Ok(())
     }
 
@@ -1317,6 +1547,21 @@ fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String
         "group.instance.id",
         old.static_membership.to_string(),
         new.static_membership.to_string(),
+    );
+    check(
+        "isolation.level",
+        format!("{:?}", old.isolation_level),
+        format!("{:?}", new.isolation_level),
+    );
+    check(
+        "forward to",
+        format!("{:?}", old.forward_to),
+        format!("{:?}", new.forward_to),
+    );
+    check(
+        "exactly once",
+        old.exactly_once.to_string(),
+        new.exactly_once.to_string(),
     );
     out
 }

@@ -4,6 +4,10 @@
 //!
 //! Building one reads counts and the newest few records of each log, never whole logs, so it
 //! stays cheap however long the logs grow.
+//!
+//! Partitions also show the last stable offset and open transactions (T8); producers their
+//! producer id, epoch, batches in flight and transaction (T3, T6); a read_committed group's
+//! end offset and lag use the last stable offset (C7).
 
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +15,9 @@ use crate::assignor::TopicPartition;
 use crate::checker::{Anomaly, GroupGuarantees};
 use crate::consumer::{ConsumerStatus, MemberPhase};
 use crate::group::GroupState;
-use crate::log::Record;
+use crate::log::{OpenTransaction, Record};
 use crate::sim::{Counters, Simulation};
+use crate::transaction::IsolationLevel;
 
 /// A whole-simulation snapshot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,7 +62,13 @@ pub struct PartitionSnapshot {
     pub high_watermark: u64,
     /// Log End Offset.
     pub log_end_offset: u64,
-    /// Records currently kept.
+    /// Last stable offset (T8): where read_committed consumers stop.
+    pub last_stable_offset: u64,
+    /// Open transactions and their first offsets.
+    pub open_transactions: Vec<OpenTransaction>,
+    /// Transactions aborted in this partition so far.
+    pub aborted_transactions: u64,
+    /// Records currently kept (transaction markers included).
     pub messages: u64,
     /// The newest records (at most the requested window).
     pub newest: Vec<Record>,
@@ -76,6 +87,28 @@ pub struct ProducerSnapshot {
     pub rate_per_sec: f64,
     /// Removed.
     pub removed: bool,
+    /// Sends that failed.
+    pub errors: u64,
+    /// Producer id (idempotent and transactional producers).
+    pub producer_id: Option<u64>,
+    /// Producer epoch.
+    pub epoch: Option<u16>,
+    /// `enable.idempotence`.
+    pub enable_idempotence: bool,
+    /// `transactional.id`.
+    pub transactional_id: Option<String>,
+    /// Whether a transaction is open.
+    pub in_transaction: bool,
+    /// Batches sent and not yet acknowledged.
+    pub in_flight: u32,
+    /// Records waiting for an in-flight slot.
+    pub queued: u32,
+    /// Answers still to be lost (the `LoseAcks` fault).
+    pub acks_to_lose: u32,
+    /// Transactions committed (by the coordinator's count).
+    pub transactions_committed: u64,
+    /// Transactions aborted.
+    pub transactions_aborted: u64,
 }
 
 /// One consumer group, as `kafka-consumer-groups --describe` shows it.
@@ -89,6 +122,8 @@ pub struct GroupSnapshot {
     pub generation: i32,
     /// Assignor protocol name of the current generation.
     pub protocol: Option<String>,
+    /// `isolation.level`.
+    pub isolation_level: IsolationLevel,
     /// Leader member id.
     pub leader: Option<String>,
     /// Members.
@@ -121,6 +156,10 @@ pub struct MemberSnapshot {
     pub in_flight: Vec<String>,
     /// The error that stopped it.
     pub error: Option<String>,
+    /// `transactional.id` of its transactional producer (`exactly_once` groups).
+    pub transactional_id: Option<String>,
+    /// Whether its batch's transaction is open.
+    pub in_transaction: bool,
 }
 
 /// A row of the group table: Partition, Assigned member, Log End Offset, Group Offset, Lag.
@@ -130,7 +169,8 @@ pub struct OffsetRow {
     pub partition: String,
     /// Consumer that owns it in the coordinator's view.
     pub assigned: Option<String>,
-    /// Log End Offset (the high watermark, as `ListOffsets(latest)` answers, C7).
+    /// Log End Offset as `ListOffsets(latest)` answers for the group's isolation level (C7):
+    /// the high watermark, or the last stable offset under read_committed.
     pub log_end_offset: u64,
     /// Committed offset, `None` when there is none.
     pub group_offset: Option<u64>,
@@ -156,6 +196,9 @@ impl Simulation {
                             log_start_offset: log.log_start_offset(),
                             high_watermark: log.high_watermark(),
                             log_end_offset: end,
+                            last_stable_offset: log.last_stable_offset(),
+                            open_transactions: log.open_transactions().collect(),
+                            aborted_transactions: log.aborted_transactions(),
                             messages: log.len(),
                             newest: log
                                 .range(end.saturating_sub(window as u64), end)
@@ -175,6 +218,27 @@ impl Simulation {
                 sent: p.sent,
                 rate_per_sec: p.spec.rate_per_sec,
                 removed: p.removed,
+                errors: p.errors,
+                producer_id: p.identity.as_ref().map(|i| i.producer_id),
+                epoch: p.identity.as_ref().map(|i| i.epoch),
+                enable_idempotence: p.spec.enable_idempotence,
+                transactional_id: p.spec.transactional_id.clone(),
+                in_transaction: p.in_transaction,
+                in_flight: p.in_flight() as u32,
+                queued: p.queued() as u32,
+                acks_to_lose: p.sender.as_ref().map_or(0, |s| s.lose_acks),
+                transactions_committed: p
+                    .spec
+                    .transactional_id
+                    .as_ref()
+                    .and_then(|id| self.transactions().entry(id))
+                    .map_or(0, |e| e.committed),
+                transactions_aborted: p
+                    .spec
+                    .transactional_id
+                    .as_ref()
+                    .and_then(|id| self.transactions().entry(id))
+                    .map_or(0, |e| e.aborted),
             })
             .collect();
         let groups = self
@@ -201,6 +265,11 @@ impl Simulation {
                             .map(|(tp, o)| format!("{tp}@{o}"))
                             .collect(),
                         error: c.error.clone(),
+                        transactional_id: c
+                            .transaction
+                            .as_ref()
+                            .map(|t| t.transactional_id.clone()),
+                        in_transaction: c.transaction.as_ref().is_some_and(|t| t.open),
                     })
                     .collect();
                 let mut offsets = Vec::new();
@@ -216,7 +285,7 @@ impl Simulation {
                             assigned: g
                                 .owner_of(&tp)
                                 .map(|m| self.consumers()[m.consumer].name.clone()),
-                            log_end_offset: log.high_watermark(),
+                            log_end_offset: log.fetch_limit(g.config.isolation_level),
                             group_offset: g.committed.get(&tp).copied(),
                             lag: self.lag(g, &tp),
                         });
@@ -227,6 +296,7 @@ impl Simulation {
                     state: g.state,
                     generation: g.generation,
                     protocol: g.protocol.map(|p| p.protocol_name().to_owned()),
+                    isolation_level: g.config.isolation_level,
                     leader: g.leader.clone(),
                     members,
                     offsets,

@@ -219,6 +219,67 @@ pub enum EventKind {
         partition: u32,
         offset: u64,
     },
+    /// The broker's response to a produce request was lost on the way back (the `LoseAcks`
+    /// fault): the connection is unusable until the request times out.
+    AckLost {
+        producer: String,
+        partition: String,
+        offset: u64,
+        sequence: Option<i32>,
+    },
+    /// `request.timeout.ms` expired: the producer reconnected and sent a batch again.
+    ProduceRetried {
+        producer: String,
+        partition: String,
+        sequence: Option<i32>,
+        attempt: u32,
+    },
+    /// The broker recognised a retried batch as one of the producer's last five (T3) and did
+    /// not append it again; the answer carries the original offset.
+    DuplicateDropped {
+        producer: String,
+        partition: String,
+        sequence: i32,
+        offset: u64,
+    },
+    /// A retried batch without idempotence was appended a second time (T5).
+    DuplicateAppended {
+        producer: String,
+        partition: String,
+        offset: u64,
+        original_offset: u64,
+    },
+    /// `InitProducerId` for a `transactional.id`: its producer id and (new) epoch.
+    ProducerIdInitialized {
+        transactional_id: String,
+        producer_id: u64,
+        epoch: u16,
+    },
+    /// A transaction ended: markers (`topic-partition@offset`) were written (T6).
+    TransactionEnded {
+        transactional_id: String,
+        producer_id: u64,
+        epoch: u16,
+        committed: bool,
+        reason: String,
+        markers: Vec<String>,
+    },
+    /// A fetch stepped over records the consumer is not given: transaction markers, and under
+    /// read_committed records of aborted transactions (T6, T7).
+    FetchSkipped {
+        group: String,
+        consumer: String,
+        partition: String,
+        markers: u32,
+        aborted: u32,
+    },
+    /// A consumer with `exactly_once` rolled its batch back: its transaction was aborted, so
+    /// it seeks back to the batch's first offsets and polls again.
+    BatchRolledBack {
+        group: String,
+        consumer: String,
+        reason: String,
+    },
 }
 
 /// How much of the trace to keep in memory. The hash always covers everything.

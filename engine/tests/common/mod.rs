@@ -37,6 +37,7 @@ pub fn orders(
             rate_per_sec: rate,
             key_serializer: Default::default(),
             partitioner: Default::default(),
+            ..Default::default()
         }],
         groups: vec![GroupSpec {
             id: "group-a".into(),
