@@ -132,10 +132,15 @@ pub struct Consumer {
     /// Until when the consumer thread sleeps in the error handler's back-off (or waits for a
     /// retry topic's record to be due).
     pub backing_off_until: Option<u64>,
+    /// Its name as a shared trace name.
+    pub(crate) label: crate::trace::Name,
+    /// Trace names of the partitions it has read.
+    partition_labels: BTreeMap<TopicPartition, crate::trace::Name>,
 }
 
 impl Consumer {
     fn new(name: String, group: usize, instance_id: Option<String>) -> Self {
+        let label = crate::trace::Name::from(name.as_str());
         Self {
             name,
             group,
@@ -162,7 +167,19 @@ impl Consumer {
             stuck: BTreeMap::new(),
             failed: BTreeMap::new(),
             backing_off_until: None,
+            label,
+            partition_labels: BTreeMap::new(),
         }
+    }
+
+    /// `topic-partition` as a shared trace name, made once per partition.
+    pub(crate) fn partition_label(&mut self, tp: &TopicPartition) -> crate::trace::Name {
+        if let Some(label) = self.partition_labels.get(tp) {
+            return label.clone();
+        }
+        let label = crate::trace::Name::from(tp.to_string());
+        self.partition_labels.insert(tp.clone(), label.clone());
+        label
     }
 
     /// Whether it has partitions but no records to process and nothing to do.
@@ -196,8 +213,8 @@ impl Simulation {
         self.consumers
             .push(Consumer::new(name.clone(), group, instance_id));
         self.emit(EventKind::ConsumerAdded {
-            group: group_id,
-            consumer: name,
+            group: group_id.into(),
+            consumer: name.into(),
         });
         self.schedule_in(
             0,
@@ -236,7 +253,10 @@ impl Simulation {
         let c = &mut self.consumers[index];
         c.status = ConsumerStatus::Crashed;
         let (group, consumer) = self.consumer_names(index);
-        self.emit(EventKind::ConsumerCrashed { group, consumer });
+        self.emit(EventKind::ConsumerCrashed {
+            group: group.into(),
+            consumer: consumer.into(),
+        });
         Ok(())
     }
 
@@ -280,7 +300,10 @@ impl Simulation {
         // A dynamic member gets a new member id; a static one rejoins with its instance id.
         c.member_id = None;
         let (group, consumer) = self.consumer_names(index);
-        self.emit(EventKind::ConsumerRestarted { group, consumer });
+        self.emit(EventKind::ConsumerRestarted {
+            group: group.into(),
+            consumer: consumer.into(),
+        });
         // The new process's transactional producer calls initTransactions with the same
         // transactional.id: the epoch goes up and the transaction its predecessor left open
         // is aborted (fencing).
@@ -337,8 +360,8 @@ impl Simulation {
         let member = c.phase != MemberPhase::Unjoined;
         let (group, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerPaused {
-            group,
-            consumer,
+            group: group.into(),
+            consumer: consumer.into(),
             paused,
         });
         if member {
@@ -394,7 +417,10 @@ impl Simulation {
             );
         }
         let (group, consumer) = self.consumer_names(index);
-        self.emit(EventKind::ConsumerRemoved { group, consumer });
+        self.emit(EventKind::ConsumerRemoved {
+            group: group.into(),
+            consumer: consumer.into(),
+        });
         Ok(())
     }
 
@@ -442,8 +468,8 @@ impl Simulation {
             let (group, consumer) = self.consumer_names(index);
             let partitions = revoked.iter().map(ToString::to_string).collect();
             self.emit(EventKind::Revoked {
-                group,
-                consumer,
+                group: group.into(),
+                consumer: consumer.into(),
                 partitions,
             });
         } else if self.groups[group].config.commit_mode == CommitMode::Auto {
@@ -633,8 +659,8 @@ impl Simulation {
         }
         let (group_id, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerError {
-            group: group_id,
-            consumer,
+            group: group_id.into(),
+            consumer: consumer.into(),
             error: "consumer poll timeout has expired: the time between polls exceeded max.poll.interval.ms, so the consumer left the group".into(),
         });
         if let (Some(member_id), false) = (member_id, is_static) {
@@ -686,8 +712,8 @@ impl Simulation {
             let (group_id, consumer) = self.consumer_names(index);
             let partitions = revoked.iter().map(ToString::to_string).collect();
             self.emit(EventKind::Revoked {
-                group: group_id,
-                consumer,
+                group: group_id.into(),
+                consumer: consumer.into(),
                 partitions,
             });
         }
@@ -700,8 +726,8 @@ impl Simulation {
         c.last_auto_commit_ms = self.now_ms;
         let (group_id, consumer) = self.consumer_names(index);
         self.emit(EventKind::Assigned {
-            group: group_id,
-            consumer,
+            group: group_id.into(),
+            consumer: consumer.into(),
             generation,
             partitions: new_assignment.iter().map(ToString::to_string).collect(),
         });
@@ -783,10 +809,10 @@ impl Simulation {
         let id = self.groups[group].id.clone();
         self.checker.on_skip_to(&id, tp, to);
         self.emit(EventKind::OffsetReset {
-            group: id,
-            partition: tp.to_string(),
+            group: id.into(),
+            partition: tp.to_string().into(),
             offset: to,
-            reason: format!("{reason}: auto.offset.reset={policy}"),
+            reason: (format!("{reason}: auto.offset.reset={policy}")).into(),
         });
         to
     }
@@ -802,9 +828,9 @@ impl Simulation {
         c.error = Some(error.clone());
         let (group_id, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerError {
-            group: group_id,
-            consumer,
-            error,
+            group: group_id.into(),
+            consumer: consumer.into(),
+            error: error.into(),
         });
         if let (Some(member_id), false) = (member_id, is_static) {
             self.schedule_in(
@@ -991,9 +1017,9 @@ impl Simulation {
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, from + count);
             self.emit(EventKind::Fetched {
-                group: group_id.clone(),
-                consumer: consumer_name.clone(),
-                partition: tp.to_string(),
+                group: group_id.clone().into(),
+                consumer: consumer_name.clone().into(),
+                partition: tp.to_string().into(),
                 from_offset: from,
                 count: count as u32,
             });
@@ -1055,9 +1081,9 @@ impl Simulation {
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, next);
             self.emit(EventKind::Fetched {
-                group: group_id.clone(),
-                consumer: consumer_name.clone(),
-                partition: tp.to_string(),
+                group: group_id.clone().into(),
+                consumer: consumer_name.clone().into(),
+                partition: tp.to_string().into(),
                 from_offset: from,
                 count: count as u32,
             });
@@ -1066,9 +1092,9 @@ impl Simulation {
         }
         if !markers.is_empty() || !aborted.is_empty() {
             self.emit(EventKind::FetchSkipped {
-                group: group_id,
-                consumer: consumer_name,
-                partition: tp.to_string(),
+                group: group_id.into(),
+                consumer: consumer_name.into(),
+                partition: tp.to_string().into(),
                 markers: markers.len() as u32,
                 aborted: aborted.len() as u32,
             });
@@ -1098,7 +1124,7 @@ impl Simulation {
     /// Counts a record as processed by the listener and acknowledges it.
     pub(crate) fn record_processed(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
         let group = self.consumers[index].group;
-        let group_id = self.groups[group].id.clone();
+        let group_id = self.groups[group].label.clone();
         self.checker.on_processed(&group_id, tp, offset);
         self.counters.records_processed += 1;
         let c = &mut self.consumers[index];
@@ -1109,11 +1135,12 @@ impl Simulation {
                 c.pending_commit.insert(tp.clone(), offset + 1);
             }
         }
-        let consumer = c.name.clone();
+        let consumer = c.label.clone();
+        let partition = c.partition_label(tp);
         self.emit(EventKind::Processed {
             group: group_id,
             consumer,
-            partition: tp.to_string(),
+            partition,
             offset,
         });
         if self.groups[group].config.forward_to.is_some() && !self.forward_record(index, tp, offset)
@@ -1302,11 +1329,11 @@ impl Simulation {
         };
         self.counters.records_produced += 1;
         self.emit(EventKind::Produced {
-            producer: Some(writer),
-            topic: out.clone(),
+            producer: Some(writer.into()),
+            topic: out.clone().into(),
             partition,
             offset,
-            key: key_text,
+            key: key_text.map(crate::trace::Name::from),
         });
         self.wake_consumers(&out, partition);
         true
@@ -1400,9 +1427,9 @@ impl Simulation {
         }
         let (group, consumer) = self.consumer_names(index);
         self.emit(EventKind::BatchRolledBack {
-            group,
-            consumer,
-            reason: reason.to_owned(),
+            group: group.into(),
+            consumer: consumer.into(),
+            reason: reason.to_owned().into(),
         });
     }
 }

@@ -147,13 +147,13 @@ impl Simulation {
         let group = self.groups[self.consumers[index].group].id.clone();
         let consumer = self.consumers[index].name.clone();
         self.emit(EventKind::PollFailed {
-            group,
-            consumer,
-            partition: tp.to_string(),
+            group: group.into(),
+            consumer: consumer.into(),
+            partition: tp.to_string().into(),
             offset,
-            error: format!(
+            error: (format!(
                 "RecordDeserializationException: Error deserializing value at offset {offset}; the position stays at the record and every poll fails again ({cause}). Without ErrorHandlingDeserializer the error handler cannot skip it"
-            ),
+            )).into(),
         });
     }
 
@@ -201,9 +201,9 @@ impl Simulation {
                     );
                     self.checker.on_duplicate_suppressed(&g);
                     self.emit(EventKind::DuplicateSkipped {
-                        group: g,
-                        consumer: c,
-                        partition: tp.to_string(),
+                        group: g.into(),
+                        consumer: c.into(),
+                        partition: tp.to_string().into(),
                         offset,
                     });
                     self.checker
@@ -335,12 +335,12 @@ impl Simulation {
         self.checker
             .on_failed_delivery(&self.groups[main].id.clone());
         self.emit(EventKind::ListenerFailed {
-            group: g.clone(),
-            consumer: c.clone(),
-            partition: tp.to_string(),
+            group: g.clone().into(),
+            consumer: c.clone().into(),
+            partition: tp.to_string().into(),
             offset,
-            exception: failure.class.clone(),
-            message: failure.message.clone(),
+            exception: failure.class.clone().into(),
+            message: failure.message.clone().into(),
             attempt,
         });
 
@@ -370,9 +370,9 @@ impl Simulation {
                 let incarnation = self.consumers[index].incarnation;
                 self.consumers[index].backing_off_until = Some(self.now_ms + back_off_ms);
                 self.emit(EventKind::BackOff {
-                    group: g,
-                    consumer: c,
-                    partition: tp.to_string(),
+                    group: g.into(),
+                    consumer: c.into(),
+                    partition: tp.to_string().into(),
                     offset,
                     back_off_ms,
                 });
@@ -427,13 +427,13 @@ impl Simulation {
         let g = self.groups[group].id.clone();
         if !handler.dead_letter {
             self.emit(EventKind::Recovered {
-                group: g,
-                partition: tp.to_string(),
+                group: g.into(),
+                partition: tp.to_string().into(),
                 offset: record.offset,
-                how: format!(
+                how: (format!(
                     "Backoff exhausted for {tp}@{} after {attempts} deliveries: logged at ERROR and skipped",
                     record.offset
-                ),
+                )).into(),
             });
             self.checker
                 .on_recovered(&self.groups[self.main_group(group)].id.clone());
@@ -505,13 +505,13 @@ impl Simulation {
             let g = self.groups[main].id.clone();
             self.checker.on_dead_letter(&g);
             self.emit(EventKind::DeadLettered {
-                group: g,
-                partition: tp.to_string(),
+                group: g.into(),
+                partition: tp.to_string().into(),
                 offset: record.offset,
-                dead_letter_topic: target.to_owned(),
+                dead_letter_topic: target.to_owned().into(),
                 dead_letter_partition: meta.partition,
                 dead_letter_offset: meta.offset,
-                exception: failure.class.clone(),
+                exception: failure.class.clone().into(),
             });
         }
         (meta.partition, meta.offset)
@@ -568,10 +568,10 @@ impl Simulation {
             self.publish_dead_letter(group, record, &tp, failure, &retry_topic, retry_headers);
         let g = self.groups[main].id.clone();
         self.emit(EventKind::RetryScheduled {
-            group: g,
-            partition: tp.to_string(),
+            group: g.into(),
+            partition: tp.to_string().into(),
             offset: record.offset,
-            retry_topic,
+            retry_topic: retry_topic.into(),
             retry_partition: partition,
             retry_offset: offset,
             due_ms: due,
@@ -585,7 +585,7 @@ impl Simulation {
             self.topics
                 .insert(name.to_owned(), Topic::new(name.to_owned(), 1));
             self.emit(EventKind::TopicCreated {
-                topic: name.to_owned(),
+                topic: name.to_owned().into(),
                 partitions: 1,
             });
         }
@@ -665,7 +665,9 @@ impl Simulation {
         if self.groups.iter().any(|g| g.id == id) {
             return Ok(());
         }
-        self.emit(EventKind::GroupAdded { group: id.clone() });
+        self.emit(EventKind::GroupAdded {
+            group: id.clone().into(),
+        });
         let mut group = Group::new(id, config, topics);
         group.role = role;
         self.groups.push(group);
@@ -724,8 +726,8 @@ impl Simulation {
                 headers,
             );
             self.emit(EventKind::Redriven {
-                from: format!("{topic}-{partition}@{}", record.offset),
-                topic: target,
+                from: (format!("{topic}-{partition}@{}", record.offset)).into(),
+                topic: target.into(),
                 partition: meta.partition,
                 offset: meta.offset,
             });

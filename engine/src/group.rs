@@ -306,6 +306,8 @@ pub struct Group {
     pub members: BTreeMap<String, Member>,
     /// Committed offsets: the next offset to read (C3).
     pub committed: BTreeMap<TopicPartition, u64>,
+    /// The id as a shared trace name.
+    pub(crate) label: crate::trace::Name,
     /// What the group is for: a user's group, or one Spring creates for retry topics.
     pub role: GroupRole,
     /// Deliveries so far of records that match a transient failure rule, by record.
@@ -325,6 +327,7 @@ pub struct Group {
 impl Group {
     /// A new, empty group.
     pub fn new(id: String, config: GroupConfig, topics: Vec<String>) -> Self {
+        let label = crate::trace::Name::from(id.as_str());
         let mut topics = topics;
         topics.sort();
         topics.dedup();
@@ -338,6 +341,7 @@ impl Group {
             leader: None,
             members: BTreeMap::new(),
             committed: BTreeMap::new(),
+            label,
             role: GroupRole::Main,
             failure_deliveries: BTreeMap::new(),
             processed_ids: Default::default(),

@@ -45,7 +45,7 @@ impl Simulation {
         g.state = to;
         let (id, generation) = (g.id.clone(), g.generation);
         self.emit(EventKind::GroupStateChanged {
-            group: id,
+            group: id.into(),
             from,
             to,
             generation,
@@ -125,9 +125,9 @@ impl Simulation {
                 g.members.insert(new_id.clone(), member);
                 self.consumers[consumer].member_id = Some(new_id.clone());
                 self.emit(EventKind::MemberJoined {
-                    group: self.groups[group].id.clone(),
-                    consumer: name,
-                    member_id: new_id.clone(),
+                    group: self.groups[group].id.clone().into(),
+                    consumer: name.into(),
+                    member_id: new_id.clone().into(),
                 });
                 if stable {
                     // No rebalance: the member gets the assignment it had.
@@ -163,9 +163,9 @@ impl Simulation {
                 self.join_order_push(group, &id);
                 self.consumers[consumer].member_id = Some(id.clone());
                 self.emit(EventKind::MemberJoined {
-                    group: self.groups[group].id.clone(),
-                    consumer: name,
-                    member_id: id.clone(),
+                    group: self.groups[group].id.clone().into(),
+                    consumer: name.into(),
+                    member_id: id.clone().into(),
                 });
                 id
             }
@@ -439,10 +439,10 @@ impl Simulation {
         let consumer = self.consumers[m.consumer].name.clone();
         let group_id = self.groups[group].id.clone();
         self.emit(EventKind::MemberRemoved {
-            group: group_id,
-            consumer,
-            member_id: member_id.to_owned(),
-            reason,
+            group: group_id.into(),
+            consumer: consumer.into(),
+            member_id: member_id.to_owned().into(),
+            reason: reason.into(),
         });
     }
 
@@ -475,8 +475,8 @@ impl Simulation {
             let group_id = self.groups[self.consumers[consumer].group].id.clone();
             let consumer_name = self.consumers[consumer].name.clone();
             self.emit(EventKind::CommitFailed {
-                group: group_id,
-                consumer: consumer_name,
+                group: group_id.into(),
+                consumer: consumer_name.into(),
                 reason: reason.into(),
             });
             return;
@@ -520,9 +520,9 @@ impl Simulation {
                 self.counters.commits += 1;
                 self.checker.on_commit(self.now_ms, &group_id, &tp, offset);
                 self.emit(EventKind::Committed {
-                    group: group_id.clone(),
-                    consumer: consumer_name.clone(),
-                    partition: tp.to_string(),
+                    group: group_id.clone().into(),
+                    consumer: consumer_name.clone().into(),
+                    partition: tp.to_string().into(),
                     offset,
                 });
             }

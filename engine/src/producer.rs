@@ -317,6 +317,8 @@ impl ProducerSpec {
 pub struct Producer {
     /// Its description.
     pub spec: ProducerSpec,
+    /// Its name as a shared trace name.
+    pub(crate) label: crate::trace::Name,
     /// Records sent so far; also the `{seq}` of the next one.
     pub sent: u64,
     /// Sends that failed (e.g. a key the serializer refused).
@@ -365,6 +367,7 @@ impl Producer {
         };
         let partitioner = ProducerPartitioner::new(spec.partitioner);
         Self {
+            label: crate::trace::Name::from(spec.name.as_str()),
             spec,
             sent: 0,
             errors: 0,
@@ -430,12 +433,31 @@ impl Producer {
     }
 
     /// Fills in the value template for one record.
+    /// One pass over the template, so a key that itself contains `{seq}` stays as it is.
     pub(crate) fn render_value(&self, key: Option<&str>, now_ms: u64) -> String {
-        self.spec
-            .value_template
-            .replace("{key}", key.unwrap_or("null"))
-            .replace("{seq}", &self.sent.to_string())
-            .replace("{time}", &now_ms.to_string())
+        use std::fmt::Write;
+        let template = self.spec.value_template.as_str();
+        let mut out = String::with_capacity(template.len() + 24);
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            if let Some(after) = tail.strip_prefix("{key}") {
+                out.push_str(key.unwrap_or("null"));
+                rest = after;
+            } else if let Some(after) = tail.strip_prefix("{seq}") {
+                let _ = write!(out, "{}", self.sent);
+                rest = after;
+            } else if let Some(after) = tail.strip_prefix("{time}") {
+                let _ = write!(out, "{now_ms}");
+                rest = after;
+            } else {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -490,6 +512,11 @@ mod tests {
             p.sent += 1;
         }
         assert_eq!(keys, ["a", "b", "a"]);
+        assert_eq!(
+            p.render_value(Some("{seq}"), 5),
+            r#"{"orderId":"{seq}","seq":3,"status":"PLACED"}"#,
+            "a placeholder inside the key is not expanded again"
+        );
         assert_eq!(
             p.render_value(Some("a"), 5),
             r#"{"orderId":"a","seq":3,"status":"PLACED"}"#

@@ -120,9 +120,9 @@ impl Simulation {
             producer.errors += 1;
             let (name, topic) = (producer.spec.name.clone(), tp.topic.clone());
             self.emit(EventKind::ProduceFailed {
-                producer: name,
-                topic,
-                error: format!("TimeoutException: {MAX_QUEUED_RECORDS} records already wait for a free in-flight slot (the accumulator is full)"),
+                producer: name.into(),
+                topic: topic.into(),
+                error: (format!("TimeoutException: {MAX_QUEUED_RECORDS} records already wait for a free in-flight slot (the accumulator is full)")).into(),
             });
             return false;
         }
@@ -231,19 +231,19 @@ impl Simulation {
                 self.counters.records_produced += 1;
                 match batch.appended_offset {
                     Some(original_offset) => self.emit(EventKind::DuplicateAppended {
-                        producer: name,
-                        partition: tp.to_string(),
+                        producer: name.into(),
+                        partition: tp.to_string().into(),
                         offset,
                         original_offset,
                     }),
                     None => {
                         self.set_appended_offset(index, batch_id, offset);
                         self.emit(EventKind::Produced {
-                            producer: Some(name),
-                            topic: tp.topic.clone(),
+                            producer: Some(name.into()),
+                            topic: tp.topic.clone().into(),
                             partition: tp.partition,
                             offset,
-                            key: key_text,
+                            key: key_text.map(crate::trace::Name::from),
                         });
                     }
                 }
@@ -252,8 +252,8 @@ impl Simulation {
             }
             Ok(Appended::Duplicate(offset)) => {
                 self.emit(EventKind::DuplicateDropped {
-                    producer: name,
-                    partition: tp.to_string(),
+                    producer: name.into(),
+                    partition: tp.to_string().into(),
                     sequence: sequence.unwrap_or_default(),
                     offset,
                 });
@@ -306,8 +306,8 @@ impl Simulation {
                 .map(|b| b.tp.to_string())
                 .unwrap_or_default();
             self.emit(EventKind::AckLost {
-                producer: name,
-                partition,
+                producer: name.into(),
+                partition: partition.into(),
                 offset,
                 sequence,
             });
@@ -377,8 +377,8 @@ impl Simulation {
         }
         for (batch, partition, sequence, attempt) in retried {
             self.emit(EventKind::ProduceRetried {
-                producer: name.clone(),
-                partition,
+                producer: name.clone().into(),
+                partition: partition.into(),
                 sequence,
                 attempt,
             });
@@ -414,9 +414,9 @@ impl Simulation {
         producer.errors += 1;
         let name = producer.spec.name.clone();
         self.emit(EventKind::ProduceFailed {
-            producer: name,
-            topic: batch.tp.topic,
-            error,
+            producer: name.into(),
+            topic: batch.tp.topic.into(),
+            error: error.into(),
         });
         self.dispatch(index);
         self.maybe_end_pending_transaction(index);

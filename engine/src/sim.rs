@@ -812,7 +812,7 @@ impl Simulation {
                 }
                 self.topics.insert(name.clone(), topic);
                 self.emit(EventKind::TopicCreated {
-                    topic: name,
+                    topic: name.into(),
                     partitions,
                 });
                 Ok(Outcome::Done)
@@ -836,7 +836,7 @@ impl Simulation {
                     .expect("checked")
                     .grow_to(partitions);
                 self.emit(EventKind::PartitionsAdded {
-                    topic: topic.clone(),
+                    topic: topic.clone().into(),
                     partitions,
                 });
                 self.on_metadata_change(&topic);
@@ -873,8 +873,8 @@ impl Simulation {
                 let rng = self.rng.fork();
                 let index = self.producers.len();
                 self.emit(EventKind::ProducerAdded {
-                    producer: spec.name.clone(),
-                    topic: spec.topic.clone(),
+                    producer: spec.name.clone().into(),
+                    topic: spec.topic.clone().into(),
                 });
                 self.producers.push(Producer::new(spec, rng));
                 self.init_producer(index);
@@ -886,7 +886,9 @@ impl Simulation {
                 let producer = &mut self.producers[index];
                 producer.removed = true;
                 producer.epoch += 1;
-                self.emit(EventKind::ProducerRemoved { producer: name });
+                self.emit(EventKind::ProducerRemoved {
+                    producer: name.into(),
+                });
                 Ok(Outcome::Done)
             }
             Command::SetProducerRate { name, rate_per_sec } => {
@@ -976,9 +978,9 @@ impl Simulation {
                 for (setting, before, after) in describe_changes(&old, &config) {
                     let _ = before;
                     self.emit(EventKind::GroupConfigChanged {
-                        group: group.clone(),
-                        setting,
-                        value: after,
+                        group: group.clone().into(),
+                        setting: setting.into(),
+                        value: after.into(),
                     });
                 }
                 Ok(Outcome::Done)
@@ -1089,8 +1091,8 @@ impl Simulation {
             self.groups[index].committed.insert(tp.clone(), after);
             self.checker.on_skip_to(&id, &tp, after);
             self.emit(EventKind::OffsetReset {
-                group: id.clone(),
-                partition: tp.to_string(),
+                group: id.clone().into(),
+                partition: tp.to_string().into(),
                 offset: after,
                 reason: "kafka-consumer-groups --reset-offsets".into(),
             });
@@ -1206,9 +1208,9 @@ impl Simulation {
                 producer.errors += 1;
                 let name = producer.spec.name.clone();
                 self.emit(EventKind::ProduceFailed {
-                    producer: name,
-                    topic,
-                    error,
+                    producer: name.into(),
+                    topic: topic.into(),
+                    error: error.into(),
                 });
             }
         }
@@ -1282,9 +1284,9 @@ impl Simulation {
                     p.errors += 1;
                     let name = p.spec.name.clone();
                     self.emit(EventKind::ProduceFailed {
-                        producer: name,
-                        topic: topic.to_owned(),
-                        error,
+                        producer: name.into(),
+                        topic: topic.to_owned().into(),
+                        error: error.into(),
                     });
                     return None;
                 }
@@ -1321,9 +1323,9 @@ impl Simulation {
                     self.producers[i].errors += 1;
                     let name = self.producers[i].spec.name.clone();
                     self.emit(EventKind::ProduceFailed {
-                        producer: name,
-                        topic: topic.to_owned(),
-                        error: error.to_string(),
+                        producer: name.into(),
+                        topic: topic.to_owned().into(),
+                        error: error.to_string().into(),
                     });
                     return None;
                 }
@@ -1336,13 +1338,14 @@ impl Simulation {
                 .on_append(topic, partition, size as u32, &mut p.rng);
         }
         self.counters.records_produced += 1;
-        let producer_name = producer.map(|i| self.producers[i].spec.name.clone());
+        let producer_name = producer.map(|i| self.producers[i].label.clone());
+        let topic_label = self.topics[topic].label.clone();
         self.emit(EventKind::Produced {
             producer: producer_name,
-            topic: topic.to_owned(),
+            topic: topic_label,
             partition,
             offset,
-            key: key_text,
+            key: key_text.map(crate::trace::Name::from),
         });
         self.wake_consumers(topic, partition);
         Some(RecordMetadata { partition, offset })
@@ -1384,7 +1387,7 @@ impl Simulation {
         }
         for (partition, log_start_offset, deleted) in deleted_events {
             self.emit(EventKind::RetentionDeleted {
-                partition,
+                partition: partition.into(),
                 log_start_offset,
                 deleted,
             });
@@ -1435,7 +1438,9 @@ impl Simulation {
                 "at most {MAX_CONSUMERS} consumers in all"
             )));
         }
-        self.emit(EventKind::GroupAdded { group: id.clone() });
+        self.emit(EventKind::GroupAdded {
+            group: id.clone().into(),
+        });
         if config.listener.commit_before_processing {
             self.checker.set_at_most_once(&id);
         }

@@ -13,6 +13,8 @@ pub const MAX_PARTITIONS: u32 = 64;
 #[derive(Clone, Debug)]
 pub struct Topic {
     name: String,
+    /// The name as a shared trace name.
+    pub(crate) label: crate::trace::Name,
     partitions: Vec<PartitionLog>,
     /// `retention.ms`: records older than this are deleted by the log cleaner.
     pub retention_ms: Option<u64>,
@@ -24,6 +26,7 @@ impl Topic {
     /// A topic with `partitions` empty partitions. The caller validates the count.
     pub(crate) fn new(name: String, partitions: u32) -> Self {
         Self {
+            label: crate::trace::Name::from(name.as_str()),
             name,
             partitions: (0..partitions).map(|_| PartitionLog::new()).collect(),
             retention_ms: None,

@@ -6,10 +6,97 @@
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::group::GroupState;
+
+/// A name or text in a trace event: shared, so that recording an event for every record
+/// copies no strings. Hashes, compares, prints and serializes exactly as the text it holds.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Exactly as `str` hashes, so traces hash as they did with `String` fields.
+        self.0.as_ref().hash(state);
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Self {
+        Self(Arc::from(text))
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Self {
+        Self(Arc::from(text))
+    }
+}
+
+impl From<&String> for Name {
+    fn from(text: &String) -> Self {
+        Self(Arc::from(text.as_str()))
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Name::from)
+    }
+}
 
 /// One thing that happened in the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,120 +113,120 @@ pub struct TraceEvent {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     /// A topic was created.
-    TopicCreated { topic: String, partitions: u32 },
+    TopicCreated { topic: Name, partitions: u32 },
     /// A topic grew to `partitions` partitions.
-    PartitionsAdded { topic: String, partitions: u32 },
+    PartitionsAdded { topic: Name, partitions: u32 },
     /// A producer was added.
-    ProducerAdded { producer: String, topic: String },
+    ProducerAdded { producer: Name, topic: Name },
     /// A producer was removed.
-    ProducerRemoved { producer: String },
+    ProducerRemoved { producer: Name },
     /// A send completed: the producer callback's topic, partition and offset.
     Produced {
-        producer: Option<String>,
-        topic: String,
+        producer: Option<Name>,
+        topic: Name,
         partition: u32,
         offset: u64,
-        key: Option<String>,
+        key: Option<Name>,
     },
     /// A consumer group was created.
-    GroupAdded { group: String },
+    GroupAdded { group: Name },
     /// A consumer was added to a group.
-    ConsumerAdded { group: String, consumer: String },
+    ConsumerAdded { group: Name, consumer: Name },
     /// A group moved between classic-protocol states (C8).
     GroupStateChanged {
-        group: String,
+        group: Name,
         from: GroupState,
         to: GroupState,
         generation: i32,
     },
     /// A member joined (or rejoined) the group.
     MemberJoined {
-        group: String,
-        consumer: String,
-        member_id: String,
+        group: Name,
+        consumer: Name,
+        member_id: Name,
     },
     /// The coordinator removed a member.
     MemberRemoved {
-        group: String,
-        consumer: String,
-        member_id: String,
-        reason: String,
+        group: Name,
+        consumer: Name,
+        member_id: Name,
+        reason: Name,
     },
     /// A member received its assignment for a generation.
     Assigned {
-        group: String,
-        consumer: String,
+        group: Name,
+        consumer: Name,
         generation: i32,
         partitions: Vec<String>,
     },
     /// A member gave up partitions before rejoining (eager: all of them; cooperative: those that move).
     Revoked {
-        group: String,
-        consumer: String,
+        group: Name,
+        consumer: Name,
         partitions: Vec<String>,
     },
     /// A poll returned records of one partition.
     Fetched {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         from_offset: u64,
         count: u32,
     },
     /// The listener finished one record.
     Processed {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
     },
     /// The coordinator stored a committed offset (the next offset to read, C3).
     Committed {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
     },
     /// The coordinator refused a commit.
     CommitFailed {
-        group: String,
-        consumer: String,
-        reason: String,
+        group: Name,
+        consumer: Name,
+        reason: Name,
     },
     /// A position was reset by `auto.offset.reset` (C2) or by the user.
     OffsetReset {
-        group: String,
-        partition: String,
+        group: Name,
+        partition: Name,
         offset: u64,
-        reason: String,
+        reason: Name,
     },
     /// A consumer cannot continue (e.g. `auto.offset.reset=none` with no committed offset).
     ConsumerError {
-        group: String,
-        consumer: String,
-        error: String,
+        group: Name,
+        consumer: Name,
+        error: Name,
     },
     /// A consumer process died without leaving the group.
-    ConsumerCrashed { group: String, consumer: String },
+    ConsumerCrashed { group: Name, consumer: Name },
     /// A crashed or stopped consumer started again.
-    ConsumerRestarted { group: String, consumer: String },
+    ConsumerRestarted { group: Name, consumer: Name },
     /// A consumer's listener was paused or resumed.
     ConsumerPaused {
-        group: String,
-        consumer: String,
+        group: Name,
+        consumer: Name,
         paused: bool,
     },
     /// A consumer was shut down cleanly (commit, then LeaveGroup).
-    ConsumerRemoved { group: String, consumer: String },
+    ConsumerRemoved { group: Name, consumer: Name },
     /// A group setting changed.
     GroupConfigChanged {
-        group: String,
-        setting: String,
-        value: String,
+        group: Name,
+        setting: Name,
+        value: Name,
     },
     /// The log start offset moved because of retention.
     RetentionDeleted {
-        partition: String,
+        partition: Name,
         log_start_offset: u64,
         deleted: u64,
     },
@@ -147,59 +234,59 @@ pub enum EventKind {
     // one earlier would change every golden hash.
     /// A send failed before it reached the broker (e.g. the serializer refused the key).
     ProduceFailed {
-        producer: String,
-        topic: String,
-        error: String,
+        producer: Name,
+        topic: Name,
+        error: Name,
     },
     /// `poll()` failed at a record whose value cannot be deserialized (J1).
     PollFailed {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
-        error: String,
+        error: Name,
     },
     /// The listener threw for a record.
     ListenerFailed {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
-        exception: String,
-        message: String,
+        exception: Name,
+        message: Name,
         attempt: u32,
     },
     /// The error handler sleeps before the record is delivered again (E1, E6).
     BackOff {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
         back_off_ms: u64,
     },
     /// The default recoverer logged a record and skipped it.
     Recovered {
-        group: String,
-        partition: String,
+        group: Name,
+        partition: Name,
         offset: u64,
-        how: String,
+        how: Name,
     },
     /// A record was published to a dead-letter topic (D1–D3).
     DeadLettered {
-        group: String,
-        partition: String,
+        group: Name,
+        partition: Name,
         offset: u64,
-        dead_letter_topic: String,
+        dead_letter_topic: Name,
         dead_letter_partition: u32,
         dead_letter_offset: u64,
-        exception: String,
+        exception: Name,
     },
     /// A record was forwarded to a retry topic (N4).
     RetryScheduled {
-        group: String,
-        partition: String,
+        group: Name,
+        partition: Name,
         offset: u64,
-        retry_topic: String,
+        retry_topic: Name,
         retry_partition: u32,
         retry_offset: u64,
         due_ms: u64,
@@ -207,78 +294,78 @@ pub enum EventKind {
     },
     /// An idempotent listener recognised a record it had processed and skipped it.
     DuplicateSkipped {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         offset: u64,
     },
     /// A dead-letter record was sent back to its original topic.
     Redriven {
-        from: String,
-        topic: String,
+        from: Name,
+        topic: Name,
         partition: u32,
         offset: u64,
     },
     /// The broker's response to a produce request was lost on the way back (the `LoseAcks`
     /// fault): the connection is unusable until the request times out.
     AckLost {
-        producer: String,
-        partition: String,
+        producer: Name,
+        partition: Name,
         offset: u64,
         sequence: Option<i32>,
     },
     /// `request.timeout.ms` expired: the producer reconnected and sent a batch again.
     ProduceRetried {
-        producer: String,
-        partition: String,
+        producer: Name,
+        partition: Name,
         sequence: Option<i32>,
         attempt: u32,
     },
     /// The broker recognised a retried batch as one of the producer's last five (T3) and did
     /// not append it again; the answer carries the original offset.
     DuplicateDropped {
-        producer: String,
-        partition: String,
+        producer: Name,
+        partition: Name,
         sequence: i32,
         offset: u64,
     },
     /// A retried batch without idempotence was appended a second time (T5).
     DuplicateAppended {
-        producer: String,
-        partition: String,
+        producer: Name,
+        partition: Name,
         offset: u64,
         original_offset: u64,
     },
     /// `InitProducerId` for a `transactional.id`: its producer id and (new) epoch.
     ProducerIdInitialized {
-        transactional_id: String,
+        transactional_id: Name,
         producer_id: u64,
         epoch: u16,
     },
     /// A transaction ended: markers (`topic-partition@offset`) were written (T6).
     TransactionEnded {
-        transactional_id: String,
+        transactional_id: Name,
         producer_id: u64,
         epoch: u16,
         committed: bool,
-        reason: String,
+        reason: Name,
         markers: Vec<String>,
     },
     /// A fetch stepped over records the consumer is not given: transaction markers, and under
     /// read_committed records of aborted transactions (T6, T7).
     FetchSkipped {
-        group: String,
-        consumer: String,
-        partition: String,
+        group: Name,
+        consumer: Name,
+        partition: Name,
         markers: u32,
         aborted: u32,
     },
     /// A consumer with `exactly_once` rolled its batch back: its transaction was aborted, so
     /// it seeks back to the batch's first offsets and polls again.
     BatchRolledBack {
-        group: String,
-        consumer: String,
-        reason: String,
+        group: Name,
+        consumer: Name,
+        reason: Name,
     },
 }
 

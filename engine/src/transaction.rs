@@ -178,7 +178,7 @@ impl Simulation {
         };
         let identity = ProducerIdentity::new(entry.producer_id, entry.epoch);
         self.emit(EventKind::ProducerIdInitialized {
-            transactional_id: transactional_id.to_owned(),
+            transactional_id: transactional_id.to_owned().into(),
             producer_id: identity.producer_id,
             epoch: identity.epoch,
         });
@@ -299,11 +299,11 @@ impl Simulation {
             }
         }
         self.emit(EventKind::TransactionEnded {
-            transactional_id: transactional_id.to_owned(),
+            transactional_id: transactional_id.to_owned().into(),
             producer_id,
             epoch,
             committed: commit,
-            reason: reason.to_owned(),
+            reason: reason.to_owned().into(),
             markers,
         });
         for tp in &ongoing.partitions {
@@ -409,8 +409,8 @@ impl Simulation {
             let topic = self.producers[index].spec.topic.clone();
             self.producers[index].errors += 1;
             self.emit(EventKind::ProduceFailed {
-                producer: name,
-                topic,
+                producer: name.into(),
+                topic: topic.into(),
                 error: "InvalidProducerEpochException: the transaction timed out and the coordinator aborted it".into(),
             });
             return Ok(());

@@ -123,7 +123,11 @@ fn dead_letters(sim: &Simulation) -> Vec<(String, u32, u64)> {
                 dead_letter_partition,
                 offset,
                 ..
-            } => Some((dead_letter_topic.clone(), *dead_letter_partition, *offset)),
+            } => Some((
+                dead_letter_topic.to_string(),
+                *dead_letter_partition,
+                *offset,
+            )),
             _ => None,
         })
         .collect()
