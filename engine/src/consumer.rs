@@ -933,8 +933,8 @@ impl Simulation {
             return true;
         }
         let group = self.consumers[index].group;
-        let group_id = self.groups[group].id.clone();
-        let consumer_name = self.consumers[index].name.clone();
+        let group_id = self.groups[group].label.clone();
+        let consumer_name = self.consumers[index].label.clone();
         let start = self.consumers[index].fetch_cursor % owned.len();
         self.consumers[index].fetch_cursor = self.consumers[index].fetch_cursor.wrapping_add(1);
         let isolation = self.groups[group].config.isolation_level;
@@ -1016,10 +1016,11 @@ impl Simulation {
             self.counters.records_delivered += count;
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, from + count);
+            let partition_label = self.consumers[index].partition_label(tp);
             self.emit(EventKind::Fetched {
-                group: group_id.clone().into(),
-                consumer: consumer_name.clone().into(),
-                partition: tp.to_string().into(),
+                group: group_id.clone(),
+                consumer: consumer_name.clone(),
+                partition: partition_label,
                 from_offset: from,
                 count: count as u32,
             });
@@ -1062,8 +1063,8 @@ impl Simulation {
             }
             next = record.offset + 1;
         }
-        let group_id = self.groups[group].id.clone();
-        let consumer_name = self.consumers[index].name.clone();
+        let group_id = self.groups[group].label.clone();
+        let consumer_name = self.consumers[index].label.clone();
         for &o in &markers {
             self.checker.on_skipped(&group_id, tp, o, false);
         }
@@ -1080,10 +1081,11 @@ impl Simulation {
             self.counters.records_delivered += count;
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, next);
+            let partition_label = self.consumers[index].partition_label(tp);
             self.emit(EventKind::Fetched {
-                group: group_id.clone().into(),
-                consumer: consumer_name.clone().into(),
-                partition: tp.to_string().into(),
+                group: group_id.clone(),
+                consumer: consumer_name.clone(),
+                partition: partition_label,
                 from_offset: from,
                 count: count as u32,
             });

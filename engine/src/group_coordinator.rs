@@ -512,17 +512,18 @@ impl Simulation {
     /// Stores accepted offsets of `consumer`'s group and tells the checker.
     pub(crate) fn store_offsets(&mut self, consumer: usize, offsets: Vec<(TopicPartition, u64)>) {
         let group = self.consumers[consumer].group;
-        let group_id = self.groups[group].id.clone();
-        let consumer_name = self.consumers[consumer].name.clone();
+        let group_id = self.groups[group].label.clone();
+        let consumer_name = self.consumers[consumer].label.clone();
         for (tp, offset) in offsets {
             let previous = self.groups[group].committed.insert(tp.clone(), offset);
             if previous != Some(offset) {
                 self.counters.commits += 1;
                 self.checker.on_commit(self.now_ms, &group_id, &tp, offset);
+                let partition_label = self.consumers[consumer].partition_label(&tp);
                 self.emit(EventKind::Committed {
-                    group: group_id.clone().into(),
-                    consumer: consumer_name.clone().into(),
-                    partition: tp.to_string().into(),
+                    group: group_id.clone(),
+                    consumer: consumer_name.clone(),
+                    partition: partition_label,
                     offset,
                 });
             }
