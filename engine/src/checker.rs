@@ -57,6 +57,23 @@ pub struct GroupGuarantees {
     pub lost: u64,
 }
 
+/// Anomalies of one key in one group: the guarantee monitor's per-key view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyAnomalies {
+    /// Records of this key processed again after a redelivery.
+    pub duplicates: u64,
+    /// Deliveries of this key's records in which the listener threw.
+    pub failed_deliveries: u64,
+    /// Records of this key published to a dead-letter topic.
+    pub dead_lettered: u64,
+    /// Records of this key processed after a later record of the same key.
+    pub ordering_violations: u64,
+}
+
+/// Most keys the per-key monitor follows per group; later keys are counted in the group
+/// totals only.
+pub const MAX_MONITORED_KEYS: usize = 1_000;
+
 #[derive(Clone, Debug, Default)]
 struct PartitionTrack {
     /// Bit `o` set when offset `o` was processed at least once.
@@ -99,6 +116,8 @@ pub struct Checker {
     expected_fetch: BTreeMap<(usize, TopicPartition), u64>,
     /// Groups that commit before processing (at-most-once): losses there are allowed.
     at_most_once: std::collections::BTreeSet<String>,
+    /// Per group and key (as text; `null` for a null key): keys with anomalies.
+    keys: BTreeMap<String, BTreeMap<String, KeyAnomalies>>,
     /// Per main group, key and original partition: the highest original offset processed.
     order: BTreeMap<(String, String, Option<Vec<u8>>), u64>,
 }
@@ -221,7 +240,8 @@ impl Checker {
     }
 
     /// The listener finished `offset` of `tp` in `group`.
-    pub(crate) fn on_processed(&mut self, group: &str, tp: &TopicPartition, offset: u64) {
+    /// Returns whether it had been processed before (a duplicate).
+    pub(crate) fn on_processed(&mut self, group: &str, tp: &TopicPartition, offset: u64) -> bool {
         let track = self.track(group, tp);
         let again = track.set(offset);
         let stats = self.stats(group);
@@ -229,6 +249,28 @@ impl Checker {
             stats.duplicates += 1;
         } else {
             stats.processed += 1;
+        }
+        again
+    }
+
+    /// The per-key monitor: keys of `group` with anomalies, by key text.
+    pub fn key_anomalies(&self, group: &str) -> Option<&BTreeMap<String, KeyAnomalies>> {
+        self.keys.get(group)
+    }
+
+    /// Counts an anomaly of `key` in `group` (at most [`MAX_MONITORED_KEYS`] keys a group).
+    pub(crate) fn on_key(
+        &mut self,
+        group: &str,
+        key: Option<&[u8]>,
+        update: impl FnOnce(&mut KeyAnomalies),
+    ) {
+        let text = key.map_or_else(|| "null".to_owned(), crate::log::bytes_to_text);
+        let per_group = self.keys.entry(group.to_owned()).or_default();
+        if let Some(stats) = per_group.get_mut(&text) {
+            update(stats);
+        } else if per_group.len() < MAX_MONITORED_KEYS {
+            update(per_group.entry(text).or_default());
         }
     }
 
@@ -313,6 +355,9 @@ impl Checker {
         if original_offset < *last {
             if first_time {
                 self.stats(main_group).ordering_violations += 1;
+                self.on_key(main_group, record.key.as_deref(), |k| {
+                    k.ordering_violations += 1
+                });
             }
         } else {
             *last = original_offset;

@@ -1094,8 +1094,8 @@ impl Simulation {
         }
         if !markers.is_empty() || !aborted.is_empty() {
             self.emit(EventKind::FetchSkipped {
-                group: group_id.into(),
-                consumer: consumer_name.into(),
+                group: group_id,
+                consumer: consumer_name,
                 partition: tp.to_string().into(),
                 markers: markers.len() as u32,
                 aborted: aborted.len() as u32,
@@ -1127,7 +1127,16 @@ impl Simulation {
     pub(crate) fn record_processed(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
         let group = self.consumers[index].group;
         let group_id = self.groups[group].label.clone();
-        self.checker.on_processed(&group_id, tp, offset);
+        if self.checker.on_processed(&group_id, tp, offset) {
+            let key = self
+                .topics
+                .get(&tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+                .and_then(|l| l.get(offset))
+                .and_then(|r| r.key.clone());
+            self.checker
+                .on_key(&group_id, key.as_deref(), |k| k.duplicates += 1);
+        }
         self.counters.records_processed += 1;
         let c = &mut self.consumers[index];
         c.processed += 1;

@@ -332,8 +332,11 @@ impl Simulation {
             self.groups[group].id.clone(),
             self.consumers[index].name.clone(),
         );
-        self.checker
-            .on_failed_delivery(&self.groups[main].id.clone());
+        let main_id = self.groups[main].id.clone();
+        self.checker.on_failed_delivery(&main_id);
+        self.checker.on_key(&main_id, record.key.as_deref(), |k| {
+            k.failed_deliveries += 1
+        });
         self.emit(EventKind::ListenerFailed {
             group: g.clone().into(),
             consumer: c.clone().into(),
@@ -504,6 +507,8 @@ impl Simulation {
         if count_as_dead_letter {
             let g = self.groups[main].id.clone();
             self.checker.on_dead_letter(&g);
+            self.checker
+                .on_key(&g, record.key.as_deref(), |k| k.dead_lettered += 1);
             self.emit(EventKind::DeadLettered {
                 group: g.into(),
                 partition: tp.to_string().into(),

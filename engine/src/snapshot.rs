@@ -132,6 +132,11 @@ pub struct GroupSnapshot {
     pub offsets: Vec<OffsetRow>,
     /// Delivery statistics.
     pub guarantees: GroupGuarantees,
+    /// Why each anomaly in `guarantees` is allowed under the group's configuration (the
+    /// checker reports anything not allowed as a violation instead).
+    pub allowed: Vec<String>,
+    /// Keys with anomalies (the guarantee monitor's per-key view), by key.
+    pub keys: std::collections::BTreeMap<String, crate::checker::KeyAnomalies>,
 }
 
 /// One consumer.
@@ -306,6 +311,12 @@ impl Simulation {
                         .get(&g.id)
                         .cloned()
                         .unwrap_or_default(),
+                    allowed: allowed_anomalies(g, self.checker().guarantees().get(&g.id)),
+                    keys: self
+                        .checker()
+                        .key_anomalies(&g.id)
+                        .cloned()
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -321,4 +332,58 @@ impl Simulation {
             violations: self.checker().violations().to_vec(),
         }
     }
+}
+
+/// One sentence per anomaly the group shows, saying why its configuration allows it.
+fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees>) -> Vec<String> {
+    let Some(stats) = stats else {
+        return Vec::new();
+    };
+    let listener = &group.config.listener;
+    let mut out = Vec::new();
+    if stats.duplicates > 0 {
+        out.push(format!(
+            "{} duplicates: at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset (C5).",
+            stats.duplicates
+        ));
+    }
+    if stats.lost > 0 {
+        out.push(format!(
+            "{} lost: at-most-once delivery. Offsets are committed before processing, so the records of a batch in progress when the consumer failed are never processed.",
+            stats.lost
+        ));
+    }
+    if stats.skipped > 0 {
+        out.push(format!(
+            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed (C2, T7).",
+            stats.skipped,
+            format!("{:?}", group.config.auto_offset_reset).to_lowercase()
+        ));
+    }
+    if stats.ordering_violations > 0 {
+        out.push(format!(
+            "{} out of key order: non-blocking retries (@RetryableTopic) process a failed record after later records of the same key (N5).",
+            stats.ordering_violations
+        ));
+    }
+    if stats.dead_lettered > 0 {
+        out.push(format!(
+            "{} dead-lettered: the error handler gave up on them and published them to a dead-letter topic with kafka_dlt-* headers (D1–D3).",
+            stats.dead_lettered
+        ));
+    }
+    if stats.recovered > 0 {
+        out.push(format!(
+            "{} recovered by logging: Spring's default recoverer logs the record at ERROR and skips it once the back-off is exhausted (E7).",
+            stats.recovered
+        ));
+    }
+    if stats.duplicates_suppressed > 0 {
+        out.push(format!(
+            "{} redeliveries ignored: the idempotent listener{} stores the ids of processed records and skips repeats.",
+            stats.duplicates_suppressed,
+            if listener.idempotent { "" } else { " (configured on the group)" }
+        ));
+    }
+    out
 }
