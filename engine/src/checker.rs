@@ -107,8 +107,10 @@ const MAX_KEPT: usize = 1_000;
 /// The checker's state.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    /// Per group, per partition: offsets processed (nested so lookups need no allocation).
-    tracks: BTreeMap<String, BTreeMap<TopicPartition, PartitionTrack>>,
+    /// Offsets processed, one track per group and partition.
+    tracks: Vec<PartitionTrack>,
+    /// Where each group's partitions' tracks are (nested so lookups need no allocation).
+    track_ids: BTreeMap<String, BTreeMap<TopicPartition, usize>>,
     guarantees: BTreeMap<String, GroupGuarantees>,
     violations: Vec<Anomaly>,
     violation_count: u64,
@@ -138,16 +140,30 @@ impl Checker {
         &self.guarantees
     }
 
+    /// The id of the processed-offsets track of `group` on `tp`, created on first use. A fetch
+    /// resolves it once, so processing each record needs no lookup.
+    pub(crate) fn track_id(&mut self, group: &str, tp: &TopicPartition) -> usize {
+        if !self.track_ids.contains_key(group) {
+            self.track_ids.insert(group.to_owned(), BTreeMap::new());
+        }
+        let per_group = self.track_ids.get_mut(group).expect("inserted above");
+        if let Some(&id) = per_group.get(tp) {
+            return id;
+        }
+        self.tracks.push(PartitionTrack::default());
+        per_group.insert(tp.clone(), self.tracks.len() - 1);
+        self.tracks.len() - 1
+    }
+
     /// The processed-offsets track of `group` on `tp`, created on first use.
     fn track(&mut self, group: &str, tp: &TopicPartition) -> &mut PartitionTrack {
-        if !self.tracks.contains_key(group) {
-            self.tracks.insert(group.to_owned(), BTreeMap::new());
-        }
-        let per_group = self.tracks.get_mut(group).expect("inserted above");
-        if !per_group.contains_key(tp) {
-            per_group.insert(tp.clone(), PartitionTrack::default());
-        }
-        per_group.get_mut(tp).expect("inserted above")
+        let id = self.track_id(group, tp);
+        &mut self.tracks[id]
+    }
+
+    fn track_if_any(&self, group: &str, tp: &TopicPartition) -> Option<&PartitionTrack> {
+        let id = *self.track_ids.get(group)?.get(tp)?;
+        self.tracks.get(id)
     }
 
     /// The statistics of `group`, created on first use.
@@ -242,8 +258,13 @@ impl Checker {
     /// The listener finished `offset` of `tp` in `group`.
     /// Returns whether it had been processed before (a duplicate).
     pub(crate) fn on_processed(&mut self, group: &str, tp: &TopicPartition, offset: u64) -> bool {
-        let track = self.track(group, tp);
-        let again = track.set(offset);
+        let track = self.track_id(group, tp);
+        self.on_processed_in(track, group, offset)
+    }
+
+    /// Like [`Checker::on_processed`], with the track already resolved by [`Checker::track_id`].
+    pub(crate) fn on_processed_in(&mut self, track: usize, group: &str, offset: u64) -> bool {
+        let again = self.tracks[track].set(offset);
         let stats = self.stats(group);
         if again {
             stats.duplicates += 1;
@@ -341,9 +362,7 @@ impl Checker {
         record: &crate::log::Record,
     ) {
         let first_time = !self
-            .tracks
-            .get(own_group)
-            .and_then(|m| m.get(tp))
+            .track_if_any(own_group, tp)
             .is_some_and(|t| t.is_set(record.offset));
         let (original_partition, original_offset) = original_position(record, tp);
         let key = (

@@ -52,6 +52,29 @@ pub struct ConsumerTransaction {
     pub open: bool,
 }
 
+/// A partition whose records a poll returned, resolved once per fetch: its trace name and the
+/// checker's track, so that processing each record looks nothing up by name.
+#[derive(Debug)]
+pub struct FetchedPartition {
+    /// The partition.
+    pub tp: TopicPartition,
+    pub(crate) label: crate::trace::Name,
+    pub(crate) track: usize,
+}
+
+impl std::ops::Deref for FetchedPartition {
+    type Target = TopicPartition;
+    fn deref(&self) -> &TopicPartition {
+        &self.tp
+    }
+}
+
+impl std::fmt::Display for FetchedPartition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.tp.fmt(f)
+    }
+}
+
 /// Whether the consumer's process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ConsumerStatus {
@@ -102,7 +125,7 @@ pub struct Consumer {
     /// Records fetched by the last poll and not yet processed: (partition, offset).
     /// Entries share their partition through an `Arc`, so a fetch of many records clones no
     /// strings.
-    pub batch: VecDeque<(Arc<TopicPartition>, u64)>,
+    pub batch: VecDeque<(Arc<FetchedPartition>, u64)>,
     /// The error that stopped it, if any.
     pub error: Option<String>,
     /// Records this consumer processed.
@@ -706,7 +729,7 @@ impl Simulation {
             let c = &mut self.consumers[index];
             for tp in &revoked {
                 c.positions.remove(tp);
-                c.batch.retain(|(t, _)| **t != *tp);
+                c.batch.retain(|(t, _)| t.tp != *tp);
                 self.checker.on_unassigned(index, tp);
             }
             let (group_id, consumer) = self.consumer_names(index);
@@ -1008,8 +1031,8 @@ impl Simulation {
                 continue;
             }
             budget -= count;
+            let shared = self.fetched_partition(index, tp);
             let c = &mut self.consumers[index];
-            let shared = Arc::new(tp.clone());
             c.batch
                 .extend((from..from + count).map(|o| (Arc::clone(&shared), o)));
             c.positions.insert(tp.clone(), from + count);
@@ -1072,9 +1095,9 @@ impl Simulation {
             self.checker.on_skipped(&group_id, tp, o, true);
         }
         let count = delivered.len() as u64;
+        let shared = self.fetched_partition(index, tp);
         let c = &mut self.consumers[index];
         c.positions.insert(tp.clone(), next);
-        let shared = Arc::new(tp.clone());
         c.batch
             .extend(delivered.into_iter().map(|o| (Arc::clone(&shared), o)));
         if count > 0 {
@@ -1104,13 +1127,25 @@ impl Simulation {
         count
     }
 
+    /// `tp` with its trace name and checker track, for the records of one fetch.
+    fn fetched_partition(&mut self, index: usize, tp: &TopicPartition) -> Arc<FetchedPartition> {
+        let group = self.consumers[index].group;
+        let track = self.checker.track_id(&self.groups[group].label, tp);
+        let label = self.consumers[index].partition_label(tp);
+        Arc::new(FetchedPartition {
+            tp: tp.clone(),
+            label,
+            track,
+        })
+    }
+
     /// Delivers the record at the head of the batch to the listener. Returns false when the
     /// listener failed and the error handler took over the rest of the batch.
     pub(crate) fn process_head(&mut self, index: usize) -> bool {
-        let Some((tp, offset)) = self.consumers[index].batch.pop_front() else {
+        let Some((fetched, offset)) = self.consumers[index].batch.pop_front() else {
             return true;
         };
-        let tp = &*tp;
+        let tp = &fetched.tp;
         let group = self.consumers[index].group;
         if !self.groups[group].listener_is_plain() {
             match self.deliver_to_listener(index, tp, offset) {
@@ -1119,15 +1154,25 @@ impl Simulation {
                 crate::error_handler::Delivery::Failed => return false,
             }
         }
-        self.record_processed(index, tp, offset);
+        self.record_processed(index, tp, offset, Some(&fetched));
         true
     }
 
     /// Counts a record as processed by the listener and acknowledges it.
-    pub(crate) fn record_processed(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
+    pub(crate) fn record_processed(
+        &mut self,
+        index: usize,
+        tp: &TopicPartition,
+        offset: u64,
+        fetched: Option<&FetchedPartition>,
+    ) {
         let group = self.consumers[index].group;
         let group_id = self.groups[group].label.clone();
-        if self.checker.on_processed(&group_id, tp, offset) {
+        let again = match fetched {
+            Some(f) => self.checker.on_processed_in(f.track, &group_id, offset),
+            None => self.checker.on_processed(&group_id, tp, offset),
+        };
+        if again {
             let key = self
                 .topics
                 .get(&tp.topic)
@@ -1147,7 +1192,10 @@ impl Simulation {
             }
         }
         let consumer = c.label.clone();
-        let partition = c.partition_label(tp);
+        let partition = match fetched {
+            Some(f) => f.label.clone(),
+            None => c.partition_label(tp),
+        };
         self.emit(EventKind::Processed {
             group: group_id,
             consumer,
