@@ -23,8 +23,9 @@ fn bench_heavy_scenario_in_the_browser() {
     let mut rates = Vec::new();
     for _ in 0..runs {
         let start = now_ms();
-        let run = run_heavy();
+        let (run, sim) = run_heavy();
         let seconds = (now_ms() - start) / 1000.0;
+        drop(sim);
         assert_eq!(run.violations, 0);
         let rate = run.record_events as f64 / seconds;
         console_log!(

@@ -8,7 +8,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const EXAMPLE: &str = include_str!("../engine/examples/scenarios/order-events.json");
-const EXAMPLE_HASH_AT_90_S: &str = "36d887fd9a5f4fe6";
+const EXAMPLE_HASH_AT_90_S: &str = "d7c98a5a5a9afcf9";
 
 #[wasm_bindgen_test]
 fn golden_trace_hash_matches_native() {

@@ -13,8 +13,9 @@ fn main() {
     let mut rates = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
-        let run = run_heavy();
+        let (run, sim) = run_heavy();
         let seconds = start.elapsed().as_secs_f64();
+        drop(sim);
         assert_eq!(run.violations, 0, "the checker found violations");
         let rate = run.record_events as f64 / seconds;
         println!(

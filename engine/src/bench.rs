@@ -73,8 +73,9 @@ pub struct HeavyRun {
 }
 
 /// Runs the heavy scenario until every record was produced and consumed by all groups.
-/// The caller times it.
-pub fn run_heavy() -> HeavyRun {
+/// The caller times it, and drops the returned simulation (a million records take a while to
+/// free) after it stopped the clock.
+pub fn run_heavy() -> (HeavyRun, crate::Simulation) {
     let mut sim = heavy_scenario()
         .build()
         .expect("the heavy scenario is valid");
@@ -91,11 +92,12 @@ pub fn run_heavy() -> HeavyRun {
     });
     sim.run_for(10_000);
     let counters = sim.counters();
-    HeavyRun {
+    let run = HeavyRun {
         record_events: counters.record_events(),
         events: counters.events,
         records: produced,
         trace_hash: sim.trace().hash(),
         violations: sim.checker().violation_count(),
-    }
+    };
+    (run, sim)
 }

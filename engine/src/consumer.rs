@@ -75,6 +75,19 @@ impl std::fmt::Display for FetchedPartition {
     }
 }
 
+/// Sets `map[tp] = offset`, cloning the key only when it is new (fetches and commits update
+/// the same few partitions over and over).
+pub(crate) fn set_offset(
+    map: &mut BTreeMap<TopicPartition, u64>,
+    tp: &TopicPartition,
+    offset: u64,
+) -> Option<u64> {
+    match map.get_mut(tp) {
+        Some(slot) => Some(std::mem::replace(slot, offset)),
+        None => map.insert(tp.clone(), offset),
+    }
+}
+
 /// Whether the consumer's process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ConsumerStatus {
@@ -157,8 +170,13 @@ pub struct Consumer {
     pub backing_off_until: Option<u64>,
     /// Its name as a shared trace name.
     pub(crate) label: crate::trace::Name,
+    /// Bumped whenever `member_id` changes, so an offset commit can say which member id it was
+    /// sent with without carrying a copy of it.
+    pub(crate) member_epoch: u32,
     /// Trace names of the partitions it has read.
     partition_labels: BTreeMap<TopicPartition, crate::trace::Name>,
+    /// The partitions it has fetched, resolved for processing.
+    fetched: BTreeMap<TopicPartition, Arc<FetchedPartition>>,
 }
 
 impl Consumer {
@@ -191,7 +209,9 @@ impl Consumer {
             failed: BTreeMap::new(),
             backing_off_until: None,
             label,
+            member_epoch: 0,
             partition_labels: BTreeMap::new(),
+            fetched: BTreeMap::new(),
         }
     }
 
@@ -322,6 +342,7 @@ impl Simulation {
         c.error = None;
         // A dynamic member gets a new member id; a static one rejoins with its instance id.
         c.member_id = None;
+        c.member_epoch += 1;
         let (group, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerRestarted {
             group: group.into(),
@@ -551,15 +572,15 @@ impl Simulation {
             return;
         }
         let c = &self.consumers[index];
-        let Some(member_id) = c.member_id.clone() else {
+        if c.member_id.is_none() {
             return;
-        };
-        let generation = c.generation;
+        }
+        let (member_epoch, generation) = (c.member_epoch, c.generation);
         self.schedule_in(
             self.config.network_latency_ms,
             Event::CommitArrives {
                 consumer: index,
-                member_id,
+                member_epoch,
                 generation,
                 offsets,
             },
@@ -627,6 +648,7 @@ impl Simulation {
                 let c = &mut self.consumers[index];
                 if c.instance_id.is_none() {
                     c.member_id = None;
+                    c.member_epoch += 1;
                 }
                 c.rejoin_needed = true;
                 self.wake_for_rejoin(index);
@@ -679,6 +701,7 @@ impl Simulation {
         c.rejoin_needed = true;
         if !is_static {
             c.member_id = None;
+            c.member_epoch += 1;
         }
         let (group_id, consumer) = self.consumer_names(index);
         self.emit(EventKind::ConsumerError {
@@ -1027,7 +1050,7 @@ impl Simulation {
                 self.poll_failed_at(index, tp, bad);
             }
             if count == 0 {
-                self.consumers[index].positions.insert(tp.clone(), from);
+                set_offset(&mut self.consumers[index].positions, tp, from);
                 continue;
             }
             budget -= count;
@@ -1035,11 +1058,11 @@ impl Simulation {
             let c = &mut self.consumers[index];
             c.batch
                 .extend((from..from + count).map(|o| (Arc::clone(&shared), o)));
-            c.positions.insert(tp.clone(), from + count);
+            set_offset(&mut c.positions, tp, from + count);
             self.counters.records_delivered += count;
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, from + count);
-            let partition_label = self.consumers[index].partition_label(tp);
+            let partition_label = shared.label.clone();
             self.emit(EventKind::Fetched {
                 group: group_id.clone(),
                 consumer: consumer_name.clone(),
@@ -1097,14 +1120,14 @@ impl Simulation {
         let count = delivered.len() as u64;
         let shared = self.fetched_partition(index, tp);
         let c = &mut self.consumers[index];
-        c.positions.insert(tp.clone(), next);
+        set_offset(&mut c.positions, tp, next);
         c.batch
             .extend(delivered.into_iter().map(|o| (Arc::clone(&shared), o)));
         if count > 0 {
             self.counters.records_delivered += count;
             self.checker
                 .on_fetch(self.now_ms, &group_id, index, tp, from, count, next);
-            let partition_label = self.consumers[index].partition_label(tp);
+            let partition_label = shared.label.clone();
             self.emit(EventKind::Fetched {
                 group: group_id.clone(),
                 consumer: consumer_name.clone(),
@@ -1127,16 +1150,24 @@ impl Simulation {
         count
     }
 
-    /// `tp` with its trace name and checker track, for the records of one fetch.
+    /// `tp` with its trace name and checker track, for the records of one fetch; made once per
+    /// consumer and partition, then shared by every fetch.
     fn fetched_partition(&mut self, index: usize, tp: &TopicPartition) -> Arc<FetchedPartition> {
+        if let Some(shared) = self.consumers[index].fetched.get(tp) {
+            return Arc::clone(shared);
+        }
         let group = self.consumers[index].group;
         let track = self.checker.track_id(&self.groups[group].label, tp);
         let label = self.consumers[index].partition_label(tp);
-        Arc::new(FetchedPartition {
+        let shared = Arc::new(FetchedPartition {
             tp: tp.clone(),
             label,
             track,
-        })
+        });
+        self.consumers[index]
+            .fetched
+            .insert(tp.clone(), Arc::clone(&shared));
+        shared
     }
 
     /// Delivers the record at the head of the batch to the listener. Returns false when the

@@ -124,6 +124,7 @@ impl Simulation {
                 let stable = g.state == GroupState::Stable;
                 g.members.insert(new_id.clone(), member);
                 self.consumers[consumer].member_id = Some(new_id.clone());
+                self.consumers[consumer].member_epoch += 1;
                 self.emit(EventKind::MemberJoined {
                     group: self.groups[group].id.clone().into(),
                     consumer: name.into(),
@@ -162,6 +163,7 @@ impl Simulation {
                 );
                 self.join_order_push(group, &id);
                 self.consumers[consumer].member_id = Some(id.clone());
+                self.consumers[consumer].member_epoch += 1;
                 self.emit(EventKind::MemberJoined {
                     group: self.groups[group].id.clone().into(),
                     consumer: name.into(),
@@ -467,11 +469,21 @@ impl Simulation {
     pub(crate) fn on_commit(
         &mut self,
         consumer: usize,
-        member_id: &str,
+        member_epoch: u32,
         generation: i32,
         offsets: Vec<(TopicPartition, u64)>,
     ) {
-        if let Some(reason) = self.commit_refusal(consumer, member_id, generation) {
+        let c = &self.consumers[consumer];
+        // The member id the commit was sent with, if the consumer still has it; a consumer
+        // gets a new member id only after losing the old one, so a changed epoch means the
+        // coordinator no longer knows the sender.
+        let member_id = if c.member_epoch == member_epoch {
+            c.member_id.as_deref()
+        } else {
+            None
+        };
+        let refusal = self.commit_refusal(consumer, member_id.unwrap_or(""), generation);
+        if let Some(reason) = refusal {
             let group_id = self.groups[self.consumers[consumer].group].id.clone();
             let consumer_name = self.consumers[consumer].name.clone();
             self.emit(EventKind::CommitFailed {
@@ -515,7 +527,8 @@ impl Simulation {
         let group_id = self.groups[group].label.clone();
         let consumer_name = self.consumers[consumer].label.clone();
         for (tp, offset) in offsets {
-            let previous = self.groups[group].committed.insert(tp.clone(), offset);
+            let previous =
+                crate::consumer::set_offset(&mut self.groups[group].committed, &tp, offset);
             if previous != Some(offset) {
                 self.counters.commits += 1;
                 self.checker.on_commit(self.now_ms, &group_id, &tp, offset);

@@ -385,7 +385,8 @@ pub(crate) enum Event {
     /// An OffsetCommit request reaches the coordinator.
     CommitArrives {
         consumer: usize,
-        member_id: String,
+        /// The consumer's `member_epoch` when it sent the commit: the member id it used.
+        member_epoch: u32,
         generation: i32,
         offsets: Vec<(TopicPartition, u64)>,
     },
@@ -737,10 +738,10 @@ impl Simulation {
             } => self.on_process_done(consumer, incarnation),
             Event::CommitArrives {
                 consumer,
-                member_id,
+                member_epoch,
                 generation,
                 offsets,
-            } => self.on_commit(consumer, &member_id, generation, offsets),
+            } => self.on_commit(consumer, member_epoch, generation, offsets),
             Event::LeaveArrives {
                 group,
                 member_id,

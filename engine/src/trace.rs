@@ -14,20 +14,50 @@ use crate::group::GroupState;
 
 /// A name or text in a trace event: shared, so that recording an event for every record
 /// copies no strings. Hashes, compares, prints and serializes exactly as the text it holds.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Name(Arc<str>);
+///
+/// Its content hash is computed once, when the name is made: hashing a name into the trace
+/// hash is then one word, however long the name.
+#[derive(Clone)]
+pub struct Name(Arc<str>, u64);
 
 impl Name {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    fn new(text: Arc<str>) -> Self {
+        let mut h = Fnv1a::new();
+        h.write(text.as_bytes());
+        h.write_u64(text.len() as u64);
+        let digest = h.finish();
+        Self(text, digest)
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.1 == other.1 && self.0 == other.0
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
 }
 
 impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Exactly as `str` hashes, so traces hash as they did with `String` fields.
-        self.0.as_ref().hash(state);
+        state.write_u64(self.1);
     }
 }
 
@@ -52,19 +82,19 @@ impl std::fmt::Display for Name {
 
 impl From<String> for Name {
     fn from(text: String) -> Self {
-        Self(Arc::from(text))
+        Self::new(Arc::from(text))
     }
 }
 
 impl From<&str> for Name {
     fn from(text: &str) -> Self {
-        Self(Arc::from(text))
+        Self::new(Arc::from(text))
     }
 }
 
 impl From<&String> for Name {
     fn from(text: &String) -> Self {
-        Self(Arc::from(text.as_str()))
+        Self::new(Arc::from(text.as_str()))
     }
 }
 

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 /// (tests/web.rs at the top level), so native and wasm cannot drift apart unnoticed.
 pub const EXAMPLE: &str = include_str!("../examples/scenarios/order-events.json");
 /// Trace hash of [`EXAMPLE`] run to 90 s.
-pub const EXAMPLE_HASH_AT_90_S: &str = "36d887fd9a5f4fe6";
+pub const EXAMPLE_HASH_AT_90_S: &str = "d7c98a5a5a9afcf9";
 
 fn hash_of(scenario: &Scenario, until_ms: u64) -> u64 {
     let mut sim = scenario.build().unwrap();

@@ -95,7 +95,7 @@ fn run_prints_the_snapshot_and_trace_of_a_scenario() {
     );
     let out = json(&kplay(&["run", path, "--until-ms", "90000"], ""));
     assert_eq!(out["until_ms"], 90_000);
-    assert_eq!(out["snapshot"]["trace_hash"], "36d887fd9a5f4fe6");
+    assert_eq!(out["snapshot"]["trace_hash"], "d7c98a5a5a9afcf9");
     assert_eq!(out["snapshot"]["violations"], serde_json::json!([]));
     let trace = out["trace"].as_array().unwrap();
     assert!(trace.iter().any(|e| e["event"] == "consumer_crashed"));
