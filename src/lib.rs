@@ -2,74 +2,42 @@
 //!
 //! # Layout
 //!
-//! * [`App`]: the page: header with the simulation clock, the topic view, the produce form.
-//! * `topic_view`: one topic's partitions drawn as offset-indexed logs.
+//! * [`App`]: the page: header with the time controls, the act panel, the diagram, the panels.
+//! * [`engine`]: the simulation as the page drives it (animation-frame clock, timeline, forks).
+//! * [`controls`]: Play/Pause, Step, Speed, the clock, the timeline, keyboard shortcuts.
+//! * [`diagram`]: the SVG of producers, topics and partitions, groups and consumers.
+//! * [`layout`]: the diagram's layout math (pure, tested natively).
+//! * [`tables`]: the partition table and the consumer-group tables with their actions.
+//! * [`event_log`]: the newest trace events as log lines.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
 //!
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
 
+pub mod controls;
+pub mod diagram;
+pub mod engine;
+pub mod event_log;
+pub mod layout;
 mod produce_form;
-mod topic_view;
+pub mod tables;
 
-use kplay_engine::{Command, Simulation};
+use kplay_engine::scenario::Scenario;
 use leptos::prelude::*;
 
+pub use engine::Engine;
 pub use produce_form::ProduceForm;
-pub use topic_view::TopicView;
 
 /// The topic every new playground starts with, as in the seed document's architecture.
 pub const DEFAULT_TOPIC: &str = "order-events";
-/// Its partition count.
-pub const DEFAULT_PARTITIONS: u32 = 3;
 
-/// The engine as the view sees it: the simulation plus a version that changes on every
-/// command, so that views re-read what they show.
-#[derive(Clone, Copy)]
-pub struct Engine {
-    sim: StoredValue<Simulation>,
-    version: RwSignal<u64>,
-}
-
-impl Engine {
-    /// Wraps a simulation for the view.
-    pub fn new(sim: Simulation) -> Self {
-        Self {
-            sim: StoredValue::new(sim),
-            version: RwSignal::new(0),
-        }
-    }
-
-    /// Reads the simulation and subscribes the caller to its changes.
-    pub fn read<T>(&self, f: impl FnOnce(&Simulation) -> T) -> T {
-        self.version.track();
-        self.sim.with_value(f)
-    }
-
-    /// Applies a command and notifies readers.
-    pub fn apply(
-        &self,
-        command: Command,
-    ) -> Result<kplay_engine::Outcome, kplay_engine::CommandError> {
-        let result = self
-            .sim
-            .try_update_value(|sim| sim.apply(command))
-            .expect("engine alive");
-        self.version.update(|v| *v += 1);
-        result
-    }
-}
-
-/// The starting scenario: topic `order-events` with three partitions.
-pub fn default_simulation(seed: u64) -> Simulation {
-    let mut sim = Simulation::new(seed);
-    sim.apply(Command::CreateTopic {
-        name: DEFAULT_TOPIC.into(),
-        partitions: DEFAULT_PARTITIONS,
-        retention_ms: None,
-        retention_bytes: None,
-    })
-    .expect("the default topic is valid");
-    sim
+/// The starting scenario, the seed document's architecture: topic `order-events` with three
+/// partitions, an order service and a payment service producing, and consumer group A with
+/// two consumers. The clock starts paused.
+pub fn default_scenario(seed: u64) -> Scenario {
+    let mut scenario = Scenario::from_json(include_str!("default_scenario.json"))
+        .expect("the built-in scenario is valid");
+    scenario.seed = seed;
+    scenario
 }
 
 /// A fresh random seed for a new scenario, from the browser's crypto source. The engine
@@ -90,24 +58,65 @@ pub fn format_clock(ms: u64) -> String {
     )
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Groups,
+    Partitions,
+    Events,
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let engine = Engine::new(default_simulation(random_seed()));
+    let engine =
+        Engine::new(default_scenario(random_seed())).expect("the built-in scenario builds");
     provide_context(engine);
-    let clock = move || engine.read(|sim| format_clock(sim.now_ms()));
+    let tab = RwSignal::new(Tab::Groups);
+    let tab_button = move |which: Tab, label: &'static str| {
+        view! {
+            <button
+                role="tab"
+                aria-selected=move || (tab.get() == which).to_string()
+                class:active=move || tab.get() == which
+                on:click=move |_| tab.set(which)
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <header class="app-header">
             <h1>"Kafka Playground"</h1>
-            <span class="clock" role="timer" aria-label="Simulation time">{clock}</span>
+            <controls::TimeControls/>
+            <controls::Shortcuts/>
         </header>
+        {move || engine.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
         <main class="app-main">
-            <aside class="panel act">
+            <aside class="panel act" aria-label="Act">
                 <ProduceForm topic=DEFAULT_TOPIC/>
+                <p class="hint">
+                    "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
+                    " lists the shortcuts."
+                </p>
             </aside>
             <section class="panel diagram" aria-label="Cluster">
-                <TopicView topic=DEFAULT_TOPIC/>
+                <diagram::Diagram/>
+                <controls::Timeline/>
             </section>
         </main>
+        <section class="panel panels" aria-label="Details">
+            <div role="tablist" class="tabs">
+                {tab_button(Tab::Groups, "Consumer groups")}
+                {tab_button(Tab::Partitions, "Partitions")}
+                {tab_button(Tab::Events, "Event log")}
+            </div>
+            <div role="tabpanel">
+                {move || match tab.get() {
+                    Tab::Groups => view! { <tables::GroupTables/> }.into_any(),
+                    Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
+                    Tab::Events => view! { <event_log::EventLog/> }.into_any(),
+                }}
+            </div>
+        </section>
     }
 }

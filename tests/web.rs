@@ -33,7 +33,9 @@ fn query(root: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
 fn log_items(root: &HtmlElement, list_name: &str) -> Vec<String> {
     query(
         root,
-        &format!(r#"ol[aria-label="{list_name}"] li[aria-label^="offset "]"#),
+        &format!(
+            r#"[role="list"][aria-label="{list_name}"] [role="listitem"][aria-label^="offset "]"#
+        ),
     )
     .iter()
     .map(|li| li.get_attribute("aria-label").unwrap())
@@ -46,11 +48,15 @@ async fn shows_three_partitions_of_order_events_and_the_clock() {
     leptos::task::tick().await;
     for p in 0..3 {
         assert_eq!(
-            query(&root, &format!(r#"ol[aria-label="order-events-{p}"]"#)).len(),
+            query(
+                &root,
+                &format!(r#"[role="list"][aria-label="order-events-{p}"]"#)
+            )
+            .len(),
             1
         );
     }
-    assert!(query(&root, r#"ol[aria-label="order-events-3"]"#).is_empty());
+    assert!(query(&root, r#"[role="list"][aria-label="order-events-3"]"#).is_empty());
     let timer = query(&root, r#"[role="timer"][aria-label="Simulation time"]"#);
     assert_eq!(timer[0].text_content().unwrap(), "00:00.000");
 }

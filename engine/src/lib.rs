@@ -45,6 +45,7 @@
 //! * [`retry_topic`]: `@RetryableTopic` topic names and delays.
 //!
 //! * [`mod@bench`]: the heavy scenario the benchmarks run.
+//! * [`mod@soak`]: the fault soak: seeded random scenarios with faults, run through the checker.
 //!
 //! Statement ids such as P1 or C13 refer to the project's Kafka semantics notes; each module
 //! says which Kafka or Spring class it models and which Kafka version it follows.
@@ -70,6 +71,7 @@ pub mod scenario;
 pub mod sender;
 pub mod sim;
 pub mod snapshot;
+pub mod soak;
 pub mod topic;
 pub mod trace;
 pub mod transaction;

@@ -698,6 +698,23 @@ impl Simulation {
         true
     }
 
+    /// Every script entry: those applied so far, then those still to replay (after a rewind).
+    pub fn full_script(&self) -> Vec<ScriptEntry> {
+        self.script
+            .iter()
+            .chain(self.pending_script.iter())
+            .cloned()
+            .collect()
+    }
+
+    /// Drops the script entries still to replay: "fork from here" discards the future so that
+    /// new actions take its place.
+    pub fn discard_pending_script(&mut self) -> usize {
+        let n = self.pending_script.len();
+        self.pending_script.clear();
+        n
+    }
+
     /// Forgets the recorded script (after a scenario's setup, which is not part of it).
     pub(crate) fn clear_script(&mut self) {
         self.script.clear();

@@ -1,0 +1,91 @@
+//! A sample of the fault soak (the `soak` example runs ten thousand scenarios): seeded random
+//! scenarios with crashes, restarts, pauses, poison records, lost acknowledgements and offset
+//! resets never make the checker find a violation.
+
+use kplay_engine::soak::{random_scenario, random_scenario_within, soak, soak_one};
+
+/// Scenarios the normal test run soaks.
+const SAMPLE: u64 = 150;
+/// Virtual run length of the sample's scenarios: shorter than the soak's, so the debug build
+/// finishes in seconds.
+const SAMPLE_RUN_MS: u64 = 120_000;
+
+#[test]
+fn a_sample_of_random_fault_scenarios_has_no_violation() {
+    let mut failures = Vec::new();
+    let summary = soak(0..SAMPLE, SAMPLE_RUN_MS, |result| {
+        if result.violations > 0 {
+            failures.push(format!(
+                "seed {}: {} violation(s) {:?}\nreproduce: save this as soak-failure-{0}.json and run `kplay run soak-failure-{0}.json --until-ms {SAMPLE_RUN_MS}` (or `cargo run -p kplay-engine --example soak -- --start {0} --scenarios 1 --run-ms {SAMPLE_RUN_MS}`):\n{}",
+                result.seed,
+                result.violations,
+                result.anomalies,
+                result.scenario_json.as_deref().unwrap_or_default(),
+            ));
+        }
+    });
+    assert_eq!(summary.scenarios, SAMPLE);
+    assert!(
+        summary.events > SAMPLE * 1_000,
+        "the scenarios should do something: {summary:?}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert_eq!(summary.violations, 0);
+}
+
+#[test]
+fn every_seed_builds() {
+    for seed in 0..3_000 {
+        let scenario = random_scenario(seed);
+        if let Err(e) = scenario.build() {
+            panic!("seed {seed}: {e}\n{}", scenario.to_json());
+        }
+    }
+}
+
+#[test]
+fn soak_scenarios_round_trip_through_json_as_kplay_reads_them() {
+    for seed in 0..50 {
+        let scenario = random_scenario(seed);
+        let text = scenario.to_json();
+        assert_eq!(
+            kplay_engine::scenario::Scenario::from_json(&text).unwrap(),
+            scenario,
+            "seed {seed}"
+        );
+    }
+}
+
+/// The soak samples log sizes by running in steps; `kplay run --until-ms T` runs in one go.
+/// Both must replay the same run, or a reported seed would not reproduce.
+#[test]
+fn a_soak_run_replays_as_kplay_runs_it() {
+    for seed in 0..5 {
+        let result = soak_one(seed, 60_000);
+        let mut sim = random_scenario_within(seed, 60_000).build().unwrap();
+        sim.run_until(60_000);
+        assert_eq!(sim.counters().events, result.events, "seed {seed}");
+        assert_eq!(
+            sim.counters().records_produced,
+            result.records,
+            "seed {seed}"
+        );
+        assert_eq!(
+            sim.checker().violation_count(),
+            result.violations,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn faults_happen_and_logs_stay_bounded() {
+    let mut peak = 0;
+    let summary = soak(1_000..1_020, 120_000, |r| peak = peak.max(r.peak_log_bytes));
+    assert!(summary.records > 0);
+    assert!(peak > 0);
+    // 3 topics of at most 24 partitions, each kept under retention.bytes (at most 256 KiB)
+    // or retention.ms, plus small dead-letter and retry topics.
+    assert!(peak < 64 << 20, "peak log bytes {peak}");
+    assert_eq!(peak, summary.peak_log_bytes);
+}

@@ -1,0 +1,363 @@
+//! The cluster diagram: producers → the cluster's topics and partitions (offset-indexed logs)
+//! → consumer groups and their consumers, with assignment edges. An SVG drawn from a small
+//! model read off the simulation once per change; positions come from [`crate::layout`].
+
+use kplay_engine::assignor::TopicPartition;
+use kplay_engine::consumer::{ConsumerStatus, MemberPhase};
+use kplay_engine::group::GroupState;
+use kplay_engine::Simulation;
+use leptos::prelude::*;
+
+use crate::engine::Engine;
+use crate::layout::{
+    self, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_W, GROUP_X, PRODUCER_W, PRODUCER_X,
+    ROW_H, WIDTH,
+};
+
+const TOP: f64 = 36.0;
+
+#[derive(Clone, Debug, PartialEq)]
+struct CellModel {
+    offset: u64,
+    key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct PartitionModel {
+    partition: u32,
+    log_start: u64,
+    log_end: u64,
+    from: u64,
+    hidden: u64,
+    cells: Vec<CellModel>,
+    /// (group index, committed offset)
+    committed: Vec<(usize, u64)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct TopicModel {
+    name: String,
+    dead_letter: bool,
+    partitions: Vec<PartitionModel>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct ConsumerModel {
+    name: String,
+    status: ConsumerStatus,
+    phase: MemberPhase,
+    assignment: Vec<TopicPartition>,
+    backing_off: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct GroupModel {
+    id: String,
+    state: GroupState,
+    generation: i32,
+    consumers: Vec<ConsumerModel>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Model {
+    producers: Vec<(String, String, f64)>,
+    topics: Vec<TopicModel>,
+    groups: Vec<GroupModel>,
+}
+
+fn model(sim: &Simulation) -> Model {
+    let groups: Vec<GroupModel> = sim
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| GroupModel {
+            id: g.id.clone(),
+            state: g.state,
+            generation: g.generation,
+            consumers: sim
+                .consumers()
+                .iter()
+                .filter(|c| c.group == gi && c.status != ConsumerStatus::Stopped)
+                .map(|c| ConsumerModel {
+                    name: c.name.clone(),
+                    status: c.status,
+                    phase: c.phase,
+                    assignment: c.assignment.clone(),
+                    backing_off: c.backing_off_until.is_some_and(|t| t > sim.now_ms()),
+                })
+                .collect(),
+        })
+        .collect();
+    let topics = sim
+        .topics()
+        .map(|t| TopicModel {
+            name: t.name().to_owned(),
+            dead_letter: t.name().ends_with("-dlt") || t.name().ends_with(".DLT"),
+            partitions: t
+                .partitions()
+                .iter()
+                .enumerate()
+                .map(|(p, log)| {
+                    let (start, end) = (log.log_start_offset(), log.log_end_offset());
+                    let (from, hidden) = layout::visible_window(start, end);
+                    let tp = TopicPartition {
+                        topic: t.name().to_owned(),
+                        partition: p as u32,
+                    };
+                    PartitionModel {
+                        partition: p as u32,
+                        log_start: start,
+                        log_end: end,
+                        from,
+                        hidden,
+                        cells: log
+                            .range(from, end)
+                            .filter(|r| r.control.is_none())
+                            .map(|r| CellModel {
+                                offset: r.offset,
+                                key: r.key_text(),
+                            })
+                            .collect(),
+                        committed: sim
+                            .groups()
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(gi, g)| g.committed.get(&tp).map(|&o| (gi, o)))
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let producers = sim
+        .producers()
+        .iter()
+        .filter(|p| !p.removed)
+        .map(|p| {
+            (
+                p.spec.name.clone(),
+                p.spec.topic.clone(),
+                p.spec.rate_per_sec,
+            )
+        })
+        .collect();
+    Model {
+        producers,
+        topics,
+        groups,
+    }
+}
+
+/// Group flag colours for committed-offset markers (distinct from the key palette's order).
+const GROUP_COLOURS: [&str; 6] = [
+    "#2E7D32", "#6A1B9A", "#00838F", "#AD1457", "#4E342E", "#283593",
+];
+
+/// The SVG diagram of the whole cluster.
+#[component]
+pub fn Diagram() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let model = Memo::new(move |_| engine.read(model));
+    move || {
+        let m = model.get();
+        let counts: Vec<u32> = m.topics.iter().map(|t| t.partitions.len() as u32).collect();
+        let topics = layout::topic_boxes(TOP + 20.0, &counts);
+        let consumer_counts: Vec<usize> = m.groups.iter().map(|g| g.consumers.len()).collect();
+        let groups = layout::group_boxes(TOP, &consumer_counts);
+        let height = layout::diagram_height(&topics, &groups, m.producers.len(), TOP);
+        let cluster_bottom = topics.last().map_or(TOP + 60.0, |b| b.y + b.h) + 6.0;
+
+        // Where each partition's row is, for edges.
+        let mut row_of = std::collections::BTreeMap::new();
+        for (t, tb) in m.topics.iter().zip(&topics) {
+            for (p, y) in t.partitions.iter().zip(&tb.rows) {
+                row_of.insert((t.name.clone(), p.partition), *y);
+            }
+        }
+        let topic_y: std::collections::BTreeMap<String, f64> = m
+            .topics
+            .iter()
+            .zip(&topics)
+            .map(|(t, b)| (t.name.clone(), b.y + 14.0))
+            .collect();
+
+        let producer_views = m
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, (name, topic, rate))| {
+                let y = layout::producer_y(TOP + 20.0, i);
+                let target = topic_y.get(topic).copied().unwrap_or(y);
+                let rate_text = if *rate > 0.0 { format!("{rate} records/s") } else { "manual sends".into() };
+                view! {
+                    <g class="producer">
+                        <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
+                        <rect x=PRODUCER_X y=y width=PRODUCER_W height="34" rx="6"/>
+                        <text x=PRODUCER_X + 8.0 y=y + 14.0 class="title">{name.clone()}</text>
+                        <text x=PRODUCER_X + 8.0 y=y + 27.0 class="sub">{rate_text}</text>
+                    </g>
+                }
+            })
+            .collect_view();
+
+        let topic_views = m
+            .topics
+            .iter()
+            .zip(topics.iter())
+            .map(|(t, tb)| {
+                let rows = t
+                    .partitions
+                    .iter()
+                    .zip(tb.rows.iter())
+                    .map(|(p, &y)| partition_view(t, p, y))
+                    .collect_view();
+                view! {
+                    <g class="topic" class:dead-letter=t.dead_letter>
+                        <rect class="topic-box" x=CLUSTER_X + 10.0 y=tb.y width=CLUSTER_W - 20.0 height=tb.h rx="6"/>
+                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title">"Topic " {t.name.clone()}</text>
+                        {rows}
+                    </g>
+                }
+            })
+            .collect_view();
+
+        let group_views = m
+            .groups
+            .iter()
+            .zip(groups.iter())
+            .enumerate()
+            .map(|(gi, (g, gb))| {
+                let consumers = g
+                    .consumers
+                    .iter()
+                    .zip(gb.consumers.iter())
+                    .map(|(c, &y)| {
+                        let edges = c
+                            .assignment
+                            .iter()
+                            .filter_map(|tp| row_of.get(&(tp.topic.clone(), tp.partition)))
+                            .map(|&ry| {
+                                view! {
+                                    <path
+                                        class="edge assign-edge"
+                                        d=layout::edge_path(CLUSTER_X + CLUSTER_W - 14.0, ry, GROUP_X + 8.0, y + CONSUMER_H / 2.0)
+                                        style=format!("stroke:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])
+                                    />
+                                }
+                            })
+                            .collect_view();
+                        let idle = c.status == ConsumerStatus::Running && c.phase == MemberPhase::Active && c.assignment.is_empty();
+                        let crashed = matches!(c.status, ConsumerStatus::Crashed | ConsumerStatus::Failed);
+                        let state = match (c.status, c.phase) {
+                            (ConsumerStatus::Crashed, _) => "✖ crashed".to_owned(),
+                            (ConsumerStatus::Failed, _) => "✖ failed".to_owned(),
+                            (ConsumerStatus::Paused, _) => "⏸ paused".to_owned(),
+                            _ if c.backing_off => "⏳ backing off".to_owned(),
+                            (_, MemberPhase::Joining) => "joining".to_owned(),
+                            (_, MemberPhase::Unjoined) => "not a member".to_owned(),
+                            _ if idle => "idle".to_owned(),
+                            _ => format!(
+                                "P{}",
+                                c.assignment.iter().map(|tp| tp.partition.to_string()).collect::<Vec<_>>().join(",")
+                            ),
+                        };
+                        view! {
+                            {edges}
+                            <g class="consumer" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
+                                <rect x=GROUP_X + 8.0 y=y width=GROUP_W - 16.0 height=CONSUMER_H rx="5"/>
+                                <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{c.name.clone()}</text>
+                                <text x=GROUP_X + GROUP_W - 14.0 y=y + 17.0 class="sub end">{state}</text>
+                            </g>
+                        }
+                    })
+                    .collect_view();
+                let rebalancing = matches!(g.state, GroupState::PreparingRebalance | GroupState::CompletingRebalance);
+                view! {
+                    <g class="group" class:rebalancing=rebalancing>
+                        <rect class="group-box" x=GROUP_X y=gb.y width=GROUP_W height=gb.h rx="8"/>
+                        <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
+                        <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">{g.id.clone()}</text>
+                        <text x=GROUP_X + GROUP_W - 8.0 y=gb.y + 18.0 class="badge end">
+                            {format!("{} · gen {}", g.state.name(), g.generation)}
+                            <title>{g.state.explanation()}</title>
+                        </text>
+                        {consumers}
+                    </g>
+                }
+            })
+            .collect_view();
+
+        view! {
+            <svg
+                class="diagram-svg"
+                viewBox=format!("0 0 {WIDTH} {height:.0}")
+                role="img"
+                aria-label="Cluster diagram: producers, topics and partitions, consumer groups"
+                preserveAspectRatio="xMinYMin meet"
+            >
+                <text x=PRODUCER_X y="20" class="column">"Producers"</text>
+                <text x=CLUSTER_X y="20" class="column">"Kafka cluster"</text>
+                <text x=GROUP_X y="20" class="column">"Consumer groups"</text>
+                <rect class="cluster" x=CLUSTER_X y=TOP width=CLUSTER_W height=cluster_bottom - TOP rx="10"/>
+                {producer_views}
+                {topic_views}
+                {group_views}
+            </svg>
+        }
+    }
+}
+
+fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoView {
+    let label = format!("{}-{}", topic.name, p.partition);
+    let top = y - ROW_H / 2.0 + 4.0;
+    let cells = p
+        .cells
+        .iter()
+        .map(|c| {
+            let x = layout::cell_x(c.offset - p.from);
+            let colour = layout::key_colour(c.key.as_deref());
+            let key_text = c.key.clone().unwrap_or_else(|| "null".into());
+            let title = format!("offset {}\nkey {}", c.offset, key_text);
+            let name = format!("offset {} key {}", c.offset, key_text);
+            view! {
+                <g class="cell" role="listitem" aria-label=name>
+                    <rect x=x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3" style=format!("fill:{colour}")/>
+                    <text x=x + CELL_W / 2.0 - 1.0 y=top + 11.0 class="offset mid">{c.offset}</text>
+                    <text x=x + CELL_W / 2.0 - 1.0 y=top + 22.0 class="key mid">{layout::key_abbrev(c.key.as_deref())}</text>
+                    <title>{title}</title>
+                </g>
+            }
+        })
+        .collect_view();
+    let next_x = layout::offset_x(p.log_end, p.from);
+    let markers = p
+        .committed
+        .iter()
+        .map(|&(gi, offset)| {
+            let x = layout::offset_x(offset, p.from);
+            view! {
+                <path class="commit-marker" d=format!("M{:.1},{:.1} l4,6 l-8,0 z", x, y + ROW_H / 2.0 - 8.0)
+                    style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])>
+                    <title>{format!("committed offset {offset}")}</title>
+                </path>
+            }
+        })
+        .collect_view();
+    view! {
+        <g class="partition" role="list" aria-label=label>
+            <text x=CLUSTER_X + 20.0 y=y + 4.0 class="partition-label">{format!("P{}", p.partition)}</text>
+            {(p.hidden > 0).then(|| {
+                let text = format!("+{}", p.hidden);
+                view! { <text x=CLUSTER_X + 46.0 y=y - 8.0 class="earlier">{text}</text> }
+            })}
+            {cells}
+            <rect class="next-cell" x=next_x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3">
+                <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
+            </rect>
+            {markers}
+            <text x=CLUSTER_X + CLUSTER_W - 16.0 y=y + 4.0 class="leo end">
+                {format!("LWM {} · LEO {}", p.log_start, p.log_end)}
+            </text>
+        </g>
+    }
+}

@@ -1,0 +1,199 @@
+//! The engine as the page sees it: the simulation, the scenario it replays from, and the clock
+//! that drives it from animation frames.
+//!
+//! Components read through [`Engine::read`] (which subscribes them to changes) and act through
+//! [`Engine::apply`]; nothing else mutates the simulation.
+
+use kplay_engine::scenario::Scenario;
+use kplay_engine::trace::TraceRetention;
+use kplay_engine::{Command, CommandError, Outcome, Simulation};
+use leptos::prelude::*;
+
+/// Simulation speeds the Speed slider steps through: virtual ms per wall-clock ms.
+pub const SPEEDS: [f64; 11] = [
+    0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0, 300.0, 1000.0,
+];
+/// Index of 1× in [`SPEEDS`].
+pub const NORMAL_SPEED: usize = 3;
+/// Most events one animation frame may run; beyond it the clock falls behind instead of the
+/// page freezing.
+pub const EVENTS_PER_FRAME: u64 = 20_000;
+/// Longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
+const MAX_FRAME_MS: f64 = 100.0;
+/// Trace events the page keeps for the event log.
+pub const TRACE_WINDOW: usize = 2_000;
+
+/// Handle to the simulation and its playback state. Cheap to copy; every field is a signal or
+/// a stored value.
+#[derive(Clone, Copy)]
+pub struct Engine {
+    sim: StoredValue<Simulation>,
+    scenario: StoredValue<Scenario>,
+    version: RwSignal<u64>,
+    /// Whether the clock runs.
+    pub playing: RwSignal<bool>,
+    /// Index into [`SPEEDS`].
+    pub speed: RwSignal<usize>,
+    /// The furthest virtual time reached; the timeline scrubs between 0 and this.
+    pub horizon_ms: RwSignal<u64>,
+    /// Whether the last frame hit [`EVENTS_PER_FRAME`]: the simulation runs as fast as it can.
+    pub saturated: RwSignal<bool>,
+    /// The last error or notice for the user (shown with role `alert`).
+    pub notice: RwSignal<Option<String>>,
+    last_frame: StoredValue<Option<f64>>,
+}
+
+impl Engine {
+    /// A handle for `scenario` at time 0.
+    pub fn new(scenario: Scenario) -> Result<Self, String> {
+        let mut sim = scenario.build().map_err(|e| e.to_string())?;
+        sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
+        Ok(Self {
+            sim: StoredValue::new(sim),
+            scenario: StoredValue::new(Scenario {
+                script: Vec::new(),
+                ..scenario
+            }),
+            version: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(NORMAL_SPEED),
+            horizon_ms: RwSignal::new(0),
+            saturated: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            last_frame: StoredValue::new(None),
+        })
+    }
+
+    /// Reads the simulation and subscribes the caller to its changes.
+    pub fn read<T>(&self, f: impl FnOnce(&Simulation) -> T) -> T {
+        self.version.track();
+        self.sim.with_value(f)
+    }
+
+    /// Reads the simulation without subscribing.
+    pub fn peek<T>(&self, f: impl FnOnce(&Simulation) -> T) -> T {
+        self.sim.with_value(f)
+    }
+
+    fn changed(&self) {
+        let now = self.peek(Simulation::now_ms);
+        self.horizon_ms.update(|h| *h = (*h).max(now));
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Applies a user action at the current moment. Acting in the past forks the run: the
+    /// actions that came later are dropped, and the timeline ends here.
+    pub fn apply(&self, command: Command) -> Result<Outcome, CommandError> {
+        let result = self
+            .sim
+            .try_update_value(|sim| {
+                let result = sim.apply(command);
+                if result.is_ok() {
+                    sim.discard_pending_script();
+                }
+                result
+            })
+            .expect("the simulation lives as long as the page");
+        if result.is_ok() {
+            let now = self.peek(Simulation::now_ms);
+            self.horizon_ms.set(now);
+            self.notice.set(None);
+        }
+        self.version.update(|v| *v += 1);
+        result
+    }
+
+    /// Runs the next event (or script entry), the Step button.
+    pub fn step(&self) {
+        self.playing.set(false);
+        self.sim.update_value(|sim| {
+            sim.step();
+        });
+        self.changed();
+    }
+
+    /// Starts or stops the clock.
+    pub fn toggle(&self) {
+        let playing = !self.playing.get_untracked();
+        self.playing.set(playing);
+        self.last_frame.set_value(None);
+        if playing {
+            self.schedule_frame();
+        }
+    }
+
+    /// One step slower or faster.
+    pub fn nudge_speed(&self, faster: bool) {
+        self.speed.update(|s| {
+            *s = if faster {
+                (*s + 1).min(SPEEDS.len() - 1)
+            } else {
+                s.saturating_sub(1)
+            };
+        });
+    }
+
+    /// Moves to virtual time `t_ms` (clamped to the part already simulated): forward by
+    /// running, backward by replaying the scenario and its script from the start.
+    pub fn scrub_to(&self, t_ms: u64) {
+        let t_ms = t_ms.min(self.horizon_ms.get_untracked());
+        let now = self.peek(Simulation::now_ms);
+        if t_ms < now {
+            let scenario = Scenario {
+                script: self.peek(Simulation::full_script),
+                ..self.scenario.get_value()
+            };
+            match scenario.build() {
+                Ok(mut sim) => {
+                    sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
+                    sim.run_until(t_ms);
+                    self.sim.set_value(sim);
+                }
+                Err(e) => self
+                    .notice
+                    .set(Some(format!("cannot replay this run: {e}"))),
+            }
+        } else {
+            self.sim.update_value(|sim| sim.run_until(t_ms));
+        }
+        self.version.update(|v| *v += 1);
+    }
+
+    /// The scenario being run, with every action taken so far as its script.
+    pub fn scenario(&self) -> Scenario {
+        Scenario {
+            script: self.peek(Simulation::full_script),
+            ..self.scenario.get_value()
+        }
+    }
+
+    fn schedule_frame(&self) {
+        let engine = *self;
+        let _ = request_animation_frame_with_handle(move || engine.frame());
+    }
+
+    /// One animation frame: virtual time advances by wall time × speed, within a work budget.
+    fn frame(&self) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let wall = window().performance().map_or(0.0, |p| p.now());
+        let elapsed = self
+            .last_frame
+            .get_value()
+            .map_or(0.0, |last| (wall - last).clamp(0.0, MAX_FRAME_MS));
+        self.last_frame.set_value(Some(wall));
+        let speed = SPEEDS[self.speed.get_untracked()];
+        let advance = (elapsed * speed).round() as u64;
+        if advance > 0 {
+            let mut reached = true;
+            self.sim.update_value(|sim| {
+                let target = sim.now_ms() + advance;
+                reached = sim.run_until_bounded(target, EVENTS_PER_FRAME);
+            });
+            self.saturated.set(!reached);
+            self.changed();
+        }
+        self.schedule_frame();
+    }
+}

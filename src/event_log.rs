@@ -1,0 +1,84 @@
+//! The event log: the newest trace events, worded like the log lines of a Spring app's
+//! producer callback and listener container.
+
+use kplay_engine::trace::{EventKind, TraceEvent};
+use leptos::prelude::*;
+
+use crate::engine::Engine;
+use crate::format_clock;
+
+/// Lines shown.
+const SHOWN: usize = 60;
+
+/// One trace event as a log line.
+pub fn describe(event: &TraceEvent) -> String {
+    use EventKind::*;
+    match &event.kind {
+        TopicCreated { topic, partitions } => format!("Created topic {topic} with {partitions} partitions"),
+        PartitionsAdded { topic, partitions } => format!("Topic {topic} now has {partitions} partitions"),
+        ProducerAdded { producer, topic } => format!("Producer {producer} started, sending to {topic}"),
+        ProducerRemoved { producer } => format!("Producer {producer} closed"),
+        Produced { producer, topic, partition, offset, key } => format!(
+            "{}Sent key={} to topic={topic} partition={partition} offset={offset}",
+            producer.as_ref().map(|p| format!("[{p}] ")).unwrap_or_default(),
+            key.as_ref().map_or("null".to_owned(), |k| k.to_string())
+        ),
+        GroupStateChanged { group, from, to, generation } => {
+            format!("Group {group}: {} → {} (generation {generation})", from.name(), to.name())
+        }
+        MemberJoined { group, consumer, member_id } => format!("{consumer} joined group {group} as {member_id}"),
+        MemberRemoved { group, consumer, reason, .. } => format!("{consumer} removed from group {group}: {reason}"),
+        Assigned { group, consumer, generation, partitions } => format!(
+            "{consumer} ({group}, generation {generation}) assigned [{}]",
+            partitions.join(", ")
+        ),
+        Revoked { consumer, partitions, .. } => format!("{consumer} revoked [{}]", partitions.join(", ")),
+        Fetched { consumer, partition, from_offset, count, .. } => {
+            format!("{consumer} polled {count} records from {partition} at offset {from_offset}")
+        }
+        Processed { consumer, partition, offset, .. } => format!("{consumer} processed {partition}@{offset}"),
+        Committed { group, partition, offset, .. } => format!("Group {group} committed offset {offset} for {partition}"),
+        CommitFailed { consumer, reason, .. } => format!("{consumer} commit failed: {reason}"),
+        OffsetReset { group, partition, offset, reason } => format!("Group {group} reset {partition} to {offset}: {reason}"),
+        ConsumerError { consumer, error, .. } => format!("{consumer}: {error}"),
+        ConsumerCrashed { consumer, .. } => format!("{consumer} crashed (no commit, no LeaveGroup)"),
+        ConsumerRestarted { consumer, .. } => format!("{consumer} restarted"),
+        ConsumerPaused { consumer, paused, .. } => {
+            format!("{consumer} {}", if *paused { "paused its listener" } else { "resumed its listener" })
+        }
+        ConsumerRemoved { consumer, .. } => format!("{consumer} closed: committed, then left the group"),
+        ListenerFailed { consumer, partition, offset, exception, attempt, .. } => {
+            format!("{consumer} failed on {partition}@{offset} (delivery {attempt}): {exception}")
+        }
+        BackOff { partition, offset, back_off_ms, .. } => format!("Back-off {back_off_ms} ms before {partition}@{offset} is delivered again"),
+        DeadLettered { partition, offset, dead_letter_topic, dead_letter_partition, dead_letter_offset, .. } => format!(
+            "{partition}@{offset} published to {dead_letter_topic}-{dead_letter_partition}@{dead_letter_offset}"
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The newest events, newest first.
+#[component]
+pub fn EventLog() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let lines = Memo::new(move |_| {
+        engine.read(|sim| {
+            let total = sim.trace().total();
+            sim.trace()
+                .events()
+                .rev()
+                .take(SHOWN)
+                .enumerate()
+                .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), describe(e)))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <ol class="event-log" aria-label="Event log">
+            <For each=move || lines.get() key=|(n, _, _)| *n let:line>
+                <li><time>{line.1}</time>" "{line.2}</li>
+            </For>
+        </ol>
+    }
+}

@@ -1,0 +1,220 @@
+//! Layout math for the cluster diagram: where producers, partitions, groups and consumers sit,
+//! how wide an offset cell is, and which colour a key gets. Pure functions with native tests;
+//! the SVG components only map these results to elements.
+
+/// Width of the diagram's coordinate space (it scales to the panel).
+pub const WIDTH: f64 = 960.0;
+/// Left edge and width of the producer column.
+pub const PRODUCER_X: f64 = 12.0;
+/// Width of a producer box.
+pub const PRODUCER_W: f64 = 150.0;
+/// Left edge of the cluster frame.
+pub const CLUSTER_X: f64 = 200.0;
+/// Width of the cluster frame.
+pub const CLUSTER_W: f64 = 520.0;
+/// Left edge of the consumer-group column.
+pub const GROUP_X: f64 = 760.0;
+/// Width of a group box.
+pub const GROUP_W: f64 = 188.0;
+/// Height of one partition row.
+pub const ROW_H: f64 = 34.0;
+/// Height of a topic's title line.
+pub const TOPIC_HEADER_H: f64 = 26.0;
+/// Width of one offset cell.
+pub const CELL_W: f64 = 30.0;
+/// Newest records drawn per partition; older ones are summarised as "+N earlier".
+pub const VISIBLE_CELLS: u64 = 11;
+/// Height of a consumer box.
+pub const CONSUMER_H: f64 = 26.0;
+
+/// Okabe–Ito's eight colour-blind-safe colours, the key palette.
+pub const KEY_COLOURS: [&str; 8] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999",
+];
+
+/// A key's colour: a deterministic hash of its bytes into [`KEY_COLOURS`]; null keys are grey.
+pub fn key_colour(key: Option<&str>) -> &'static str {
+    let Some(key) = key else {
+        return KEY_COLOURS[7];
+    };
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    KEY_COLOURS[(h % 7) as usize]
+}
+
+/// The first characters of a key that fit in a cell.
+pub fn key_abbrev(key: Option<&str>) -> String {
+    match key {
+        None => "∅".into(),
+        Some(k) => {
+            // Keys like order-42 are most recognisable by their end.
+            let chars: Vec<char> = k.chars().collect();
+            if chars.len() <= 3 {
+                k.to_owned()
+            } else {
+                chars[chars.len() - 3..].iter().collect()
+            }
+        }
+    }
+}
+
+/// Vertical extent of one topic block and its partitions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicBox {
+    /// Top of the block.
+    pub y: f64,
+    /// Height of the block.
+    pub h: f64,
+    /// Y of each partition row's centre line.
+    pub rows: Vec<f64>,
+}
+
+/// Stacks topics vertically inside the cluster frame, starting at `top`.
+pub fn topic_boxes(top: f64, partition_counts: &[u32]) -> Vec<TopicBox> {
+    let mut y = top;
+    partition_counts
+        .iter()
+        .map(|&n| {
+            let rows = (0..n)
+                .map(|p| y + TOPIC_HEADER_H + ROW_H * f64::from(p) + ROW_H / 2.0)
+                .collect();
+            let h = TOPIC_HEADER_H + ROW_H * f64::from(n) + 8.0;
+            let b = TopicBox { y, h, rows };
+            y += h + 12.0;
+            b
+        })
+        .collect()
+}
+
+/// The x of offset cell `slot` (0 = oldest drawn) of a partition strip.
+pub fn cell_x(slot: u64) -> f64 {
+    CLUSTER_X + 52.0 + CELL_W * slot as f64
+}
+
+/// Which offsets of a log to draw: the newest [`VISIBLE_CELLS`], and how many are hidden.
+pub fn visible_window(log_start: u64, log_end: u64) -> (u64, u64) {
+    let from = log_end.saturating_sub(VISIBLE_CELLS).max(log_start);
+    (from, from - log_start)
+}
+
+/// The x of a marker at `offset` for a strip that starts drawing at `from` (clamped to the
+/// strip, so markers for hidden offsets sit at its left edge).
+pub fn offset_x(offset: u64, from: u64) -> f64 {
+    if offset < from {
+        cell_x(0)
+    } else {
+        cell_x(offset - from)
+    }
+}
+
+/// Vertical extent of a group block and its consumers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    /// Top of the block.
+    pub y: f64,
+    /// Height of the block.
+    pub h: f64,
+    /// Y of each consumer box's top.
+    pub consumers: Vec<f64>,
+}
+
+/// Stacks groups vertically in the right column, starting at `top`.
+pub fn group_boxes(top: f64, consumer_counts: &[usize]) -> Vec<GroupBox> {
+    let mut y = top;
+    consumer_counts
+        .iter()
+        .map(|&n| {
+            let consumers = (0..n)
+                .map(|i| y + 28.0 + (CONSUMER_H + 6.0) * i as f64)
+                .collect();
+            let h = 34.0 + (CONSUMER_H + 6.0) * n.max(1) as f64;
+            let b = GroupBox { y, h, consumers };
+            y += h + 12.0;
+            b
+        })
+        .collect()
+}
+
+/// Vertical position of producer `i`.
+pub fn producer_y(top: f64, i: usize) -> f64 {
+    top + 46.0 * i as f64
+}
+
+/// A cubic edge from `(x1, y1)` to `(x2, y2)` that leaves and arrives horizontally.
+pub fn edge_path(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let mid = (x1 + x2) / 2.0;
+    format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}")
+}
+
+/// Height the diagram needs for all its columns.
+pub fn diagram_height(topics: &[TopicBox], groups: &[GroupBox], producers: usize, top: f64) -> f64 {
+    let t = topics.last().map_or(top, |b| b.y + b.h);
+    let g = groups.last().map_or(top, |b| b.y + b.h);
+    let p = producer_y(top, producers);
+    t.max(g).max(p) + 16.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_stack_without_overlapping_and_rows_are_evenly_spaced() {
+        let boxes = topic_boxes(40.0, &[3, 1]);
+        assert_eq!(boxes[0].rows.len(), 3);
+        assert_eq!(boxes[0].rows[1] - boxes[0].rows[0], ROW_H);
+        assert!(boxes[1].y >= boxes[0].y + boxes[0].h);
+        assert!(boxes[0]
+            .rows
+            .iter()
+            .all(|&r| r > boxes[0].y && r < boxes[0].y + boxes[0].h));
+    }
+
+    #[test]
+    fn the_window_shows_the_newest_offsets_and_counts_the_rest() {
+        assert_eq!(visible_window(0, 5), (0, 0));
+        assert_eq!(
+            visible_window(0, 100),
+            (100 - VISIBLE_CELLS, 100 - VISIBLE_CELLS)
+        );
+        // Retention moved the start: nothing below it is counted as hidden.
+        assert_eq!(visible_window(95, 100), (95, 0));
+        assert_eq!(offset_x(3, 10), cell_x(0));
+        assert_eq!(offset_x(12, 10), cell_x(2));
+    }
+
+    #[test]
+    fn cells_of_a_full_window_stay_inside_the_cluster_frame() {
+        let last = cell_x(VISIBLE_CELLS) + CELL_W;
+        assert!(last <= CLUSTER_X + CLUSTER_W, "{last}");
+    }
+
+    #[test]
+    fn key_colours_are_stable_and_null_keys_are_grey() {
+        assert_eq!(key_colour(Some("order-42")), key_colour(Some("order-42")));
+        assert_eq!(key_colour(None), "#999999");
+        let distinct: std::collections::BTreeSet<_> = (0..50)
+            .map(|i| key_colour(Some(&format!("order-{i}"))))
+            .collect();
+        assert!(
+            distinct.len() >= 5,
+            "keys spread over the palette: {distinct:?}"
+        );
+        assert_eq!(key_abbrev(Some("order-42")), "-42");
+        assert_eq!(key_abbrev(Some("ab")), "ab");
+        assert_eq!(key_abbrev(None), "∅");
+    }
+
+    #[test]
+    fn groups_leave_room_for_every_consumer() {
+        let boxes = group_boxes(40.0, &[2, 0, 4]);
+        assert_eq!(boxes[0].consumers.len(), 2);
+        assert!(boxes[0].consumers[1] + CONSUMER_H <= boxes[0].y + boxes[0].h);
+        assert!(boxes[1].h > 0.0, "an empty group still has a box");
+        assert!(boxes[2].y >= boxes[1].y + boxes[1].h);
+        assert!(edge_path(0.0, 0.0, 10.0, 5.0).starts_with("M0.0,0.0 C5.0,0.0"));
+    }
+}

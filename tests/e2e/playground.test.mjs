@@ -1,0 +1,77 @@
+// End to end: play, step, speed up, crash a consumer and watch the group rebalance, scrub
+// the timeline back, all by role and accessible name, as a user would.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { launch, openPage } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const clockMs = async (page) => {
+  const text = await page.getByRole("timer", { name: "Simulation time" }).textContent();
+  const [, mm, ss, ms] = text.match(/^(\d\d):(\d\d)\.(\d{3})$/);
+  return (Number(mm) * 60 + Number(ss)) * 1000 + Number(ms);
+};
+
+test("Play runs the clock and the producers; Pause stops it; Step runs one event", async () => {
+  const { page, errors } = await openPage(browser);
+  assert.equal(await clockMs(page), 0);
+  await page.getByRole("slider", { name: "Speed" }).fill("6"); // 10×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[role="timer"]').textContent;
+    return t >= "00:03.000";
+  });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  const paused = await clockMs(page);
+  assert.ok(paused >= 3000, `clock at ${paused}`);
+  await page.waitForTimeout(200);
+  assert.equal(await clockMs(page), paused, "paused: the clock stands still");
+  // Producers sent records: some partition has a listitem.
+  assert.ok((await page.getByRole("listitem", { name: /^offset \d+ key / }).count()) > 0);
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  assert.ok((await clockMs(page)) >= paused);
+  // The keyboard does the same: space plays.
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "Pause", exact: true }).waitFor();
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("crashing a consumer makes the group rebalance after the session timeout", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  const table = page.getByRole("table", { name: "Consumer group group-a" });
+  await table.waitFor();
+  // The first rebalance completes after the initial delay; both consumers own partitions.
+  await page.getByText("Stable", { exact: true }).first().waitFor();
+  await page.getByRole("button", { name: "Crash group-a-1" }).click();
+  await page.getByRole("button", { name: "Restart group-a-1" }).waitFor();
+  // After session.timeout.ms (45 s) the coordinator removes it and group-a-2 owns everything.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('table[aria-label="Consumer group group-a"] tbody tr')];
+    return rows.length === 3 && rows.every((r) => r.children[1].textContent === "group-a-2");
+  }, null, { timeout: 15000 });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  mkdirSync("tests/e2e/output", { recursive: true });
+  await page.screenshot({ path: "tests/e2e/output/rebalance.png", fullPage: true });
+  // The timeline scrubs back to before the crash: group-a-1 owns partitions again.
+  const timeline = page.getByRole("slider", { name: "Timeline" });
+  await timeline.fill("20000");
+  assert.equal(await clockMs(page), 20000);
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('table[aria-label="Consumer group group-a"] tbody tr')];
+    return rows.some((r) => r.children[1].textContent === "group-a-1");
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
