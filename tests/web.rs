@@ -95,3 +95,70 @@ async fn produce_appends_to_the_murmur2_partition_at_the_next_offset() {
         format!("Sent to topic=order-events partition={expected} offset=1")
     );
 }
+
+fn button(root: &HtmlElement, text: &str) -> HtmlElement {
+    query(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+        .unchecked_into()
+}
+
+fn clock(root: &HtmlElement) -> String {
+    query(root, r#"[role="timer"]"#)[0].text_content().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn step_runs_events_and_the_clock_follows() {
+    let root = mount();
+    leptos::task::tick().await;
+    assert_eq!(clock(&root), "00:00.000");
+    let step = button(&root, "Step");
+    // The first events happen at time 0 (consumers start); keep stepping until time moves.
+    for _ in 0..50 {
+        step.click();
+    }
+    leptos::task::tick().await;
+    assert_ne!(
+        clock(&root),
+        "00:00.000",
+        "fifty events move the clock past zero"
+    );
+    assert_eq!(
+        button(&root, "Play").text_content().unwrap(),
+        "Play",
+        "Step pauses"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn group_tables_use_kafkas_columns_and_crash_marks_the_consumer() {
+    let root = mount();
+    leptos::task::tick().await;
+    let table = query(&root, r#"table[aria-label="Consumer group group-a"]"#);
+    assert_eq!(table.len(), 1);
+    let headers: Vec<String> = query(
+        &root,
+        r#"table[aria-label="Consumer group group-a"] th[scope="col"]"#,
+    )
+    .iter()
+    .map(|th| th.text_content().unwrap())
+    .collect();
+    assert_eq!(
+        headers,
+        [
+            "Partition",
+            "Assigned member",
+            "Log End Offset",
+            "Group Offset",
+            "Lag"
+        ]
+    );
+    button(&root, "Crash group-a-1").click();
+    leptos::task::tick().await;
+    assert_eq!(query(&root, ".consumer.crashed").len(), 1);
+    // A crashed consumer offers Restart instead.
+    button(&root, "Restart group-a-1").click();
+    leptos::task::tick().await;
+    assert!(query(&root, ".consumer.crashed").is_empty());
+}

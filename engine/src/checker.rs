@@ -115,7 +115,7 @@ pub struct Checker {
     violations: Vec<Anomaly>,
     violation_count: u64,
     /// Fetch positions per consumer and partition: the next offset a poll must start at.
-    expected_fetch: BTreeMap<(usize, TopicPartition), u64>,
+    expected_fetch: BTreeMap<usize, BTreeMap<TopicPartition, u64>>,
     /// Groups that commit before processing (at-most-once): losses there are allowed.
     at_most_once: std::collections::BTreeSet<String>,
     /// Per group and key (as text; `null` for a null key): keys with anomalies.
@@ -185,12 +185,14 @@ impl Checker {
     /// A consumer's position for `tp` was set (assignment, reset, seek): the next poll of
     /// that partition must start there.
     pub(crate) fn on_position(&mut self, consumer: usize, tp: &TopicPartition, offset: u64) {
-        self.expected_fetch.insert((consumer, tp.clone()), offset);
+        crate::consumer::set_offset(self.expected_fetch.entry(consumer).or_default(), tp, offset);
     }
 
     /// A consumer gave up `tp`.
     pub(crate) fn on_unassigned(&mut self, consumer: usize, tp: &TopicPartition) {
-        self.expected_fetch.remove(&(consumer, tp.clone()));
+        if let Some(per_consumer) = self.expected_fetch.get_mut(&consumer) {
+            per_consumer.remove(tp);
+        }
     }
 
     /// A poll returned `count` records of `tp` starting at `from`, and the position moved to
@@ -208,8 +210,7 @@ impl Checker {
         next: u64,
     ) {
         debug_assert!(next >= from + count);
-        let key = (consumer, tp.clone());
-        match self.expected_fetch.get(&key).copied() {
+        match self.expected_fetch.get(&consumer).and_then(|m| m.get(tp)).copied() {
             Some(expected) if from > expected => self.violation(Anomaly {
                 kind: "poll-skip".into(),
                 group: group.into(),
@@ -236,7 +237,7 @@ impl Checker {
                 detail: "a consumer fetched a partition it has no position for".into(),
             }),
         }
-        self.expected_fetch.insert(key, next);
+        crate::consumer::set_offset(self.expected_fetch.entry(consumer).or_default(), tp, next);
     }
 
     /// A fetch stepped over `offset` of `tp` on purpose: a transaction marker, or (`counts` =
