@@ -16,7 +16,7 @@ use std::time::Instant;
 use kplay_engine::soak::{random_scenario_within, soak, SoakResult, DEFAULT_RUN_MS};
 
 const USAGE: &str =
-    "usage: soak [--scenarios N] [--start SEED] [--run-ms T]   (defaults: 10000, 0, 300000)";
+    "usage: soak [--scenarios N] [--start SEED] [--run-ms T]   (defaults: 10000, 0, 120000)";
 /// Scenarios between progress lines.
 const PROGRESS_EVERY: u64 = 1_000;
 

@@ -166,8 +166,10 @@ impl Simulation {
     ) -> Delivery {
         let group = self.consumers[index].group;
         let Some(record) = self.record_at(tp, offset) else {
-            // Deleted by retention since the fetch: nothing to deliver.
-            return Delivery::Skipped;
+            // Deleted by retention since the fetch: the consumer still holds the copy it
+            // fetched and the listener processes it. Its content is gone from the log, so no
+            // failure rule is checked against it.
+            return Delivery::Processed;
         };
         // A retry topic's record waits until its back-off timestamp (KafkaBackoffException:
         // the partition is paused and the record fetched again when due, N4).
@@ -673,6 +675,9 @@ impl Simulation {
         self.emit(EventKind::GroupAdded {
             group: id.clone().into(),
         });
+        if config.listener.commit_before_processing {
+            self.checker.set_at_most_once(&id);
+        }
         let mut group = Group::new(id, config, topics);
         group.role = role;
         self.groups.push(group);

@@ -123,6 +123,12 @@ impl Simulation {
                 }
                 let stable = g.state == GroupState::Stable;
                 g.members.insert(new_id.clone(), member);
+                // The member keeps its place in the join order under its new id.
+                if let Some(order) = self.join_order.get_mut(&group) {
+                    for id in order.iter_mut().filter(|id| **id == old_id) {
+                        *id = new_id.clone();
+                    }
+                }
                 self.consumers[consumer].member_id = Some(new_id.clone());
                 self.consumers[consumer].member_epoch += 1;
                 self.emit(EventKind::MemberJoined {

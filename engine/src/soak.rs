@@ -27,9 +27,10 @@ use crate::scenario::{GroupSpec, Scenario, TopicSpec, MAX_SCRIPT_MS, SCENARIO_VE
 use crate::sim::{Command, ResetTarget, ScriptEntry, Simulation};
 use crate::trace::TraceRetention;
 
-/// Virtual run length of one soak scenario unless told otherwise: five minutes, long enough
-/// for session timeouts, retention and several rebalances.
-pub const DEFAULT_RUN_MS: u64 = 300_000;
+/// Virtual run length of one soak scenario unless told otherwise: two minutes, long enough
+/// for session timeouts (at most 45 s here), retention (10–120 s) and several rebalances,
+/// and short enough that ten thousand scenarios take a few minutes on one core.
+pub const DEFAULT_RUN_MS: u64 = 120_000;
 /// Most faults one scenario's script holds (an offset reset counts once, though it scripts
 /// the stop of every consumer, the reset and the restarts).
 pub const MAX_FAULTS: u64 = 25;
