@@ -8,11 +8,13 @@
 //! * [`diagram`]: the SVG of producers, topics and partitions, groups and consumers.
 //! * [`layout`]: the diagram's layout math (pure, tested natively).
 //! * [`tables`]: the partition table and the consumer-group tables with their actions.
+//! * [`actions`]: adding partitions, producer rates, group settings and offset resets.
 //! * [`event_log`]: the newest trace events as log lines.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
 //!
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
 
+pub mod actions;
 pub mod controls;
 pub mod diagram;
 pub mod engine;
@@ -61,6 +63,7 @@ pub fn format_clock(ms: u64) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Groups,
+    Settings,
     Partitions,
     Events,
 }
@@ -94,6 +97,8 @@ pub fn App() -> impl IntoView {
         <main class="app-main">
             <aside class="panel act" aria-label="Act">
                 <ProduceForm topic=DEFAULT_TOPIC/>
+                <actions::ProducerRates/>
+                <actions::AddPartitions topic=DEFAULT_TOPIC/>
                 <p class="hint">
                     "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
                     " lists the shortcuts."
@@ -107,12 +112,27 @@ pub fn App() -> impl IntoView {
         <section class="panel panels" aria-label="Details">
             <div role="tablist" class="tabs">
                 {tab_button(Tab::Groups, "Consumer groups")}
+                {tab_button(Tab::Settings, "Group settings")}
                 {tab_button(Tab::Partitions, "Partitions")}
                 {tab_button(Tab::Events, "Event log")}
             </div>
             <div role="tabpanel">
                 {move || match tab.get() {
                     Tab::Groups => view! { <tables::GroupTables/> }.into_any(),
+                    Tab::Settings => {
+                        let groups = engine.peek(|sim| {
+                            sim.groups()
+                                .iter()
+                                .filter(|g| g.role == kplay_engine::group::GroupRole::Main)
+                                .map(|g| g.id.clone())
+                                .collect::<Vec<_>>()
+                        });
+                        groups
+                            .into_iter()
+                            .map(|g| view! { <actions::GroupSettings group=g/> })
+                            .collect_view()
+                            .into_any()
+                    }
                     Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
                     Tab::Events => view! { <event_log::EventLog/> }.into_any(),
                 }}

@@ -75,3 +75,48 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("offsets reset only while the group is Empty, with a Before → After preview", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("Stable", { exact: true }).first().waitFor();
+  await page.waitForTimeout(300);
+  await page.getByRole("tab", { name: "Group settings" }).click();
+  const reset = page.getByRole("button", { name: "Reset offsets of group-a" });
+  assert.equal(await reset.isDisabled(), true, "a Stable group cannot be reset");
+  await page.getByRole("tab", { name: "Consumer groups" }).click();
+  await page.getByRole("button", { name: "Remove group-a-1" }).click();
+  await page.getByRole("button", { name: "Remove group-a-2" }).click();
+  await page.getByText("Empty", { exact: true }).first().waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("tab", { name: "Group settings" }).click();
+  await page.getByRole("combobox", { name: "Reset offsets of group-a to" }).selectOption("earliest");
+  const preview = page.getByRole("table", { name: "Offset reset preview of group-a" });
+  await preview.getByRole("row").nth(3).waitFor();
+  const after = await preview.locator("tbody td:nth-child(3)").allTextContents();
+  assert.deepEqual(after, ["0", "0", "0"], "--to-earliest goes to the log start offset");
+  await reset.click();
+  await page.getByRole("tab", { name: "Consumer groups" }).click();
+  const offsets = await page
+    .getByRole("table", { name: "Consumer group group-a" })
+    .locator("tbody td:nth-child(4)")
+    .allTextContents();
+  assert.deepEqual(offsets, ["0", "0", "0"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("adding partitions grows the topic; Kafka never shrinks one", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("spinbutton", { name: "Partitions" }).fill("5");
+  await page.getByRole("button", { name: "Add partitions" }).click();
+  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
+  await page.getByRole("spinbutton", { name: "Partitions" }).fill("2");
+  await page.getByRole("button", { name: "Add partitions" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /can only add partitions/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,313 @@
+//! Acting on the cluster, live: add partitions (and watch keys move), change a producer's
+//! rate, change a group's assignor, commit mode and `auto.offset.reset`, and reset a group's
+//! offsets with a Before → After preview (only while the group is Empty, as Kafka requires).
+
+use kplay_engine::assignor::AssignorKind;
+use kplay_engine::group::{CommitMode, GroupConfig, GroupState, OffsetResetPolicy};
+use kplay_engine::sim::ResetTarget;
+use kplay_engine::Command;
+use leptos::prelude::*;
+
+use crate::engine::Engine;
+
+fn report(engine: Engine, result: Result<kplay_engine::Outcome, kplay_engine::CommandError>) {
+    if let Err(e) = result {
+        engine.notice.set(Some(e.to_string()));
+    }
+}
+
+/// Grows a topic: Kafka only ever adds partitions, and keyed records then move.
+#[component]
+pub fn AddPartitions(
+    /// The topic to grow.
+    #[prop(into)]
+    topic: String,
+) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let topic_for_count = topic.clone();
+    let current = move || {
+        engine.read(|sim| {
+            sim.topic(&topic_for_count)
+                .map_or(0, |t| t.partition_count())
+        })
+    };
+    let wanted = RwSignal::new(String::new());
+    let topic_for_submit = topic.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = wanted.get_untracked();
+        let count = match text.trim().parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                engine
+                    .notice
+                    .set(Some(format!("partitions: {text:?} is not a whole number")));
+                return;
+            }
+        };
+        report(
+            engine,
+            engine.apply(Command::AddPartitions {
+                topic: topic_for_submit.clone(),
+                partitions: count,
+            }),
+        );
+    };
+    view! {
+        <form class="action-form" on:submit=submit>
+            <h2>"Partitions of " <code>{topic}</code></h2>
+            <label>
+                "Partitions"
+                <input
+                    type="number"
+                    min="1"
+                    max="64"
+                    inputmode="numeric"
+                    prop:value=move || {
+                        let w = wanted.get();
+                        if w.is_empty() { (current() + 1).to_string() } else { w }
+                    }
+                    on:input=move |ev| wanted.set(event_target_value(&ev))
+                />
+            </label>
+            <button type="submit">"Add partitions"</button>
+            <p class="hint">"Keyed records move: murmur2(key) % partitions changes with the count."</p>
+        </form>
+    }
+}
+
+/// Each producer's rate, and a pause (rate 0).
+#[component]
+pub fn ProducerRates() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let producers = Memo::new(move |_| {
+        engine.read(|sim| {
+            sim.producers()
+                .iter()
+                .filter(|p| !p.removed)
+                .map(|p| (p.spec.name.clone(), p.spec.rate_per_sec))
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        producers
+            .get()
+            .into_iter()
+            .map(|(name, rate)| {
+                let set_rate = {
+                    let name = name.clone();
+                    move |ev: leptos::ev::Event| {
+                        if let Ok(rate) = event_target_value(&ev).parse::<f64>() {
+                            report(
+                                engine,
+                                engine.apply(Command::SetProducerRate {
+                                    name: name.clone(),
+                                    rate_per_sec: rate,
+                                }),
+                            );
+                        }
+                    }
+                };
+                view! {
+                    <label class="producer-rate">
+                        {format!("{name} (records/s)")}
+                        <input
+                            type="number"
+                            min="0"
+                            max="1000"
+                            step="0.5"
+                            aria-label=format!("Rate of {name}")
+                            prop:value=rate.to_string()
+                            on:change=set_rate
+                        />
+                    </label>
+                }
+            })
+            .collect_view()
+    }
+}
+
+fn assignor_name(kind: AssignorKind) -> &'static str {
+    kind.protocol_name()
+}
+
+fn parse_assignor(text: &str) -> Option<AssignorKind> {
+    [
+        AssignorKind::Range,
+        AssignorKind::RoundRobin,
+        AssignorKind::Sticky,
+        AssignorKind::CooperativeSticky,
+    ]
+    .into_iter()
+    .find(|k| k.protocol_name() == text)
+}
+
+/// A group's settings (assignor, commit mode, `auto.offset.reset`) and its offset reset.
+#[component]
+pub fn GroupSettings(
+    /// `group.id`.
+    #[prop(into)]
+    group: String,
+) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let id = group.clone();
+    let config =
+        Memo::new(move |_| engine.read(|sim| sim.group(&id).map(|g| (g.config.clone(), g.state))));
+    let change = {
+        let group = group.clone();
+        move |edit: Box<dyn Fn(&mut GroupConfig)>| {
+            let Some((mut config, _)) = config.get_untracked() else {
+                return;
+            };
+            edit(&mut config);
+            report(
+                engine,
+                engine.apply(Command::SetGroupConfig {
+                    group: group.clone(),
+                    config,
+                }),
+            );
+        }
+    };
+    let change_assignor = change.clone();
+    let change_commit = change.clone();
+    let change_reset = change;
+    let target = RwSignal::new(String::from("earliest"));
+    let group_for_preview = group.clone();
+    let preview = Memo::new(move |_| {
+        let to = parse_target(&target.get())?;
+        engine.read(|sim| sim.preview_reset(&group_for_preview, to).ok())
+    });
+    let group_for_apply = group.clone();
+    let apply_reset = move |_| {
+        let Some(to) = parse_target(&target.get_untracked()) else {
+            engine
+                .notice
+                .set(Some("choose where to reset the offsets to".into()));
+            return;
+        };
+        report(
+            engine,
+            engine.apply(Command::ResetOffsets {
+                group: group_for_apply.clone(),
+                to,
+            }),
+        );
+    };
+    let empty = move || {
+        config
+            .get()
+            .is_some_and(|(_, state)| state == GroupState::Empty)
+    };
+    view! {
+        <div class="action-form group-settings">
+            <h2>"Group " <code>{group.clone()}</code></h2>
+            <label>
+                "Assignor"
+                <select
+                    aria-label=format!("Assignor of {group}")
+                    prop:value=move || config.get().map_or("range", |(c, _)| assignor_name(c.assignor)).to_string()
+                    on:change=move |ev| {
+                        if let Some(kind) = parse_assignor(&event_target_value(&ev)) {
+                            change_assignor(Box::new(move |c| c.assignor = kind));
+                        }
+                    }
+                >
+                    <option value="range">"RangeAssignor"</option>
+                    <option value="roundrobin">"RoundRobinAssignor"</option>
+                    <option value="sticky">"StickyAssignor"</option>
+                    <option value="cooperative-sticky">"CooperativeStickyAssignor"</option>
+                </select>
+            </label>
+            <label>
+                "Commit mode"
+                <select
+                    aria-label=format!("Commit mode of {group}")
+                    prop:value=move || config.get().map_or("batch", |(c, _)| match c.commit_mode {
+                        CommitMode::Auto => "auto",
+                        CommitMode::Batch => "batch",
+                        CommitMode::Record => "record",
+                    }).to_string()
+                    on:change=move |ev| {
+                        let mode = match event_target_value(&ev).as_str() {
+                            "auto" => CommitMode::Auto,
+                            "record" => CommitMode::Record,
+                            _ => CommitMode::Batch,
+                        };
+                        change_commit(Box::new(move |c| c.commit_mode = mode));
+                    }
+                >
+                    <option value="batch">"after each poll (AckMode.BATCH)"</option>
+                    <option value="record">"after each record (AckMode.RECORD)"</option>
+                    <option value="auto">"enable.auto.commit"</option>
+                </select>
+            </label>
+            <label>
+                "auto.offset.reset"
+                <select
+                    aria-label=format!("auto.offset.reset of {group}")
+                    prop:value=move || config.get().map_or("latest", |(c, _)| match c.auto_offset_reset {
+                        OffsetResetPolicy::Earliest => "earliest",
+                        OffsetResetPolicy::Latest => "latest",
+                        OffsetResetPolicy::None => "none",
+                    }).to_string()
+                    on:change=move |ev| {
+                        let policy = match event_target_value(&ev).as_str() {
+                            "earliest" => OffsetResetPolicy::Earliest,
+                            "none" => OffsetResetPolicy::None,
+                            _ => OffsetResetPolicy::Latest,
+                        };
+                        change_reset(Box::new(move |c| c.auto_offset_reset = policy));
+                    }
+                >
+                    <option value="earliest">"earliest"</option>
+                    <option value="latest">"latest"</option>
+                    <option value="none">"none"</option>
+                </select>
+            </label>
+            <p class="hint">"Members use new settings when they next join the group."</p>
+            <fieldset class="reset">
+                <legend>"Reset offsets"</legend>
+                <label>
+                    "To"
+                    <select aria-label=format!("Reset offsets of {group} to") on:change=move |ev| target.set(event_target_value(&ev))>
+                        <option value="earliest">"--to-earliest"</option>
+                        <option value="latest">"--to-latest"</option>
+                        <option value="shift:-10">"--shift-by -10"</option>
+                        <option value="shift:10">"--shift-by 10"</option>
+                    </select>
+                </label>
+                <table class="data" aria-label=format!("Offset reset preview of {group}")>
+                    <thead>
+                        <tr><th scope="col">"Partition"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
+                    </thead>
+                    <tbody>
+                        {move || preview.get().unwrap_or_default().into_iter().map(|(tp, before, after)| view! {
+                            <tr>
+                                <th scope="row">{tp.to_string()}</th>
+                                <td>{before.map_or("—".into(), |b| b.to_string())}</td>
+                                <td>{after}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <button on:click=apply_reset disabled=move || !empty()>{format!("Reset offsets of {group}")}</button>
+                <Show when=move || !empty()>
+                    <p class="hint">"Kafka resets offsets only while the group is Empty: remove or crash its consumers and wait for the session timeout."</p>
+                </Show>
+            </fieldset>
+        </div>
+    }
+}
+
+fn parse_target(text: &str) -> Option<ResetTarget> {
+    match text {
+        "earliest" => Some(ResetTarget::Earliest),
+        "latest" => Some(ResetTarget::Latest),
+        other => other
+            .strip_prefix("shift:")?
+            .parse()
+            .ok()
+            .map(|by| ResetTarget::ShiftBy { by }),
+    }
+}
