@@ -345,10 +345,15 @@ fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoVi
         .collect_view();
     view! {
         <g class="partition" role="list" aria-label=label>
-            <text x=CLUSTER_X + 20.0 y=y + 4.0 class="partition-label">{format!("P{}", p.partition)}</text>
+            <text x=CLUSTER_X + 20.0 y=y - 1.0 class="partition-label">{format!("P{}", p.partition)}</text>
             {(p.hidden > 0).then(|| {
                 let text = format!("+{}", p.hidden);
-                view! { <text x=CLUSTER_X + 46.0 y=y - 8.0 class="earlier">{text}</text> }
+                view! {
+                    <text x=CLUSTER_X + 20.0 y=y + 13.0 class="earlier">
+                        {text}
+                        <title>"older offsets not drawn"</title>
+                    </text>
+                }
             })}
             {cells}
             <rect class="next-cell" x=next_x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3">
