@@ -18,16 +18,38 @@ pub fn ProduceForm(
     let value = RwSignal::new(String::from(r#"{"orderId":"order-42","status":"PLACED"}"#));
     let result = RwSignal::new(None::<Result<String, String>>);
 
+    let partition = RwSignal::new(String::new());
+    let headers = RwSignal::new(String::new());
     let topic_for_send = topic.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key_text = key.get_untracked();
+        let partition_text = partition.get_untracked();
+        let explicit = match partition_text.trim() {
+            "" => None,
+            text => match text.parse::<u32>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    result.set(Some(Err(format!(
+                        "partition: {text:?} is not a partition number"
+                    ))));
+                    return;
+                }
+            },
+        };
+        let parsed_headers = match parse_headers(&headers.get_untracked()) {
+            Ok(h) => h,
+            Err(e) => {
+                result.set(Some(Err(e)));
+                return;
+            }
+        };
         let command = Command::Produce {
             topic: topic_for_send.clone(),
             key: (!key_text.is_empty()).then_some(key_text),
             value: Some(value.get_untracked()),
-            partition: None,
-            headers: Vec::new(),
+            partition: explicit,
+            headers: parsed_headers,
         };
         let message = match engine.apply(command) {
             Ok(Outcome::Produced(meta)) => Ok(format!(
@@ -55,6 +77,22 @@ pub fn ProduceForm(
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))></textarea>
             </label>
+            <details class="more">
+                <summary>"Partition and headers"</summary>
+                <label>
+                    "Partition (optional)"
+                    <input type="text" name="partition" inputmode="numeric" autocomplete="off"
+                        placeholder="chosen by murmur2(key)"
+                        prop:value=move || partition.get()
+                        on:input=move |ev| partition.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Headers"
+                    <textarea name="headers" rows="2" spellcheck="false" placeholder="name=value, one a line"
+                        prop:value=move || headers.get()
+                        on:input=move |ev| headers.set(event_target_value(&ev))></textarea>
+                </label>
+            </details>
             <button type="submit">"Produce"</button>
             {move || result.get().map(|outcome| match outcome {
                 Ok(text) => view! { <p class="callback" role="status">{text}</p> }.into_any(),
@@ -62,4 +100,32 @@ pub fn ProduceForm(
             })}
         </form>
     }
+}
+
+/// Most headers one record may carry from the form.
+const MAX_HEADERS: usize = 32;
+
+/// `name=value` lines into record headers (values as UTF-8 bytes).
+fn parse_headers(text: &str) -> Result<Vec<kplay_engine::log::Header>, String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > MAX_HEADERS {
+        return Err(format!(
+            "at most {MAX_HEADERS} headers, got {}",
+            lines.len()
+        ));
+    }
+    lines
+        .into_iter()
+        .map(|line| match line.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => Ok(kplay_engine::log::Header {
+                key: name.trim().to_owned(),
+                value: value.trim().as_bytes().to_vec(),
+            }),
+            _ => Err(format!("header {line:?} is not of the form name=value")),
+        })
+        .collect()
 }

@@ -56,3 +56,25 @@ test("Produce appends keyed records to the murmur2 partition at the next offset"
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an explicit partition wins over the key; bad partitions and headers get a clear message", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByText("Partition and headers").click();
+  await page.getByRole("textbox", { name: "Key" }).fill("21");
+  await page.getByRole("textbox", { name: "Partition (optional)" }).fill("2");
+  await page.getByRole("textbox", { name: "Headers" }).fill("trace-id=abc\n<script>x</script>=1");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  // Key "21" hashes to partition 0, but the explicit partition 2 wins (P5).
+  await page.getByText("partition=2 offset=0").waitFor();
+  await page.getByRole("list", { name: "order-events-2", exact: true }).getByRole("listitem", { name: /^offset 0 key 21/ }).waitFor();
+  await page.getByRole("textbox", { name: "Partition (optional)" }).fill("7");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  assert.match(await page.getByRole("alert").first().textContent(), /has no partition 7/);
+  await page.getByRole("textbox", { name: "Partition (optional)" }).fill("");
+  await page.getByRole("textbox", { name: "Headers" }).fill("no equals sign");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  assert.match(await page.getByRole("alert").first().textContent(), /not of the form name=value/);
+  assert.equal(await page.locator("script:not([type])").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
