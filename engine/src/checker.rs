@@ -210,7 +210,12 @@ impl Checker {
         next: u64,
     ) {
         debug_assert!(next >= from + count);
-        match self.expected_fetch.get(&consumer).and_then(|m| m.get(tp)).copied() {
+        match self
+            .expected_fetch
+            .get(&consumer)
+            .and_then(|m| m.get(tp))
+            .copied()
+        {
             Some(expected) if from > expected => self.violation(Anomaly {
                 kind: "poll-skip".into(),
                 group: group.into(),

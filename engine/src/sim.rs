@@ -1331,7 +1331,11 @@ impl Simulation {
             .expect("topic checked")
             .partition_mut(partition)
             .expect("in range");
-        let key_text = key.as_ref().map(|k| crate::log::bytes_to_text(k));
+        // One allocation for a UTF-8 key's trace name (the common case), two otherwise.
+        let key_text = key.as_ref().map(|k| match std::str::from_utf8(k) {
+            Ok(text) => crate::trace::Name::from(text),
+            Err(_) => crate::trace::Name::from(crate::log::bytes_to_text(k)),
+        });
         let offset = match batch {
             None => log.append(key, value, headers, now),
             Some(batch) => match log.append_idempotent(key, value, headers, now, batch) {
@@ -1363,7 +1367,7 @@ impl Simulation {
             topic: topic_label,
             partition,
             offset,
-            key: key_text.map(crate::trace::Name::from),
+            key: key_text,
         });
         self.wake_consumers(topic, partition);
         Some(RecordMetadata { partition, offset })

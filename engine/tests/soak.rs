@@ -19,7 +19,9 @@ fn a_sample_of_random_fault_scenarios_has_no_violation() {
                 result.seed,
                 result.violations,
                 result.anomalies,
-                result.scenario_json.as_deref().unwrap_or_default(),
+                result.scenario_json.clone().unwrap_or_else(|| {
+                    random_scenario_within(result.seed, SAMPLE_RUN_MS).to_json()
+                }),
             ));
         }
     });
