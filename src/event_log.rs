@@ -54,7 +54,47 @@ pub fn describe(event: &TraceEvent) -> String {
         DeadLettered { partition, offset, dead_letter_topic, dead_letter_partition, dead_letter_offset, .. } => format!(
             "{partition}@{offset} published to {dead_letter_topic}-{dead_letter_partition}@{dead_letter_offset}"
         ),
-        other => format!("{other:?}"),
+        GroupAdded { group } => format!("Group {group} created"),
+        ConsumerAdded { group, consumer } => format!("{consumer} started in group {group}"),
+        GroupConfigChanged { group, setting, value } => format!("Group {group}: {setting} = {value}"),
+        RetentionDeleted { partition, log_start_offset, deleted } => {
+            format!("Retention deleted {deleted} records of {partition}; log start offset now {log_start_offset}")
+        }
+        ProduceFailed { producer, topic, error } => format!("[{producer}] send to {topic} failed: {error}"),
+        PollFailed { consumer, error, .. } => format!("{consumer}: {error}"),
+        Recovered { how, .. } => how.to_string(),
+        RetryScheduled { partition, offset, retry_topic, due_ms, attempt, .. } => format!(
+            "{partition}@{offset} forwarded to {retry_topic} for attempt {attempt} at {}",
+            format_clock(*due_ms)
+        ),
+        DuplicateSkipped { consumer, partition, offset, .. } => {
+            format!("{consumer} skipped {partition}@{offset}: already processed (idempotent listener)")
+        }
+        Redriven { from, topic, partition, offset } => format!("Redrove {from} to {topic}-{partition}@{offset}"),
+        AckLost { producer, partition, offset, .. } => {
+            format!("[{producer}] acknowledgement for {partition}@{offset} lost on the way back")
+        }
+        ProduceRetried { producer, partition, attempt, .. } => {
+            format!("[{producer}] request timed out; batch for {partition} sent again (attempt {attempt})")
+        }
+        DuplicateDropped { producer, partition, offset, .. } => {
+            format!("Broker recognised a retried batch of {producer} on {partition} (offset {offset}) and did not append it")
+        }
+        DuplicateAppended { producer, partition, offset, original_offset } => {
+            format!("[{producer}] retried batch appended again to {partition} at {offset} (first at {original_offset})")
+        }
+        ProducerIdInitialized { transactional_id, producer_id, epoch } => {
+            format!("initTransactions({transactional_id}): producer id {producer_id}, epoch {epoch}")
+        }
+        TransactionEnded { transactional_id, committed, reason, markers, .. } => format!(
+            "Transaction of {transactional_id} {} ({reason}); markers at [{}]",
+            if *committed { "committed" } else { "aborted" },
+            markers.join(", ")
+        ),
+        FetchSkipped { consumer, partition, markers, aborted, .. } => {
+            format!("{consumer} stepped over {markers} markers and {aborted} aborted records in {partition}")
+        }
+        BatchRolledBack { consumer, reason, .. } => format!("{consumer} rolled its batch back: {reason}"),
     }
 }
 

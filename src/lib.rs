@@ -35,11 +35,66 @@ pub const DEFAULT_TOPIC: &str = "order-events";
 /// The starting scenario, the seed document's architecture: topic `order-events` with three
 /// partitions, an order service and a payment service producing, and consumer group A with
 /// two consumers. The clock starts paused.
+///
+/// Built in code rather than parsed from JSON, so the page does not carry a JSON deserializer
+/// for every scenario type until links need one.
 pub fn default_scenario(seed: u64) -> Scenario {
-    let mut scenario = Scenario::from_json(include_str!("default_scenario.json"))
-        .expect("the built-in scenario is valid");
-    scenario.seed = seed;
-    scenario
+    use kplay_engine::group::{GroupConfig, OffsetResetPolicy};
+    use kplay_engine::producer::{default_value_template, KeyStream, ProducerSpec};
+    use kplay_engine::scenario::{GroupSpec, TopicSpec, SCENARIO_VERSION};
+    let producer = |name: &str, keys: KeyStream, rate_per_sec: f64| ProducerSpec {
+        name: name.into(),
+        topic: DEFAULT_TOPIC.into(),
+        keys,
+        value_template: default_value_template(),
+        rate_per_sec,
+        ..ProducerSpec::default()
+    };
+    Scenario {
+        version: SCENARIO_VERSION,
+        name: "order-events: two producers, consumer group A with two consumers".into(),
+        seed,
+        cluster: Default::default(),
+        topics: vec![TopicSpec {
+            name: DEFAULT_TOPIC.into(),
+            partitions: 3,
+            retention_ms: None,
+            retention_bytes: None,
+        }],
+        producers: vec![
+            producer(
+                "order-service",
+                KeyStream::KeySpace {
+                    prefix: "order-".into(),
+                    count: 50,
+                    skew: 0.0,
+                },
+                2.0,
+            ),
+            producer(
+                "payment-service",
+                KeyStream::Fixed {
+                    keys: vec![
+                        "customer-1".into(),
+                        "customer-2".into(),
+                        "customer-3".into(),
+                    ],
+                },
+                1.0,
+            ),
+        ],
+        groups: vec![GroupSpec {
+            id: "group-a".into(),
+            topics: vec![DEFAULT_TOPIC.into()],
+            config: GroupConfig {
+                auto_offset_reset: OffsetResetPolicy::Earliest,
+                processing_time_ms: 300,
+                ..GroupConfig::default()
+            },
+            consumers: 2,
+        }],
+        script: Vec::new(),
+    }
 }
 
 /// A fresh random seed for a new scenario, from the browser's crypto source. The engine

@@ -88,6 +88,19 @@ pub(crate) fn set_offset(
     }
 }
 
+impl ConsumerStatus {
+    /// The status in words.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsumerStatus::Running => "running",
+            ConsumerStatus::Paused => "paused",
+            ConsumerStatus::Crashed => "crashed",
+            ConsumerStatus::Stopped => "stopped",
+            ConsumerStatus::Failed => "failed",
+        }
+    }
+}
+
 /// Whether the consumer's process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ConsumerStatus {
@@ -385,9 +398,9 @@ impl Simulation {
         };
         if c.status != want {
             return Err(CommandError::NotAllowed(format!(
-                "consumer {} is {:?}, so it cannot be {}",
+                "consumer {} is {}, so it cannot be {}",
                 c.name,
-                c.status,
+                c.status.name(),
                 if paused { "paused" } else { "resumed" }
             )));
         }
@@ -1020,8 +1033,11 @@ impl Simulation {
                         return false;
                     }
                 };
-                let policy =
-                    format!("{:?}", self.groups[group].config.auto_offset_reset).to_lowercase();
+                let policy = self.groups[group]
+                    .config
+                    .auto_offset_reset
+                    .name()
+                    .to_owned();
                 self.reset_position(group, tp, to, "offset out of range", &policy);
                 self.checker.on_position(index, tp, to);
                 from = to;

@@ -102,6 +102,28 @@ pub enum CommitMode {
     Record,
 }
 
+impl CommitMode {
+    /// How the playground names the mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommitMode::Auto => "enable.auto.commit",
+            CommitMode::Batch => "AckMode.BATCH",
+            CommitMode::Record => "AckMode.RECORD",
+        }
+    }
+}
+
+impl OffsetResetPolicy {
+    /// The value as Kafka writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OffsetResetPolicy::Earliest => "earliest",
+            OffsetResetPolicy::Latest => "latest",
+            OffsetResetPolicy::None => "none",
+        }
+    }
+}
+
 /// `auto.offset.reset` (C2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1552,8 +1552,8 @@ fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String
     );
     check(
         "commit mode",
-        format!("{:?}", old.commit_mode),
-        format!("{:?}", new.commit_mode),
+        old.commit_mode.name().to_owned(),
+        new.commit_mode.name().to_owned(),
     );
     check(
         "auto.commit.interval.ms",
@@ -1562,8 +1562,8 @@ fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String
     );
     check(
         "auto.offset.reset",
-        format!("{:?}", old.auto_offset_reset),
-        format!("{:?}", new.auto_offset_reset),
+        old.auto_offset_reset.name().to_owned(),
+        new.auto_offset_reset.name().to_owned(),
     );
     check(
         "processing time ms",
@@ -1577,13 +1577,13 @@ fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String
     );
     check(
         "isolation.level",
-        format!("{:?}", old.isolation_level),
-        format!("{:?}", new.isolation_level),
+        old.isolation_level.name().to_owned(),
+        new.isolation_level.name().to_owned(),
     );
     check(
         "forward to",
-        format!("{:?}", old.forward_to),
-        format!("{:?}", new.forward_to),
+        old.forward_to.clone().unwrap_or_else(|| "none".into()),
+        new.forward_to.clone().unwrap_or_else(|| "none".into()),
     );
     check(
         "exactly once",

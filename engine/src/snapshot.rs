@@ -357,7 +357,7 @@ fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees
         out.push(format!(
             "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed (C2, T7).",
             stats.skipped,
-            format!("{:?}", group.config.auto_offset_reset).to_lowercase()
+            group.config.auto_offset_reset.name()
         ));
     }
     if stats.ordering_violations > 0 {

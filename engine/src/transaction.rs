@@ -58,6 +58,16 @@ pub enum IsolationLevel {
     ReadCommitted,
 }
 
+impl IsolationLevel {
+    /// The value as Kafka writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read_uncommitted",
+            IsolationLevel::ReadCommitted => "read_committed",
+        }
+    }
+}
+
 /// Offsets a consumer sent to a transaction, for its group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransactionOffsets {
