@@ -10,12 +10,6 @@ use leptos::prelude::*;
 
 use crate::engine::Engine;
 
-fn report(engine: Engine, result: Result<kplay_engine::Outcome, kplay_engine::CommandError>) {
-    if let Err(e) = result {
-        engine.notice.set(Some(e.to_string()));
-    }
-}
-
 /// Grows a topic: Kafka only ever adds partitions, and keyed records then move.
 #[component]
 pub fn AddPartitions(
@@ -45,13 +39,10 @@ pub fn AddPartitions(
                 return;
             }
         };
-        report(
-            engine,
-            engine.apply(Command::AddPartitions {
-                topic: topic_for_submit.clone(),
-                partitions: count,
-            }),
-        );
+        engine.report(engine.apply(Command::AddPartitions {
+            topic: topic_for_submit.clone(),
+            partitions: count,
+        }));
     };
     view! {
         <form class="action-form" on:submit=submit>
@@ -98,13 +89,10 @@ pub fn ProducerRates() -> impl IntoView {
                     let name = name.clone();
                     move |ev: leptos::ev::Event| {
                         if let Ok(rate) = event_target_value(&ev).parse::<f64>() {
-                            report(
-                                engine,
-                                engine.apply(Command::SetProducerRate {
-                                    name: name.clone(),
-                                    rate_per_sec: rate,
-                                }),
-                            );
+                            engine.report(engine.apply(Command::SetProducerRate {
+                                name: name.clone(),
+                                rate_per_sec: rate,
+                            }));
                         }
                     }
                 };
@@ -160,13 +148,10 @@ pub fn GroupSettings(
                 return;
             };
             edit(&mut config);
-            report(
-                engine,
-                engine.apply(Command::SetGroupConfig {
-                    group: group.clone(),
-                    config,
-                }),
-            );
+            engine.report(engine.apply(Command::SetGroupConfig {
+                group: group.clone(),
+                config,
+            }));
         }
     };
     let change_assignor = change.clone();
@@ -186,13 +171,10 @@ pub fn GroupSettings(
                 .set(Some("choose where to reset the offsets to".into()));
             return;
         };
-        report(
-            engine,
-            engine.apply(Command::ResetOffsets {
-                group: group_for_apply.clone(),
-                to,
-            }),
-        );
+        engine.report(engine.apply(Command::ResetOffsets {
+            group: group_for_apply.clone(),
+            to,
+        }));
     };
     let empty = move || {
         config

@@ -103,6 +103,13 @@ impl Engine {
         result
     }
 
+    /// Shows a refused action's reason to the user; success needs no message.
+    pub fn report<T>(&self, result: Result<T, CommandError>) {
+        if let Err(e) = result {
+            self.notice.set(Some(e.to_string()));
+        }
+    }
+
     /// Runs the next event (or script entry), the Step button.
     pub fn step(&self) {
         self.playing.set(false);

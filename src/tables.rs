@@ -155,7 +155,7 @@ pub fn GroupTables() -> impl IntoView {
                     {g.consumers.iter().map(|(name, status)| consumer_actions(engine, name.clone(), *status)).collect_view()}
                     <button on:click={
                         let id = g.id.clone();
-                        move |_| report(engine, engine.apply(Command::AddConsumer { group: id.clone() }).map(|_| ()))
+                        move |_| engine.report(engine.apply(Command::AddConsumer { group: id.clone() }).map(|_| ()))
                     }>{format!("Add consumer to {}", g.id)}</button>
                 </div>
                 {(!g.allowed.is_empty()).then(|| view! {
@@ -166,16 +166,10 @@ pub fn GroupTables() -> impl IntoView {
     }
 }
 
-fn report(engine: Engine, result: Result<(), kplay_engine::CommandError>) {
-    if let Err(e) = result {
-        engine.notice.set(Some(e.to_string()));
-    }
-}
-
 fn consumer_actions(engine: Engine, name: String, status: ConsumerStatus) -> impl IntoView {
     let running = matches!(status, ConsumerStatus::Running | ConsumerStatus::Paused);
     let act =
-        move |command: Command| move |_| report(engine, engine.apply(command.clone()).map(|_| ()));
+        move |command: Command| move |_| engine.report(engine.apply(command.clone()).map(|_| ()));
     view! {
         <span class="consumer-action-set">
             <span class="consumer-name">{name.clone()}</span>

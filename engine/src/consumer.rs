@@ -296,14 +296,21 @@ impl Simulation {
         c.incarnation
     }
 
-    pub(crate) fn crash_consumer(&mut self, index: usize) -> Result<(), CommandError> {
+    /// Refuses actions that need a live consumer process.
+    fn ensure_running(&self, index: usize) -> Result<(), CommandError> {
         let c = &self.consumers[index];
-        if !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused) {
-            return Err(CommandError::NotAllowed(format!(
+        if matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused) {
+            Ok(())
+        } else {
+            Err(CommandError::NotAllowed(format!(
                 "consumer {} is not running",
                 c.name
-            )));
+            )))
         }
+    }
+
+    pub(crate) fn crash_consumer(&mut self, index: usize) -> Result<(), CommandError> {
+        self.ensure_running(index)?;
         self.new_incarnation(index);
         self.drop_client_state(index);
         let c = &mut self.consumers[index];
@@ -448,13 +455,7 @@ impl Simulation {
     }
 
     pub(crate) fn remove_consumer(&mut self, index: usize) -> Result<(), CommandError> {
-        let c = &self.consumers[index];
-        if !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused) {
-            return Err(CommandError::NotAllowed(format!(
-                "consumer {} is not running",
-                c.name
-            )));
-        }
+        self.ensure_running(index)?;
         // close(): commit what was processed (auto commit: the positions, C6), then leave.
         self.commit_on_revoke(index);
         let c = &self.consumers[index];

@@ -18,6 +18,30 @@ use kplay_engine::sim::{Command, ScriptEntry};
 use kplay_engine::trace::EventKind;
 use kplay_engine::Simulation;
 
+/// Topic `orders` with `partitions` partitions and group `g` of one consumer with `config`.
+fn orders_scenario(seed: u64, partitions: u32, config: GroupConfig) -> Scenario {
+    Scenario {
+        version: SCENARIO_VERSION,
+        name: "errors".into(),
+        seed,
+        cluster: Default::default(),
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions,
+            retention_ms: None,
+            retention_bytes: None,
+        }],
+        producers: vec![],
+        groups: vec![GroupSpec {
+            id: "g".into(),
+            topics: vec!["orders".into()],
+            config,
+            consumers: 1,
+        }],
+        script: vec![],
+    }
+}
+
 /// `orders` with `partitions` partitions, one group `g` of one consumer with `listener`, and
 /// records sent at the given times as (key, value).
 fn run(
@@ -263,26 +287,7 @@ fn e4_exponential_1000_x2_retries_forever_and_runs_into_max_poll_interval() {
         ..earliest(0)
     };
     let mut sim = {
-        let mut s = Scenario {
-            version: SCENARIO_VERSION,
-            name: "exp".into(),
-            seed: 1,
-            cluster: Default::default(),
-            topics: vec![TopicSpec {
-                name: "orders".into(),
-                partitions: 1,
-                retention_ms: None,
-                retention_bytes: None,
-            }],
-            producers: vec![],
-            groups: vec![GroupSpec {
-                id: "g".into(),
-                topics: vec!["orders".into()],
-                config: group,
-                consumers: 1,
-            }],
-            script: vec![],
-        };
+        let mut s = orders_scenario(1, 1, group);
         s.script.push(ScriptEntry {
             at_ms: T0,
             after_events: None,
@@ -333,26 +338,7 @@ fn d2_d3_a_missing_dead_letter_partition_falls_back_to_the_partitioner_and_heade
         ),
         ..earliest(0)
     };
-    let mut scenario = Scenario {
-        version: SCENARIO_VERSION,
-        name: "dlt".into(),
-        seed: 1,
-        cluster: Default::default(),
-        topics: vec![TopicSpec {
-            name: "orders".into(),
-            partitions: 3,
-            retention_ms: None,
-            retention_bytes: None,
-        }],
-        producers: vec![],
-        groups: vec![GroupSpec {
-            id: "g".into(),
-            topics: vec!["orders".into()],
-            config,
-            consumers: 1,
-        }],
-        script: vec![],
-    };
+    let mut scenario = orders_scenario(1, 3, config);
     scenario.script.push(ScriptEntry {
         at_ms: T0,
         after_events: None,
@@ -519,26 +505,7 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
         listener: l,
         ..earliest(0)
     };
-    let mut scenario = Scenario {
-        version: SCENARIO_VERSION,
-        name: "j3".into(),
-        seed: 1,
-        cluster: Default::default(),
-        topics: vec![TopicSpec {
-            name: "orders".into(),
-            partitions: 1,
-            retention_ms: None,
-            retention_bytes: None,
-        }],
-        producers: vec![],
-        groups: vec![GroupSpec {
-            id: "g".into(),
-            topics: vec!["orders".into()],
-            config,
-            consumers: 1,
-        }],
-        script: vec![],
-    };
+    let mut scenario = orders_scenario(1, 1, config);
     scenario.script.push(ScriptEntry {
         at_ms: T0,
         after_events: None,
