@@ -7,6 +7,7 @@
 //! * [`sim`]: the [`Simulation`], its [`Command`]s, virtual time and the event queue.
 //! * [`rng`]: the seeded, portable PRNG every random choice draws from.
 //! * [`scenario`]: a whole run (setup, seed, script of actions) as one serializable value.
+//! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
@@ -59,6 +60,7 @@ pub mod dead_letter;
 pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
+pub mod link;
 pub mod listener;
 pub mod log;
 pub mod murmur2;

@@ -4,6 +4,8 @@
 //! kplay run SCENARIO.json [--until-ms T]      final snapshot and event trace as JSON
 //! kplay partition --partitions N [--key-hex] KEY...   the partition Kafka's producer picks
 //! kplay assign < PROBLEM.json                 an assignor's assignment as JSON
+//! kplay link SCENARIO.json                    the share link payload (k1.…) of a scenario
+//! kplay decode LINK                           the scenario in a link, as pretty JSON
 //! ```
 //!
 //! Bad input gets a message on stderr and exit status 2.
@@ -12,13 +14,16 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use kplay_engine::assignor::AssignmentProblem;
+use kplay_engine::link;
 use kplay_engine::partitioner::partition_for_key;
 use kplay_engine::scenario::Scenario;
 
 const USAGE: &str = "usage:
   kplay run SCENARIO.json [--until-ms T]
   kplay partition --partitions N [--key-hex] KEY...
-  kplay assign < PROBLEM.json";
+  kplay assign < PROBLEM.json
+  kplay link SCENARIO.json
+  kplay decode LINK";
 
 /// Default run length when a scenario is run without --until-ms: one minute of virtual time.
 const DEFAULT_UNTIL_MS: u64 = 60_000;
@@ -33,6 +38,8 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("partition") => partition(&args[1..]),
         Some("assign") => assign(&args[1..]),
+        Some("link") => link(&args[1..]),
+        Some("decode") => decode(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -80,8 +87,7 @@ fn run(args: &[String]) -> Result<String, String> {
         }
     }
     let path = path.ok_or_else(|| format!("run needs a scenario file\n{USAGE}"))?;
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let scenario = read_scenario(&path)?;
     let mut sim = scenario.build().map_err(|e| format!("{path}: {e}"))?;
     let until = until_ms.unwrap_or(DEFAULT_UNTIL_MS);
     sim.run_until(until);
@@ -173,4 +179,31 @@ fn assign(args: &[String]) -> Result<String, String> {
     })?;
     let assignment = problem.solve().map_err(|e| e.to_string())?;
     Ok(serde_json::to_string_pretty(&assignment).expect("serializable"))
+}
+
+/// Reads and validates a scenario file.
+fn read_scenario(path: &str) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// One argument, the only one, or a usage message naming the command.
+fn only_argument<'a>(args: &'a [String], command: &str, what: &str) -> Result<&'a str, String> {
+    match args {
+        [one] if !one.starts_with("--") => Ok(one),
+        [] => Err(format!("{command} needs {what}\n{USAGE}")),
+        [one] => Err(format!("unknown option {one:?}\n{USAGE}")),
+        [_, extra, ..] => Err(format!("unexpected argument {extra:?}\n{USAGE}")),
+    }
+}
+
+fn link(args: &[String]) -> Result<String, String> {
+    let path = only_argument(args, "link", "a scenario file")?;
+    Ok(link::encode(&read_scenario(path)?))
+}
+
+fn decode(args: &[String]) -> Result<String, String> {
+    let text = only_argument(args, "decode", "a link (the whole address, #k1.… or k1.…)")?;
+    let scenario = link::decode(text).map_err(|e| e.to_string())?;
+    Ok(scenario.to_json())
 }
