@@ -24,6 +24,11 @@ mod produce_form;
 pub mod tables;
 
 use kplay_engine::scenario::Scenario;
+
+/// The page's allocator (single-threaded wasm): Talc instead of Rust's default dlmalloc.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 use leptos::prelude::*;
 
 pub use engine::Engine;
