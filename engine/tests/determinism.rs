@@ -46,6 +46,59 @@ fn golden_trace_hash_of_the_example_scenario() {
     );
 }
 
+/// The example scenarios, by file name, for the golden-hash table.
+pub const EXAMPLES: [(&str, &str); 7] = [
+    (
+        "crash-duplicates.json",
+        include_str!("../examples/scenarios/crash-duplicates.json"),
+    ),
+    (
+        "idempotent-consumer.json",
+        include_str!("../examples/scenarios/idempotent-consumer.json"),
+    ),
+    (
+        "idempotent-producer.json",
+        include_str!("../examples/scenarios/idempotent-producer.json"),
+    ),
+    (
+        "order-events.json",
+        include_str!("../examples/scenarios/order-events.json"),
+    ),
+    (
+        "poison-to-dead-letter.json",
+        include_str!("../examples/scenarios/poison-to-dead-letter.json"),
+    ),
+    (
+        "transactions-read-committed.json",
+        include_str!("../examples/scenarios/transactions-read-committed.json"),
+    ),
+    (
+        "transient-backoff.json",
+        include_str!("../examples/scenarios/transient-backoff.json"),
+    ),
+];
+
+#[test]
+fn every_example_matches_its_golden_trace_hash() {
+    let table = include_str!("../examples/scenarios/golden-hashes.txt");
+    let golden: Vec<(&str, &str)> = table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_once(' ').expect("file hash"))
+        .collect();
+    assert_eq!(
+        golden.len(),
+        EXAMPLES.len(),
+        "every example has a golden hash"
+    );
+    for (file, json) in EXAMPLES {
+        let expected = golden.iter().find(|(f, _)| *f == file).expect("listed").1;
+        let mut sim = Scenario::from_json(json).unwrap().build().unwrap();
+        sim.run_until(90_000);
+        assert_eq!(format!("{:016x}", sim.trace().hash()), expected, "{file}");
+    }
+}
+
 #[test]
 fn a_recorded_script_replays_to_the_same_trace() {
     let scenario = orders(13, 4, 30.0, 3, earliest(10));
