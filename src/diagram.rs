@@ -308,6 +308,7 @@ pub fn Diagram() -> impl IntoView {
 }
 
 fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoView {
+    let selection = expect_context::<RwSignal<Option<crate::inspector::Selection>>>();
     let label = format!("{}-{}", topic.name, p.partition);
     let top = y - ROW_H / 2.0 + 4.0;
     let cells = p
@@ -319,8 +320,26 @@ fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoVi
             let key_text = c.key.clone().unwrap_or_else(|| "null".into());
             let title = format!("offset {}\nkey {}", c.offset, key_text);
             let name = format!("offset {} key {}", c.offset, key_text);
+            let selected = crate::inspector::Selection::Record {
+                topic: topic.name.clone(),
+                partition: p.partition,
+                offset: c.offset,
+            };
+            let on_key = selected.clone();
             view! {
-                <g class="cell" role="listitem" aria-label=name>
+                <g
+                    class="cell"
+                    role="listitem"
+                    aria-label=name
+                    tabindex="0"
+                    on:click=move |_| selection.set(Some(selected.clone()))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            selection.set(Some(on_key.clone()));
+                        }
+                    }
+                >
                     <rect x=x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3" style=format!("fill:{colour}")/>
                     <text x=x + CELL_W / 2.0 - 1.0 y=top + 11.0 class="offset mid">{c.offset}</text>
                     <text x=x + CELL_W / 2.0 - 1.0 y=top + 22.0 class="key mid">{layout::key_abbrev(c.key.as_deref())}</text>

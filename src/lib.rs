@@ -10,6 +10,7 @@
 //! * [`tables`]: the partition table and the consumer-group tables with their actions.
 //! * [`actions`]: adding partitions, producer rates, group settings and offset resets.
 //! * [`event_log`]: the newest trace events as log lines.
+//! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
 //!
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
@@ -19,6 +20,7 @@ pub mod controls;
 pub mod diagram;
 pub mod engine;
 pub mod event_log;
+pub mod inspector;
 pub mod layout;
 mod produce_form;
 pub mod tables;
@@ -134,6 +136,7 @@ pub fn App() -> impl IntoView {
     let engine =
         Engine::new(default_scenario(random_seed())).expect("the built-in scenario builds");
     provide_context(engine);
+    provide_context(RwSignal::new(None::<inspector::Selection>));
     let tab = RwSignal::new(Tab::Groups);
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
@@ -168,6 +171,7 @@ pub fn App() -> impl IntoView {
                 <diagram::Diagram/>
                 <controls::Timeline/>
             </section>
+            <inspector::Inspector/>
         </main>
         <section class="panel panels" aria-label="Details">
             <div role="tablist" class="tabs">

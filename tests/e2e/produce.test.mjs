@@ -78,3 +78,21 @@ test("an explicit partition wins over the key; bad partitions and headers get a 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("clicking a record shows it whole in the Inspector, markup as text", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByText("Partition and headers").click();
+  await page.getByRole("textbox", { name: "Key" }).fill("<b>bold</b>");
+  await page.getByRole("textbox", { name: "Value" }).fill('{"note":"<script>alert(1)</script>"}');
+  await page.getByRole("textbox", { name: "Headers" }).fill("trace-id=abc-123");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  await page.getByRole("listitem", { name: /^offset 0 key <b>bold<\/b>/ }).click();
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  await inspector.getByText("<b>bold</b>", { exact: true }).waitFor();
+  await inspector.getByText("trace-id = abc-123").waitFor();
+  assert.match(await inspector.textContent(), /<script>alert\(1\)<\/script>/);
+  assert.equal(await page.locator(".inspector b, .inspector script").count(), 0);
+  assert.match(await inspector.textContent(), /group-a: no committed offset/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
