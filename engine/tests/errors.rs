@@ -54,26 +54,7 @@ fn run(
         listener,
         ..earliest(0)
     };
-    let mut scenario = Scenario {
-        version: SCENARIO_VERSION,
-        name: "errors".into(),
-        seed: 5,
-        cluster: Default::default(),
-        topics: vec![TopicSpec {
-            name: "orders".into(),
-            partitions,
-            retention_ms: None,
-            retention_bytes: None,
-        }],
-        producers: vec![],
-        groups: vec![GroupSpec {
-            id: "g".into(),
-            topics: vec!["orders".into()],
-            config,
-            consumers: 1,
-        }],
-        script: vec![],
-    };
+    let mut scenario = orders_scenario(5, partitions, config);
     for &(at_ms, key, value) in sends {
         scenario.script.push(ScriptEntry {
             at_ms,
