@@ -98,23 +98,35 @@ pub fn describe(event: &TraceEvent) -> String {
     }
 }
 
-/// The newest events, newest first.
+/// The newest events, newest first, optionally only those whose line contains a filter text.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let engine = expect_context::<Engine>();
+    let filter = RwSignal::new(String::new());
     let lines = Memo::new(move |_| {
+        let needle = filter.get().to_lowercase();
         engine.read(|sim| {
             let total = sim.trace().total();
             sim.trace()
                 .events()
                 .rev()
-                .take(SHOWN)
                 .enumerate()
                 .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), describe(e)))
+                .filter(|(_, _, line)| needle.is_empty() || line.to_lowercase().contains(&needle))
+                .take(SHOWN)
                 .collect::<Vec<_>>()
         })
     });
     view! {
+        <label class="log-filter">
+            "Filter"
+            <input
+                type="search"
+                placeholder="e.g. group-a-1, offset, rebalance"
+                prop:value=move || filter.get()
+                on:input=move |ev| filter.set(event_target_value(&ev))
+            />
+        </label>
         <ol class="event-log" aria-label="Event log">
             <For each=move || lines.get() key=|(n, _, _)| *n let:line>
                 <li><time>{line.1}</time>" "{line.2}</li>

@@ -120,3 +120,20 @@ test("adding partitions grows the topic; Kafka never shrinks one", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the event log filters its lines", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("Stable", { exact: true }).first().waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("tab", { name: "Event log" }).click();
+  const log = page.getByRole("list", { name: "Event log" });
+  await log.getByRole("listitem").first().waitFor();
+  await page.getByRole("searchbox", { name: "Filter" }).fill("group-a-2 joined");
+  const lines = await log.getByRole("listitem").allTextContents();
+  assert.ok(lines.length >= 1, "the join is in the log");
+  assert.ok(lines.every((l) => l.includes("group-a-2 joined")), lines.join("\n"));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
