@@ -104,7 +104,7 @@ pub fn EventLog() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let filter = RwSignal::new(String::new());
     let lines = Memo::new(move |_| {
-        let needle = filter.get().to_lowercase();
+        let needle = filter.get().to_ascii_lowercase();
         engine.read(|sim| {
             let total = sim.trace().total();
             sim.trace()
@@ -112,7 +112,9 @@ pub fn EventLog() -> impl IntoView {
                 .rev()
                 .enumerate()
                 .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), describe(e)))
-                .filter(|(_, _, line)| needle.is_empty() || line.to_lowercase().contains(&needle))
+                .filter(|(_, _, line)| {
+                    needle.is_empty() || line.to_ascii_lowercase().contains(&needle)
+                })
                 .take(SHOWN)
                 .collect::<Vec<_>>()
         })
