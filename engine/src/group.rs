@@ -351,7 +351,7 @@ impl Group {
     pub fn new(id: String, config: GroupConfig, topics: Vec<String>) -> Self {
         let label = crate::trace::Name::from(id.as_str());
         let mut topics = topics;
-        topics.sort();
+        crate::order::sort(&mut topics);
         topics.dedup();
         Self {
             id,

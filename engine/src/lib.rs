@@ -64,6 +64,7 @@ pub mod link;
 pub mod listener;
 pub mod log;
 pub mod murmur2;
+pub mod order;
 pub mod partitioner;
 pub mod producer;
 pub mod producer_state;

@@ -61,6 +61,6 @@ fn transferring_ownership(
         .filter(|(tp, _)| revoked.contains(tp))
         .collect();
     // Removal order does not change the result; sort only for determinism.
-    out.sort();
+    crate::order::sort(&mut out);
     out
 }

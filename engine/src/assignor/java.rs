@@ -243,7 +243,7 @@ impl<K: JavaHash + Eq + Hash + Clone> JavaHashSet<K> {
             .iter()
             .map(|(k, slot)| (k, self.order_key(slot)))
             .collect();
-        keys.sort_by_key(|(_, order)| *order);
+        crate::order::sort_by(&mut keys, |a, b| a.1.cmp(&b.1));
         keys.into_iter().map(|(k, _)| k.clone()).collect()
     }
 }

@@ -261,7 +261,7 @@ impl Group {
             .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
             .map(|(t, n)| (t.clone(), *n))
             .collect();
-        topics.sort_by(|a, b| java::compare_str(&a.0, &b.0));
+        crate::order::sort_by(&mut topics, |a, b| java::compare_str(&a.0, &b.0));
 
         let counts: BTreeMap<String, u32> = topics.iter().cloned().collect();
         let members = members

@@ -27,7 +27,9 @@ pub(crate) fn assign(group: &Group) -> Vec<Vec<TopicPartition>> {
             continue;
         }
         // Collections.sort is stable, like sort_by.
-        consumers.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+        crate::order::sort_by(&mut consumers, |&a, &b| {
+            compare_members(&group.members[a], &group.members[b])
+        });
         let n = consumers.len() as u32;
         let base = count / n;
         let mut with_extra = count % n;

@@ -17,7 +17,9 @@ pub(crate) fn assign(group: &Group) -> Vec<Vec<TopicPartition>> {
     }
     let mut ring: Vec<usize> = (0..group.members.len()).collect();
     // Utils.sorted is a stable sort of the subscriptions map's iteration order.
-    ring.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    crate::order::sort_by(&mut ring, |&a, &b| {
+        compare_members(&group.members[a], &group.members[b])
+    });
     // `cursor` is the ring slot the CircularIterator would return next.
     let mut cursor = 0usize;
     for (topic, count) in &group.topics {

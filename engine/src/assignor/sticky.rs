@@ -224,7 +224,7 @@ fn constrained_assign(
     // in the same order as the members.
     for (i, owned) in claims.owned.iter().enumerate() {
         let mut owned = owned.clone();
-        owned.sort_by(|a, b| {
+        crate::order::sort_by(&mut owned, |a, b| {
             a.partition
                 .cmp(&b.partition)
                 .then(compare_str(&a.topic, &b.topic))
@@ -260,8 +260,8 @@ fn constrained_assign(
     let by_id = |a: &usize, b: &usize| {
         compare_str(&group.members[*a].member_id, &group.members[*b].member_id)
     };
-    under_min.sort_by(by_id);
-    exactly_min.make_contiguous().sort_by(by_id);
+    crate::order::sort_by(&mut under_min, by_id);
+    crate::order::sort_by(exactly_min.make_contiguous(), by_id);
 
     let mut transferring: Vec<(TopicPartition, usize)> = Vec::new();
     let mut assign_new =
@@ -321,7 +321,7 @@ fn constrained_unassigned(group: &Group, mut assigned: Vec<TopicPartition>) -> V
     if assigned.is_empty() {
         return all.collect();
     }
-    assigned.sort_by(compare_tp_topic_first);
+    crate::order::sort_by(&mut assigned, compare_tp_topic_first);
     let mut next = assigned.iter();
     let mut pending = next.next();
     let mut out = Vec::new();
@@ -459,7 +459,7 @@ impl<'g> GeneralBuilder<'g> {
         }
         // TopicComparator: fewer potential consumers first, then topic name.
         let mut sorted_topics: Vec<&(String, u32)> = group.topics.iter().collect();
-        sorted_topics.sort_by(|a, b| {
+        crate::order::sort_by(&mut sorted_topics, |a, b| {
             topic_consumers[&a.0]
                 .len()
                 .cmp(&topic_consumers[&b.0].len())
@@ -470,7 +470,7 @@ impl<'g> GeneralBuilder<'g> {
             .flat_map(|(t, c)| (0..*c).map(move |p| TopicPartition::new(t.as_str(), p)))
             .collect();
         let mut by_rank: Vec<usize> = (0..n).collect();
-        by_rank.sort_by(|a, b| {
+        crate::order::sort_by(&mut by_rank, |a, b| {
             compare_str(&group.members[*a].member_id, &group.members[*b].member_id)
         });
         let mut rank = vec![0; n];
@@ -569,7 +569,7 @@ impl<'g> GeneralBuilder<'g> {
             return self.sorted_all_partitions.clone();
         }
         // PartitionComparator: potential consumer count, topic, partition.
-        assigned.sort_by(|a, b| {
+        crate::order::sort_by(&mut assigned, |a, b| {
             self.topic_consumers[&a.topic]
                 .len()
                 .cmp(&self.topic_consumers[&b.topic].len())

@@ -1,0 +1,77 @@
+//! One stable sort shared by the whole engine.
+//!
+//! `slice::sort_by` is generic over the element and the comparator, so every call site links its
+//! own copy of the standard library's merge sort into the page (about 4 kB of wasm each). The
+//! engine's sorts all work on short lists (members, topics, partitions of one rebalance), so they
+//! share a single instance here: sort the positions `0..n` with a type-erased comparator, then
+//! move the elements into that order. The result is the same as `slice::sort_by`: stable, like
+//! Java's `Collections.sort`, which the assignors follow.
+
+use std::cmp::Ordering;
+
+/// Sorts `items` stably by `compare`, exactly as `items.sort_by(compare)` would.
+pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
+    let order = stable_order(items.len(), &mut |a, b| compare(&items[a], &items[b]));
+    permute(items, order);
+}
+
+/// Sorts `items` stably in their natural order, as `items.sort()` would.
+pub fn sort<T: Ord>(items: &mut [T]) {
+    sort_by(items, T::cmp);
+}
+
+/// The positions `0..n` in stable sorted order: the only instance of the standard sort.
+fn stable_order(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| compare(a, b));
+    order
+}
+
+/// Moves the element at `order[i]` to position `i`, for every `i`, with swaps only.
+fn permute<T>(items: &mut [T], order: Vec<usize>) {
+    // `target[j]` is where the element now at `j` must go.
+    let mut target = vec![0; order.len()];
+    for (to, &from) in order.iter().enumerate() {
+        target[from] = to;
+    }
+    for i in 0..items.len() {
+        while target[i] != i {
+            let to = target[i];
+            items.swap(i, to);
+            target.swap(i, to);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_like_the_standard_stable_sort_including_ties() {
+        // Pairs compared by their first field only: ties must keep their input order.
+        let mut state = 0x2545_f491_u32;
+        for len in 0..40 {
+            let items: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    ((state % 5) as u8, i)
+                })
+                .collect();
+            let mut ours = items.clone();
+            sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
+            let mut std_sorted = items;
+            std_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(ours, std_sorted, "length {len}");
+        }
+    }
+
+    #[test]
+    fn natural_order_sort_of_strings() {
+        let mut names = vec!["c-2", "a-10", "b", "a-1"];
+        sort(&mut names);
+        assert_eq!(names, ["a-1", "a-10", "b", "c-2"]);
+    }
+}
