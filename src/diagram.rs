@@ -174,12 +174,12 @@ pub fn Diagram() -> impl IntoView {
                 row_of.insert((t.name.clone(), p.partition), *y);
             }
         }
-        let topic_y: std::collections::BTreeMap<String, f64> = m
-            .topics
-            .iter()
-            .zip(&topics)
-            .map(|(t, b)| (t.name.clone(), b.y + 14.0))
-            .collect();
+        let topic_y = kplay_engine::order::map_of(
+            m.topics
+                .iter()
+                .zip(&topics)
+                .map(|(t, b)| (t.name.clone(), b.y + 14.0)),
+        );
 
         let producer_views = m
             .producers

@@ -8,6 +8,7 @@
 //! Java's `Collections.sort`, which the assignors follow.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `compare`, exactly as `items.sort_by(compare)` would.
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -18,6 +19,22 @@ pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) 
 /// Sorts `items` stably in their natural order, as `items.sort()` would.
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// A map of `entries`, inserted one by one; a repeated key keeps its last value, as with
+/// `collect()`. `collect()` into a `BTreeMap` sorts its input first, with another copy of the
+/// merge sort for every key and value type.
+pub fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(entries);
+    map
+}
+
+/// A set of `items`, inserted one by one (see [`map_of`]).
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
 }
 
 /// The positions `0..n` in stable sorted order: the only instance of the standard sort.
@@ -63,9 +80,21 @@ mod tests {
             let mut ours = items.clone();
             sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
             let mut std_sorted = items;
-            std_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            std_sorted.sort_by_key(|a| a.0);
             assert_eq!(ours, std_sorted, "length {len}");
         }
+    }
+
+    #[test]
+    fn maps_keep_the_last_value_of_a_repeated_key_like_collect() {
+        let entries = [("b", 1), ("a", 2), ("b", 3)];
+        let collected: BTreeMap<_, _> = entries.into_iter().collect();
+        assert_eq!(map_of(entries), collected);
+        assert_eq!(map_of(entries)["b"], 3);
+        assert_eq!(
+            set_of(["z", "y", "z"]).into_iter().collect::<Vec<_>>(),
+            ["y", "z"]
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub mod sticky;
 mod tests;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -211,12 +211,13 @@ pub fn assign_in_join_order(
         AssignorKind::Sticky => sticky::assign(&group, sticky::Flavor::Eager).assignment,
         AssignorKind::CooperativeSticky => cooperative_sticky::assign(&group),
     };
-    group
-        .members
-        .iter()
-        .zip(lists)
-        .map(|(m, list)| (m.member_id.clone(), list))
-        .collect()
+    crate::order::map_of(
+        group
+            .members
+            .iter()
+            .zip(lists)
+            .map(|(m, list)| (m.member_id.clone(), list)),
+    )
 }
 
 /// The assignors' common input, normalised the way Kafka sees it.
@@ -243,19 +244,17 @@ impl Group {
             }
         }
         let order = java::hash_map_order(unique.iter().map(|m| m.member_id.clone()));
-        let mut by_id: BTreeMap<String, Subscription> = unique
-            .into_iter()
-            .map(|m| (m.member_id.clone(), m))
-            .collect();
+        let mut by_id = crate::order::map_of(unique.into_iter().map(|m| (m.member_id.clone(), m)));
         let members: Vec<Subscription> = order
             .iter()
             .map(|id| by_id.remove(id).expect("every ordered id is a member"))
             .collect();
 
-        let subscribed: BTreeSet<&str> = members
-            .iter()
-            .flat_map(|m| m.topics.iter().map(String::as_str))
-            .collect();
+        let subscribed = crate::order::set_of(
+            members
+                .iter()
+                .flat_map(|m| m.topics.iter().map(String::as_str)),
+        );
         let mut topics: Vec<(String, u32)> = partitions_per_topic
             .iter()
             .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
@@ -263,7 +262,7 @@ impl Group {
             .collect();
         crate::order::sort_by(&mut topics, |a, b| java::compare_str(&a.0, &b.0));
 
-        let counts: BTreeMap<String, u32> = topics.iter().cloned().collect();
+        let counts = crate::order::map_of(topics.iter().cloned());
         let members = members
             .into_iter()
             .map(|mut m| {
