@@ -1361,8 +1361,11 @@ impl Simulation {
             return true;
         };
         let key = input.key.clone();
-        let value = serde_json::json!({ "from": format!("{tp}@{offset}"), "value": input.value })
-            .to_string();
+        // Topic names are validated to `[a-zA-Z0-9._-]`, so only the value needs escaping.
+        let value = format!(
+            r#"{{"from":"{tp}@{offset}","value":{}}}"#,
+            serde_json::to_string(&input.value).expect("a string always serializes")
+        );
         let Some(count) = self.topics.get(&out).map(|t| t.partition_count()) else {
             return true;
         };
