@@ -54,6 +54,7 @@ pub fn heavy_scenario() -> Scenario {
             group("inventory"),
         ],
         script: vec![],
+        open_at_ms: None,
     }
 }
 

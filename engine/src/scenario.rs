@@ -80,6 +80,10 @@ pub struct Scenario {
     /// User actions with their virtual times, in time order.
     #[serde(default)]
     pub script: Vec<ScriptEntry>,
+    /// The virtual time the page shows when it opens the scenario: the moment a link was
+    /// shared at. `None` opens at time 0. At most [`MAX_SCRIPT_MS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_at_ms: Option<u64>,
 }
 
 /// Why a scenario cannot be used.
@@ -143,6 +147,11 @@ impl Scenario {
                 )));
             }
             previous = entry.at_ms;
+        }
+        if let Some(at) = self.open_at_ms.filter(|&at| at > MAX_SCRIPT_MS) {
+            return Err(ScenarioError(format!(
+                "open_at_ms {at} is past the limit of {MAX_SCRIPT_MS} ms"
+            )));
         }
         self.setup().map(|_| ())
     }

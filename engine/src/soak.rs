@@ -110,6 +110,7 @@ pub fn random_scenario_within(seed: u64, run_ms: u64) -> Scenario {
         producers,
         groups,
         script,
+        open_at_ms: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn orders_scenario(seed: u64, partitions: u32, config: GroupConfig) -> Scenario 
             consumers: 1,
         }],
         script: vec![],
+        open_at_ms: None,
     }
 }
 

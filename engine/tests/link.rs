@@ -266,6 +266,7 @@ prop_compose! {
         rate in 0.0f64..200.0,
         consumers in 0u32..4,
         processing_time_ms in 0u64..50,
+        open_at_ms in proptest::option::of(0u64..600_000),
         script in script_strategy(topics),
     ) -> Scenario {
         Scenario {
@@ -297,6 +298,7 @@ prop_compose! {
                 consumers,
             }],
             script,
+            open_at_ms,
         }
     }
 }
@@ -538,6 +540,21 @@ fn a_link_to_an_invalid_scenario_carries_the_scenario_message() {
     assert!(e.to_string().contains("bad name!"), "{e}");
     let e = error(&raw_link(b"not json"));
     assert!(e.to_string().contains("not valid"), "{e}");
+}
+
+#[test]
+fn a_link_keeps_the_moment_it_was_shared_at_within_the_script_limit() {
+    let scenario = link::decode(&raw_link(
+        br#"{"version": 1, "topics": [{"name": "t", "partitions": 1}], "open_at_ms": 90000}"#,
+    ))
+    .unwrap();
+    assert_eq!(scenario.open_at_ms, Some(90_000));
+    let e = error(&raw_link(br#"{"version": 1, "open_at_ms": 86400001}"#));
+    assert!(
+        e.to_string()
+            .contains("open_at_ms 86400001 is past the limit of 86400000 ms"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -46,6 +46,7 @@ pub fn orders(
             consumers,
         }],
         script: vec![],
+        open_at_ms: None,
     }
 }
 
