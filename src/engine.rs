@@ -20,6 +20,9 @@ pub const NORMAL_SPEED: usize = 3;
 pub const EVENTS_PER_FRAME: u64 = 20_000;
 /// Longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
 const MAX_FRAME_MS: f64 = 100.0;
+/// Most events replayed when a link opens, so that a link to a very late moment of a busy run
+/// cannot freeze the page.
+pub const OPEN_EVENT_BUDGET: u64 = 2_000_000;
 /// Trace events the page keeps for the event log.
 pub const TRACE_WINDOW: usize = 2_000;
 
@@ -44,22 +47,34 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A handle for `scenario` at time 0.
+    /// A handle for `scenario`, replayed to its `open_at_ms` (time 0 when it has none).
     pub fn new(scenario: Scenario) -> Result<Self, String> {
         let mut sim = scenario.build().map_err(|e| e.to_string())?;
         sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
+        let mut open_at = scenario.open_at_ms.unwrap_or(0);
+        let mut notice = None;
+        if !sim.run_until_bounded(open_at, OPEN_EVENT_BUDGET) {
+            open_at = sim.now_ms();
+            notice = Some(format!(
+                "This link's moment needs more than {OPEN_EVENT_BUDGET} events to replay; the run stops at {} instead. Press Play to go on.",
+                crate::format_clock(open_at)
+            ));
+        }
+        crate::panic_panel::remember_run(scenario.clone());
+        crate::panic_panel::remember_moment(open_at);
         Ok(Self {
             sim: StoredValue::new(sim),
             scenario: StoredValue::new(Scenario {
                 script: Vec::new(),
+                open_at_ms: None,
                 ..scenario
             }),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(NORMAL_SPEED),
-            horizon_ms: RwSignal::new(0),
+            horizon_ms: RwSignal::new(open_at),
             saturated: RwSignal::new(false),
-            notice: RwSignal::new(None),
+            notice: RwSignal::new(notice),
             last_frame: StoredValue::new(None),
         })
     }
@@ -77,6 +92,7 @@ impl Engine {
 
     fn changed(&self) {
         let now = self.peek(Simulation::now_ms);
+        crate::panic_panel::remember_moment(now);
         self.horizon_ms.update(|h| *h = (*h).max(now));
         self.version.update(|v| *v += 1);
     }
@@ -98,6 +114,8 @@ impl Engine {
             let now = self.peek(Simulation::now_ms);
             self.horizon_ms.set(now);
             self.notice.set(None);
+            crate::panic_panel::remember_run(self.scenario());
+            crate::panic_panel::remember_moment(now);
         }
         self.version.update(|v| *v += 1);
         result
@@ -163,13 +181,16 @@ impl Engine {
         } else {
             self.sim.update_value(|sim| sim.run_until(t_ms));
         }
+        crate::panic_panel::remember_moment(self.peek(Simulation::now_ms));
         self.version.update(|v| *v += 1);
     }
 
-    /// The scenario being run, with every action taken so far as its script.
+    /// The scenario being run, with every action taken so far as its script, opening at the
+    /// current moment: what a share link carries.
     pub fn scenario(&self) -> Scenario {
         Scenario {
             script: self.peek(Simulation::full_script),
+            open_at_ms: Some(self.peek(Simulation::now_ms)).filter(|&t| t > 0),
             ..self.scenario.get_value()
         }
     }

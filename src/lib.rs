@@ -12,6 +12,8 @@
 //! * [`event_log`]: the newest trace events as log lines.
 //! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
+//! * [`panic_panel`]: the panel a panic leaves instead of a frozen page.
+//! * [`share`]: share links: opening the scenario in the address, the Share link button.
 //!
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
 
@@ -22,7 +24,9 @@ pub mod engine;
 pub mod event_log;
 pub mod inspector;
 pub mod layout;
+pub mod panic_panel;
 mod produce_form;
+pub mod share;
 pub mod tables;
 
 use kplay_engine::scenario::Scenario;
@@ -101,6 +105,7 @@ pub fn default_scenario(seed: u64) -> Scenario {
             consumers: 2,
         }],
         script: Vec::new(),
+        open_at_ms: None,
     }
 }
 
@@ -133,8 +138,16 @@ enum Tab {
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let engine =
-        Engine::new(default_scenario(random_seed())).expect("the built-in scenario builds");
+    let (scenario, link_error) = share::scenario_from_address(|| default_scenario(random_seed()));
+    // The act panel works on the scenario's first topic (a shared link may name others).
+    let topic = scenario
+        .topics
+        .first()
+        .map_or(DEFAULT_TOPIC.to_owned(), |t| t.name.clone());
+    let engine = Engine::new(scenario)
+        .or_else(|_| Engine::new(default_scenario(random_seed())))
+        .expect("the built-in scenario builds");
+    share::reload_on_new_link();
     provide_context(engine);
     provide_context(RwSignal::new(None::<inspector::Selection>));
     let tab = RwSignal::new(Tab::Groups);
@@ -155,13 +168,15 @@ pub fn App() -> impl IntoView {
             <h1>"Kafka Playground"</h1>
             <controls::TimeControls/>
             <controls::Shortcuts/>
+            <share::ShareLink/>
         </header>
+        <share::LinkBanner message=link_error/>
         {move || engine.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
         <main class="app-main">
             <aside class="panel act" aria-label="Act">
-                <ProduceForm topic=DEFAULT_TOPIC/>
+                <ProduceForm topic=topic.clone()/>
                 <actions::ProducerRates/>
-                <actions::AddPartitions topic=DEFAULT_TOPIC/>
+                <actions::AddPartitions topic=topic/>
                 <p class="hint">
                     "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
                     " lists the shortcuts."

@@ -2,6 +2,7 @@
 // does not work on machines that reach only package registries).
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
+import { deflateSync } from "node:zlib";
 
 /** Path of the system Chromium, or CHROMIUM_PATH when set. */
 export function chromiumPath() {
@@ -41,3 +42,7 @@ export async function openPage(browser, url = BASE_URL) {
   await page.goto(url);
   return { page, errors };
 }
+
+/** A `k1.` share-link payload for `scenario`, made as the engine makes one (zlib, base64url). */
+export const linkFor = (scenario) =>
+  "k1." + deflateSync(Buffer.from(JSON.stringify(scenario)), { level: 9 }).toString("base64url");

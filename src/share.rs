@@ -1,0 +1,144 @@
+//! Share links in the page: the scenario in the address's fragment, and the Share link button.
+//!
+//! Opening the page with `#k1.…` replays that scenario, user actions included, to the moment it
+//! was shared at. A link that cannot be opened (cut short, corrupted, from a newer playground,
+//! too large) never leaves the page blank: the default scenario opens and an alert says why.
+
+use kplay_engine::link;
+use kplay_engine::scenario::Scenario;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::Engine;
+
+/// What the page opens: the scenario of the address's link, or the default one and the reason
+/// the link could not be used.
+pub fn scenario_from_address(default: impl FnOnce() -> Scenario) -> (Scenario, Option<String>) {
+    let fragment = window().location().hash().unwrap_or_default();
+    let fragment = fragment.trim_start_matches('#');
+    if fragment.is_empty() {
+        return (default(), None);
+    }
+    match link::decode(fragment) {
+        Ok(scenario) => match scenario.build() {
+            Ok(_) => (scenario, None),
+            Err(e) => (default(), Some(refused(&e.to_string()))),
+        },
+        Err(e) => (default(), Some(refused(&e.to_string()))),
+    }
+}
+
+fn refused(reason: &str) -> String {
+    format!("This link could not be opened: {reason}. The default scenario is shown instead.")
+}
+
+/// The address of the page without its fragment.
+fn page_address() -> String {
+    let href = window().location().href().unwrap_or_default();
+    match href.split_once('#') {
+        Some((base, _)) => base.to_owned(),
+        None => href,
+    }
+}
+
+/// A link that opens the current run at the current moment.
+pub fn current_link(engine: Engine) -> String {
+    format!("{}#{}", page_address(), link::encode(&engine.scenario()))
+}
+
+/// Reloads the page when the user pastes another link into the address bar of an open page
+/// (the fragment changes without a navigation). The Share link button writes the fragment
+/// with `history.replaceState`, which fires no `hashchange`.
+pub fn reload_on_new_link() {
+    let handle = window_event_listener(leptos::ev::hashchange, |_| {
+        let _ = window().location().reload();
+    });
+    // The listener lives as long as the page.
+    std::mem::forget(handle);
+}
+
+/// The link-error banner: role `alert`, dismissable.
+#[component]
+pub fn LinkBanner(message: Option<String>) -> impl IntoView {
+    let message = RwSignal::new(message);
+    move || {
+        message.get().map(|text| {
+            view! {
+                <div class="banner" role="alert">
+                    <span>{text}</span>
+                    <button type="button" on:click=move |_| message.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The Share link button: puts the run into the address, copies the link, and shows it in a
+/// field to copy by hand where the clipboard is not available.
+#[component]
+pub fn ShareLink() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let shared = RwSignal::new(None::<String>);
+    let status = RwSignal::new(String::new());
+    let share = move |_| {
+        let url = current_link(engine);
+        if let Some((_, fragment)) = url.split_once('#') {
+            let _ = window().history().and_then(|h| {
+                h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")))
+            });
+        }
+        let chars = url.chars().count();
+        status.set(format!("Link to this moment ({chars} characters)"));
+        copy_to_clipboard(url.clone(), status, chars);
+        shared.set(Some(url));
+    };
+    view! {
+        <div class="share">
+            <button type="button" on:click=share>"Share link"</button>
+            {move || {
+                shared
+                    .get()
+                    .map(|url| {
+                        view! {
+                            <div class="share-box">
+                                <input
+                                    type="text"
+                                    readonly
+                                    aria-label="Share link address"
+                                    prop:value=url
+                                    on:focus=move |ev| {
+                                        use wasm_bindgen::JsCast;
+                                        if let Some(input) = ev
+                                            .target()
+                                            .and_then(|t| {
+                                                t.dyn_into::<web_sys::HtmlInputElement>().ok()
+                                            })
+                                        {
+                                            input.select();
+                                        }
+                                    }
+                                />
+                                <span role="status">{move || status.get()}</span>
+                                <button type="button" on:click=move |_| shared.set(None)>
+                                    "Close"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Copies `text` and reports the outcome in `status`.
+fn copy_to_clipboard(text: String, status: RwSignal<String>, chars: usize) {
+    let promise = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move {
+        let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        status.set(if copied {
+            format!("Link copied ({chars} characters)")
+        } else {
+            format!("Copy the link above ({chars} characters); the clipboard was not available")
+        });
+    });
+}

@@ -1,0 +1,109 @@
+// End to end: share links. "Share link" puts the run into the address and copies it; opening
+// the link replays the same run, actions included, to the same moment. A link that cannot be
+// opened shows an alert and the default scenario, never a blank page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { deflateSync } from "node:zlib";
+import { launch, openPage, linkFor, BASE_URL } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** What a user sees of the run: the clock, every drawn record, the group table. */
+const visibleRun = (page) =>
+  page.evaluate(() => ({
+    clock: document.querySelector('[role="timer"]').textContent,
+    records: [...document.querySelectorAll('svg [role="listitem"]')].map((e) =>
+      e.getAttribute("aria-label"),
+    ),
+    group: document.querySelector('table[aria-label="Consumer group group-a"]')?.innerText,
+  }));
+
+test("Share link replays the same run, actions included, to the same moment", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("Stable", { exact: true }).first().waitFor();
+  await page.waitForTimeout(300);
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  // Two actions the link must carry: a crash and a hand-made record.
+  await page.getByRole("button", { name: "Crash group-a-1" }).click();
+  await page.getByRole("textbox", { name: "Key" }).fill("shared-key");
+  await page.getByRole("button", { name: "Produce" }).click();
+  for (let i = 0; i < 5; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
+  const before = await visibleRun(page);
+  assert.ok(before.records.some((r) => r.includes("key shared-key")), "the record is drawn");
+
+  await page.getByRole("button", { name: "Share link" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+  assert.ok(link.startsWith(`${BASE_URL}#k1.`), link.slice(0, 60));
+  assert.match(await page.locator(".share-box [role=status]").textContent(), /Link copied|Copy the link/);
+  assert.equal(await page.evaluate(() => location.href), link, "the address holds the link");
+
+  const opened = await openPage(browser, link);
+  await opened.page.getByRole("timer", { name: "Simulation time" }).waitFor();
+  assert.deepEqual(await visibleRun(opened.page), before);
+  assert.equal(await opened.page.getByRole("alert").count(), 0, "no error for a good link");
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+  await page.close();
+  await opened.page.close();
+});
+
+test("a link to another scenario opens it: its own topic and group", async () => {
+  const link = linkFor({
+    version: 1,
+    name: "payments",
+    seed: 7,
+    topics: [{ name: "payments", partitions: 2 }],
+    producers: [
+      { name: "checkout", topic: "payments", keys: { type: "fixed", keys: ["p-1"] }, rate_per_sec: 4 },
+    ],
+    groups: [{ id: "ledger", topics: ["payments"], consumers: 1 }],
+    open_at_ms: 20000,
+  });
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  assert.equal(await page.getByRole("timer").textContent(), "00:20.000");
+  await page.getByRole("table", { name: "Consumer group ledger" }).waitFor();
+  assert.match(await page.getByRole("heading", { name: /Produce to/ }).textContent(), /payments/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const good = linkFor({ version: 1, seed: 3, topics: [{ name: "t", partitions: 1 }] });
+const bomb = "k1." + deflateSync(Buffer.alloc(3 << 20, 0x20), { level: 9 }).toString("base64url");
+const broken = [
+  ["a link cut short", good.slice(0, Math.floor(good.length / 2)), /cut short/],
+  ["a corrupted link", good.slice(0, 20) + (good[20] === "A" ? "B" : "A") + good.slice(21), /corrupted|damaged|cut short/],
+  ["a link from a newer playground", "k9.eJwrSS0uAQAEXQHB", /newer version of the playground/],
+  ["text that is not a link", "hello", /not a playground link/],
+  ["an oversized link", "k1." + "A".repeat(40000), /characters long; the limit is/],
+  ["a decompression bomb", bomb, /inflates to more than/],
+  ["a link to an invalid scenario", linkFor({ version: 1, topics: [{ name: "t", partitions: 500 }] }), /partitions/],
+];
+
+for (const [what, fragment, message] of broken) {
+  test(`${what} shows an alert and the default scenario`, async () => {
+    const { page, errors } = await openPage(browser, `${BASE_URL}#${fragment}`);
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.match(text, /could not be opened/);
+    assert.match(text, message);
+    assert.match(text, /default scenario is shown instead/);
+    await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
+    // The page works: Play runs the default scenario.
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    await page.getByRole("button", { name: "Pause", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Dismiss" }).click();
+    assert.equal(await page.getByRole("alert").count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
