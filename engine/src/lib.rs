@@ -11,6 +11,8 @@
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
+//! * [`lesson`]: guided lessons: a preset scenario, narrated steps, and experiments whose
+//!   outcome a check verifies.
 //!
 //! The broker:
 //! * [`topic`] and [`log`]: topics, partition logs, log start offset, high watermark, retention.
@@ -60,6 +62,7 @@ pub mod dead_letter;
 pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
+pub mod lesson;
 pub mod link;
 pub mod listener;
 pub mod log;
