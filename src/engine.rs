@@ -49,6 +49,34 @@ pub struct Engine {
 impl Engine {
     /// A handle for `scenario`, replayed to its `open_at_ms` (time 0 when it has none).
     pub fn new(scenario: Scenario) -> Result<Self, String> {
+        let (sim, open_at, notice) = Self::open(&scenario)?;
+        Ok(Self {
+            sim: StoredValue::new(sim),
+            scenario: StoredValue::new(Self::setup_of(scenario)),
+            version: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(NORMAL_SPEED),
+            horizon_ms: RwSignal::new(open_at),
+            saturated: RwSignal::new(false),
+            notice: RwSignal::new(notice),
+            last_frame: StoredValue::new(None),
+        })
+    }
+
+    /// Replaces the run with `scenario` (a lesson's preset), paused at its `open_at_ms`.
+    pub fn load(&self, scenario: Scenario) -> Result<(), String> {
+        let (sim, open_at, notice) = Self::open(&scenario)?;
+        self.playing.set(false);
+        self.sim.set_value(sim);
+        self.scenario.set_value(Self::setup_of(scenario));
+        self.horizon_ms.set(open_at);
+        self.notice.set(notice);
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// Builds `scenario` and replays it to its `open_at_ms`, within [`OPEN_EVENT_BUDGET`].
+    fn open(scenario: &Scenario) -> Result<(Simulation, u64, Option<String>), String> {
         let mut sim = scenario.build().map_err(|e| e.to_string())?;
         sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
         let mut open_at = scenario.open_at_ms.unwrap_or(0);
@@ -62,21 +90,22 @@ impl Engine {
         }
         crate::panic_panel::remember_run(scenario.clone());
         crate::panic_panel::remember_moment(open_at);
-        Ok(Self {
-            sim: StoredValue::new(sim),
-            scenario: StoredValue::new(Scenario {
-                script: Vec::new(),
-                open_at_ms: None,
-                ..scenario
-            }),
-            version: RwSignal::new(0),
-            playing: RwSignal::new(false),
-            speed: RwSignal::new(NORMAL_SPEED),
-            horizon_ms: RwSignal::new(open_at),
-            saturated: RwSignal::new(false),
-            notice: RwSignal::new(notice),
-            last_frame: StoredValue::new(None),
-        })
+        Ok((sim, open_at, notice))
+    }
+
+    /// The scenario without its script and opening moment: what replays start from.
+    fn setup_of(scenario: Scenario) -> Scenario {
+        Scenario {
+            script: Vec::new(),
+            open_at_ms: None,
+            ..scenario
+        }
+    }
+
+    /// Runs forward to virtual time `t_ms` (a lesson step's moment), extending the timeline.
+    pub fn run_to(&self, t_ms: u64) {
+        self.sim.update_value(|sim| sim.run_until(t_ms));
+        self.changed();
     }
 
     /// Reads the simulation and subscribes the caller to its changes.
@@ -103,8 +132,11 @@ impl Engine {
         let result = self
             .sim
             .try_update_value(|sim| {
+                // Acting in the past forks the run; at the newest moment, the scenario's own
+                // later actions (a lesson's scripted crash) still happen.
+                let forked = sim.now_ms() < self.horizon_ms.get_untracked();
                 let result = sim.apply(command);
-                if result.is_ok() {
+                if result.is_ok() && forked {
                     sim.discard_pending_script();
                 }
                 result

@@ -12,6 +12,7 @@
 //! * [`event_log`]: the newest trace events as log lines.
 //! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
+//! * [`lessons`]: the lesson list and the panel that narrates a lesson over its preset.
 //! * [`panic_panel`]: the panel a panic leaves instead of a frozen page.
 //! * [`share`]: share links: opening the scenario in the address, the Share link button.
 //!
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod event_log;
 pub mod inspector;
 pub mod layout;
+pub mod lessons;
 pub mod panic_panel;
 mod produce_form;
 pub mod share;
@@ -149,6 +151,13 @@ pub fn App() -> impl IntoView {
         .expect("the built-in scenario builds");
     share::reload_on_new_link();
     provide_context(engine);
+    let lesson = lessons::LessonState::new();
+    provide_context(lesson);
+    let fragment = window().location().hash().unwrap_or_default();
+    if let Some((id, step)) = lessons::requested(&fragment) {
+        lesson.open(engine, id, step);
+    }
+    let link_error = RwSignal::new(link_error);
     provide_context(RwSignal::new(None::<inspector::Selection>));
     let tab = RwSignal::new(Tab::Groups);
     let tab_button = move |which: Tab, label: &'static str| {
@@ -168,9 +177,12 @@ pub fn App() -> impl IntoView {
             <h1>"Kafka Playground"</h1>
             <controls::TimeControls/>
             <controls::Shortcuts/>
+            <lessons::LessonMenu/>
             <share::ShareLink/>
         </header>
-        <share::LinkBanner message=link_error/>
+        <share::Banner message=link_error/>
+        <share::Banner message=lesson.error/>
+        <lessons::LessonPanel/>
         {move || engine.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
         <main class="app-main">
             <aside class="panel act" aria-label="Act">

@@ -16,7 +16,8 @@ use crate::Engine;
 pub fn scenario_from_address(default: impl FnOnce() -> Scenario) -> (Scenario, Option<String>) {
     let fragment = window().location().hash().unwrap_or_default();
     let fragment = fragment.trim_start_matches('#');
-    if fragment.is_empty() {
+    // Lessons have addresses of their own (see `lessons`).
+    if fragment.is_empty() || crate::lessons::requested(fragment).is_some() {
         return (default(), None);
     }
     match link::decode(fragment) {
@@ -57,10 +58,9 @@ pub fn reload_on_new_link() {
     std::mem::forget(handle);
 }
 
-/// The link-error banner: role `alert`, dismissable.
+/// A banner for what could not be opened (a link, a lesson): role `alert`, dismissable.
 #[component]
-pub fn LinkBanner(message: Option<String>) -> impl IntoView {
-    let message = RwSignal::new(message);
+pub fn Banner(message: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         message.get().map(|text| {
             view! {

@@ -1,0 +1,271 @@
+//! Guided lessons in the page: the lesson list, and the panel that narrates a lesson step by
+//! step over its live preset.
+//!
+//! Lessons are files (`public/lessons/index.json` and `public/lessons/<id>.json`), fetched when needed, so
+//! they add nothing to the page's download. Every lesson step has an address,
+//! `#lesson=<id>&step=<n>`: opening it loads the lesson's preset and runs it to the step's
+//! moment. Continue runs on to the next step's moment and keeps what the user did; Back
+//! replays the preset to the earlier step. A step's "try this" is checked live against the
+//! simulation; "Show me" performs it.
+
+use std::sync::Arc;
+
+use kplay_engine::lesson::{IndexEntry, Lesson, Try};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::Engine;
+
+/// Where the lesson files are, relative to the page.
+const LESSONS_DIR: &str = "public/lessons";
+
+/// The lesson step an address asks for: `#lesson=<id>&step=<n>` (steps count from 1).
+pub fn requested(fragment: &str) -> Option<(String, usize)> {
+    let rest = fragment.trim_start_matches('#').strip_prefix("lesson=")?;
+    let (id, step) = match rest.split_once("&step=") {
+        Some((id, step)) => (id, step.parse::<usize>().unwrap_or(1)),
+        None => (rest, 1),
+    };
+    Some((id.to_owned(), step.max(1) - 1))
+}
+
+/// The address fragment of a lesson step (`step` counts from 0).
+fn step_fragment(id: &str, step: usize) -> String {
+    format!("#lesson={id}&step={}", step + 1)
+}
+
+/// A lesson id as a file name may hold it.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= kplay_engine::lesson::MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The text of a file next to the page.
+async fn fetch_text(path: &str) -> Result<String, String> {
+    let failed = |_| format!("{path} could not be loaded");
+    let response = JsFuture::from(window().fetch_with_str(path))
+        .await
+        .map_err(failed)?;
+    let response: web_sys::Response = response.dyn_into().map_err(failed)?;
+    if !response.ok() {
+        return Err(format!(
+            "{path} could not be loaded (HTTP {})",
+            response.status()
+        ));
+    }
+    let text = JsFuture::from(response.text().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    text.as_string()
+        .ok_or_else(|| format!("{path} is not text"))
+}
+
+/// The lesson being followed and its step.
+#[derive(Clone, Copy)]
+pub struct LessonState {
+    lesson: RwSignal<Option<Arc<Lesson>>>,
+    step: RwSignal<usize>,
+    /// Why a lesson could not be opened.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl LessonState {
+    /// No lesson.
+    pub fn new() -> Self {
+        Self {
+            lesson: RwSignal::new(None),
+            step: RwSignal::new(0),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Loads lesson `id` and opens its step `step` (from 0).
+    pub fn open(self, engine: Engine, id: String, step: usize) {
+        if !valid_id(&id) {
+            self.error.set(Some(format!(
+                "There is no lesson {id:?}. The default scenario is shown instead."
+            )));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let loaded = fetch_text(&format!("{LESSONS_DIR}/{id}.json"))
+                .await
+                .and_then(|text| Lesson::from_json(&text));
+            match loaded {
+                Ok(lesson) => {
+                    let step = step.min(lesson.steps.len() - 1);
+                    self.lesson.set(Some(Arc::new(lesson)));
+                    self.go_to(engine, step, true);
+                }
+                Err(e) => self.error.set(Some(format!(
+                    "The lesson {id} could not be opened: {e}. The default scenario is shown instead."
+                ))),
+            }
+        });
+    }
+
+    /// Opens step `step`: from the preset when `replay` (or when the run is already past the
+    /// step's moment), else by running on from where the user is.
+    fn go_to(self, engine: Engine, step: usize, replay: bool) {
+        let Some(lesson) = self.lesson.get_untracked() else {
+            return;
+        };
+        let moment = opening_moment(&lesson, step);
+        let now = engine.peek(kplay_engine::Simulation::now_ms);
+        if replay || now > moment {
+            if let Err(e) = engine.load(lesson.scenario.clone()) {
+                self.error.set(Some(format!(
+                    "The lesson's scenario could not be built: {e}"
+                )));
+                return;
+            }
+        }
+        engine.run_to(moment);
+        self.step.set(step);
+        let fragment = step_fragment(&lesson.id, step);
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+        }
+    }
+}
+
+impl Default for LessonState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The moment step `step` opens at: its own `run_to_ms`, or the latest one before it.
+fn opening_moment(lesson: &Lesson, step: usize) -> u64 {
+    lesson.steps[..=step]
+        .iter()
+        .rev()
+        .find_map(|s| s.run_to_ms)
+        .unwrap_or(0)
+}
+
+/// Performs a step's experiment: each command at its moment, as a user would.
+fn show_me(engine: Engine, try_this: &Try) {
+    for entry in &try_this.solution {
+        if engine.peek(kplay_engine::Simulation::now_ms) < entry.at_ms {
+            engine.run_to(entry.at_ms);
+        }
+        let result = engine.apply(entry.command.clone());
+        engine.report(result);
+    }
+}
+
+/// The Lessons button and the list of lessons it opens.
+#[component]
+pub fn LessonMenu() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let index = RwSignal::new(None::<Result<Vec<IndexEntry>, String>>);
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() && index.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                let loaded = fetch_text(&format!("{LESSONS_DIR}/index.json"))
+                    .await
+                    .and_then(|text| {
+                        serde_json::from_str::<Vec<IndexEntry>>(&text)
+                            .map_err(|e| format!("the lesson list is not valid: {e}"))
+                    });
+                index.set(Some(loaded));
+            });
+        }
+    };
+    view! {
+        <button type="button" class="lessons-button" aria-expanded=move || open.get().to_string() on:click=toggle>
+            "Lessons"
+        </button>
+        <Show when=move || open.get()>
+            <div class="lesson-menu" role="dialog" aria-label="Lessons">
+                <h2>"Lessons"</h2>
+                {move || match index.get() {
+                    None => view! { <p class="hint">"Loading the lessons…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                    Some(Ok(entries)) => view! {
+                        <ol>
+                            {entries
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <li>
+                                            <a href=step_fragment(&e.id, 0)>{e.title}</a>
+                                            <span class="hint">{e.summary}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                    .into_any(),
+                }}
+                <button type="button" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The lesson panel: the step's narration, its experiment with a live check, Back and
+/// Continue.
+#[component]
+pub fn LessonPanel() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let state = expect_context::<LessonState>();
+    move || {
+        let lesson = state.lesson.get()?;
+        let step = state.step.get();
+        let count = lesson.steps.len();
+        let current = lesson.steps[step].clone();
+        let paragraphs = current
+            .text
+            .split("\n\n")
+            .map(|p| view! { <p>{p.to_owned()}</p> })
+            .collect_view();
+        let try_view = current.try_this.map(|try_this| {
+            let try_this = Arc::new(try_this);
+            let check = try_this.check.clone();
+            let done = Memo::new(move |_| engine.read(|sim| check.holds(sim)));
+            let describe = try_this.check.describe();
+            let perform = Arc::clone(&try_this);
+            view! {
+                <div class="try" class:done=done>
+                    <h4>"Try this"</h4>
+                    <p>{try_this.prompt.clone()}</p>
+                    <p class="check" role="status">
+                        {move || if done.get() { "Done: " } else { "Not yet: " }}
+                        {describe}
+                    </p>
+                    <button type="button" on:click=move |_| show_me(engine, &perform)>"Show me"</button>
+                </div>
+            }
+        });
+        let back_lesson = Arc::clone(&lesson);
+        Some(view! {
+            <section class="panel lesson" aria-label="Lesson">
+                <header class="lesson-head">
+                    <h2>{lesson.title.clone()}</h2>
+                    <span class="hint">{format!("Step {} of {count}", step + 1)}</span>
+                    <button type="button" disabled={step == 0}
+                        on:click=move |_| state.go_to(engine, step.saturating_sub(1), true)>
+                        "Back"
+                    </button>
+                    <button type="button" disabled={step + 1 >= count}
+                        on:click=move |_| state.go_to(engine, step + 1, false)>
+                        "Continue"
+                    </button>
+                    <a href="./" class="close-lesson">"Leave the lesson"</a>
+                </header>
+                <h3>{current.title}</h3>
+                <div class="lesson-text">{paragraphs}</div>
+                {try_view}
+                <p class="hint">{format!("From the guide's section “{}”.", back_lesson.section)}</p>
+            </section>
+        })
+    }
+}
