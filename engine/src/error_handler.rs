@@ -373,7 +373,8 @@ impl Simulation {
                 self.commit_processed(index);
                 self.seek_back(index, tp, offset);
                 let incarnation = self.consumers[index].incarnation;
-                self.consumers[index].backing_off_until = Some(self.now_ms + back_off_ms);
+                self.consumers[index].backing_off_until =
+                    Some(self.now_ms.saturating_add(back_off_ms));
                 self.emit(EventKind::BackOff {
                     group: g.into(),
                     consumer: c.into(),
@@ -554,7 +555,7 @@ impl Simulation {
             return;
         }
         let (retry_topic, delay_ms) = retries[attempt as usize - 1].clone();
-        let due = self.now_ms + delay_ms;
+        let due = self.now_ms.saturating_add(delay_ms);
         let original_ts =
             header_u64(record, RETRY_ORIGINAL_TIMESTAMP_HEADER).unwrap_or(record.timestamp_ms);
         let retry_headers = vec![

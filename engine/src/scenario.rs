@@ -148,6 +148,7 @@ impl Scenario {
             }
             previous = entry.at_ms;
         }
+        self.cluster.validate().map_err(ScenarioError)?;
         if let Some(at) = self.open_at_ms.filter(|&at| at > MAX_SCRIPT_MS) {
             return Err(ScenarioError(format!(
                 "open_at_ms {at} is past the limit of {MAX_SCRIPT_MS} ms"

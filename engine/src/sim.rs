@@ -355,6 +355,31 @@ impl Default for ClusterConfig {
     }
 }
 
+/// Longest one-way network delay a scenario may set: one minute.
+pub const MAX_NETWORK_LATENCY_MS: u64 = 60_000;
+/// Longest retention check interval: one day (Kafka's minimum is 1 ms, as here).
+pub const MAX_RETENTION_CHECK_INTERVAL_MS: u64 = 86_400_000;
+
+impl ClusterConfig {
+    /// Checks the settings: a check interval of 0 would run the log cleaner forever at one
+    /// instant, and a latency beyond a minute is no network the playground can show.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.network_latency_ms > MAX_NETWORK_LATENCY_MS {
+            return Err(format!(
+                "cluster: network_latency_ms must be 0–{MAX_NETWORK_LATENCY_MS}, got {}",
+                self.network_latency_ms
+            ));
+        }
+        if !(1..=MAX_RETENTION_CHECK_INTERVAL_MS).contains(&self.retention_check_interval_ms) {
+            return Err(format!(
+                "cluster: retention_check_interval_ms must be 1–{MAX_RETENTION_CHECK_INTERVAL_MS}, got {}",
+                self.retention_check_interval_ms
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Something scheduled to happen at a virtual time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
@@ -640,7 +665,7 @@ impl Simulation {
     }
 
     pub(crate) fn schedule_in(&mut self, delay_ms: u64, event: Event) {
-        self.schedule(self.now_ms + delay_ms, event);
+        self.schedule(self.now_ms.saturating_add(delay_ms), event);
     }
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
@@ -680,7 +705,7 @@ impl Simulation {
 
     /// Runs for `duration_ms` of virtual time.
     pub fn run_for(&mut self, duration_ms: u64) {
-        self.run_until(self.now_ms + duration_ms);
+        self.run_until(self.now_ms.saturating_add(duration_ms));
     }
 
     /// Runs events until `t_ms` or until `max_events` ran, whichever comes first, and returns
@@ -1399,7 +1424,7 @@ impl Simulation {
             for p in 0..topic.partition_count() {
                 let log = topic.partition_mut(p).expect("in range");
                 let deleted = log.trim_front(|record, total_bytes| {
-                    retention_ms.is_some_and(|ms| record.timestamp_ms + ms <= now)
+                    retention_ms.is_some_and(|ms| record.timestamp_ms.saturating_add(ms) <= now)
                         || retention_bytes.is_some_and(|max| total_bytes > max)
                 });
                 if deleted > 0 {

@@ -558,6 +558,37 @@ fn a_link_keeps_the_moment_it_was_shared_at_within_the_script_limit() {
 }
 
 #[test]
+fn cluster_settings_that_would_hang_or_overflow_the_run_are_refused() {
+    let e = error(&raw_link(
+        br#"{"version": 1, "cluster": {"network_latency_ms": 1, "retention_check_interval_ms": 0}}"#,
+    ));
+    assert!(
+        e.to_string()
+            .contains("retention_check_interval_ms must be 1–86400000, got 0"),
+        "{e}"
+    );
+    let e = error(&raw_link(
+        br#"{"version": 1, "cluster": {"network_latency_ms": 18446744073709551615, "retention_check_interval_ms": 1000}}"#,
+    ));
+    assert!(
+        e.to_string().contains("network_latency_ms must be 0–60000"),
+        "{e}"
+    );
+}
+
+#[test]
+fn huge_retention_never_overflows_the_clock() {
+    let scenario = link::decode(&raw_link(
+        br#"{"version": 1, "topics": [{"name": "t", "partitions": 1, "retention_ms": 18446744073709551615}],
+            "producers": [{"name": "p", "topic": "t", "keys": {"type": "null"}, "rate_per_sec": 50}]}"#,
+    ))
+    .unwrap();
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(5_000);
+    assert!(sim.now_ms() >= 5_000);
+}
+
+#[test]
 fn scenario_version_1_json_decodes() {
     let scenario = link::decode(&raw_link(
         br#"{"version": 1, "name": "hand-made", "seed": 3, "topics": [{"name": "t", "partitions": 2}]}"#,
