@@ -42,9 +42,12 @@ fn page_address() -> String {
     }
 }
 
-/// A link that opens the current run at the current moment.
-pub fn current_link(engine: Engine) -> String {
-    format!("{}#{}", page_address(), link::encode(&engine.scenario()))
+/// A link that opens the current run at the current moment, or why the run cannot be one
+/// (a run past the link's limits would make a link no page opens).
+pub fn current_link(engine: Engine) -> Result<String, String> {
+    let fragment = link::encode(&engine.scenario());
+    link::decode(&fragment).map_err(|e| format!("This run cannot be shared as a link: {e}"))?;
+    Ok(format!("{}#{fragment}", page_address()))
 }
 
 /// Reloads the page when the user pastes another link into the address bar of an open page
@@ -81,7 +84,14 @@ pub fn ShareLink() -> impl IntoView {
     let shared = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
     let share = move |_| {
-        let url = current_link(engine);
+        let url = match current_link(engine) {
+            Ok(url) => url,
+            Err(reason) => {
+                shared.set(None);
+                engine.notice.set(Some(reason));
+                return;
+            }
+        };
         if let Some((_, fragment)) = url.split_once('#') {
             let _ = window().history().and_then(|h| {
                 h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")))

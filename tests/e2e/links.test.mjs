@@ -107,3 +107,24 @@ for (const [what, fragment, message] of broken) {
     await page.close();
   });
 }
+
+test("a run past a link's limits is not shared: an alert says why", async () => {
+  // One record every 1,000 s, opened at the one-day limit: one Step goes past it.
+  const link = linkFor({
+    version: 1,
+    seed: 5,
+    topics: [{ name: "t", partitions: 1 }],
+    producers: [{ name: "slow", topic: "t", keys: { type: "null" }, rate_per_sec: 0.001 }],
+    open_at_ms: 86400000,
+  });
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
+  await page.getByRole("list", { name: "t-0", exact: true }).waitFor();
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await page.getByRole("button", { name: "Share link" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /cannot be shared as a link: .*past the limit/);
+  assert.equal(await page.getByRole("textbox", { name: "Share link address" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
