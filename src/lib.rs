@@ -9,6 +9,7 @@
 //! * [`layout`]: the diagram's layout math (pure, tested natively).
 //! * [`tables`]: the partition table and the consumer-group tables with their actions.
 //! * [`actions`]: adding partitions, producer rates, group settings and offset resets.
+//! * [`editor`]: the scenario as JSON: checked while typed, applied, imported and exported.
 //! * [`event_log`]: the newest trace events as log lines.
 //! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
@@ -21,6 +22,7 @@
 pub mod actions;
 pub mod controls;
 pub mod diagram;
+pub mod editor;
 pub mod engine;
 pub mod event_log;
 pub mod inspector;
@@ -135,6 +137,7 @@ enum Tab {
     Settings,
     Partitions,
     Events,
+    Scenario,
 }
 
 /// The whole playground page.
@@ -206,6 +209,7 @@ pub fn App() -> impl IntoView {
                 {tab_button(Tab::Settings, "Group settings")}
                 {tab_button(Tab::Partitions, "Partitions")}
                 {tab_button(Tab::Events, "Event log")}
+                {tab_button(Tab::Scenario, "Scenario")}
             </div>
             <div role="tabpanel">
                 {move || match tab.get() {
@@ -226,6 +230,7 @@ pub fn App() -> impl IntoView {
                     }
                     Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
                     Tab::Events => view! { <event_log::EventLog/> }.into_any(),
+                    Tab::Scenario => view! { <editor::ScenarioEditor/> }.into_any(),
                 }}
             </div>
         </section>

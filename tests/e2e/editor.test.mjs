@@ -1,0 +1,72 @@
+// End to end: the scenario editor checks JSON as it is typed, applies it, and imports and
+// exports files.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { launch, openPage } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openEditor() {
+  const opened = await openPage(browser);
+  await opened.page.getByRole("tab", { name: "Scenario" }).click();
+  return { ...opened, json: opened.page.getByRole("textbox", { name: "Scenario JSON" }) };
+}
+
+test("the editor shows the run as JSON and applies an edit", async () => {
+  const { page, errors, json } = await openEditor();
+  const scenario = JSON.parse(await json.inputValue());
+  assert.equal(scenario.topics[0].name, "order-events");
+  await page.getByText("Valid: 1 topic, 2 producers, 1 group, 0 scripted actions.").waitFor();
+  scenario.topics[0].partitions = 5;
+  await json.fill(JSON.stringify(scenario, null, 2));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
+  await page.getByText(/^Applied/).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("invalid JSON or settings get a precise message in place and cannot be applied", async () => {
+  const { page, errors, json } = await openEditor();
+  const scenario = JSON.parse(await json.inputValue());
+  scenario.topics[0].partitions = 500;
+  await json.fill(JSON.stringify(scenario));
+  const alert = page.locator(".editor [role=alert]");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /order-events.*500/);
+  assert.equal(await page.getByRole("button", { name: "Apply" }).isDisabled(), true);
+  assert.equal(await json.getAttribute("aria-invalid"), "true");
+  await json.fill('{"version": 1, "topics": [');
+  assert.match(await alert.textContent(), /line 1 column/);
+  // Nothing was lost: the run is still the default one.
+  await page.getByRole("list", { name: "order-events-2", exact: true }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a scenario file imports into the editor and exports back", async () => {
+  const { page, errors, json } = await openEditor();
+  const file = readFileSync("engine/examples/scenarios/poison-to-dead-letter.json");
+  await page.locator('.editor input[type="file"]').setInputFiles({
+    name: "poison.json",
+    mimeType: "application/json",
+    buffer: file,
+  });
+  await page.getByText("Imported poison.json").waitFor();
+  assert.equal(await json.inputValue(), file.toString());
+  await page.getByText(/^Valid: /).waitFor();
+  const href = await page.getByRole("link", { name: "Export file" }).getAttribute("href");
+  const exported = decodeURIComponent(href.replace(/^data:application\/json;charset=utf-8,/, ""));
+  assert.equal(exported, file.toString());
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText(/^Applied/).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
