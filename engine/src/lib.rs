@@ -46,6 +46,7 @@
 //! * [`backoff`]: `FixedBackOff`, `ExponentialBackOff`, `ExponentialBackOffWithMaxRetries`.
 //! * [`dead_letter`]: dead-letter topic names, partitions and headers per Spring version.
 //! * [`retry_topic`]: `@RetryableTopic` topic names and delays.
+//! * [`spring`]: the Spring Boot view: `application.yml`, Java config and CLI calls for a scenario.
 //!
 //! * [`mod@bench`]: the heavy scenario the benchmarks run.
 //! * [`mod@soak`]: the fault soak: seeded random scenarios with faults, run through the checker.
@@ -78,6 +79,7 @@ pub mod sender;
 pub mod sim;
 pub mod snapshot;
 pub mod soak;
+pub mod spring;
 pub mod topic;
 pub mod trace;
 pub mod transaction;

@@ -1,0 +1,421 @@
+//! The Spring Boot view (`kplay_engine::spring`): the YAML, Java and CLI text a scenario
+//! turns into, checked against the seed tutorial's setup and Kafka's and Spring's names.
+
+use std::path::PathBuf;
+
+use kplay_engine::assignor::AssignorKind;
+use kplay_engine::backoff::BackOff;
+use kplay_engine::group::{GroupConfig, OffsetResetPolicy};
+use kplay_engine::listener::{FailureKind, FailureRule, RecordMatch, ValueFormat};
+use kplay_engine::producer::{KeyStream, ProducerSpec};
+use kplay_engine::retry_topic::RetryTopicConfig;
+use kplay_engine::scenario::{GroupSpec, Scenario, TopicSpec, SCENARIO_VERSION};
+use kplay_engine::sim::{Command, ResetTarget, ScriptEntry};
+use kplay_engine::spring::{application_yml, assignor_class, cli_commands, java_config};
+
+fn topic(name: &str, partitions: u32) -> TopicSpec {
+    TopicSpec {
+        name: name.into(),
+        partitions,
+        retention_ms: None,
+        retention_bytes: None,
+    }
+}
+
+fn producer(name: &str, topic: &str) -> ProducerSpec {
+    ProducerSpec {
+        name: name.into(),
+        topic: topic.into(),
+        keys: KeyStream::KeySpace {
+            prefix: "order-".into(),
+            count: 10,
+            skew: 0.0,
+        },
+        ..ProducerSpec::default()
+    }
+}
+
+fn group(id: &str, topic: &str, config: GroupConfig) -> GroupSpec {
+    GroupSpec {
+        id: id.into(),
+        topics: vec![topic.into()],
+        config,
+        consumers: 2,
+    }
+}
+
+fn scenario(
+    topics: Vec<TopicSpec>,
+    producers: Vec<ProducerSpec>,
+    groups: Vec<GroupSpec>,
+) -> Scenario {
+    let s = Scenario {
+        version: SCENARIO_VERSION,
+        name: "spring view test".into(),
+        seed: 1,
+        cluster: Default::default(),
+        topics,
+        producers,
+        groups,
+        script: Vec::new(),
+        open_at_ms: None,
+    };
+    s.validate().expect("the test scenario is valid");
+    s
+}
+
+/// The tutorial's setup: order-events, one group reading from the earliest offset, String
+/// keys and JSON values with every package trusted.
+fn seed_setup() -> Scenario {
+    let mut config = GroupConfig {
+        auto_offset_reset: OffsetResetPolicy::Earliest,
+        ..GroupConfig::default()
+    };
+    config.listener.value_format = ValueFormat::Json {
+        trusted_packages: vec!["*".into()],
+    };
+    scenario(
+        vec![topic("order-events", 3)],
+        vec![producer("order-service", "order-events")],
+        vec![group("group-a", "order-events", config)],
+    )
+}
+
+fn with_handler(back_off: BackOff, dead_letter: bool) -> Scenario {
+    let mut config = GroupConfig::default();
+    config.listener.failures.push(FailureRule {
+        matches: RecordMatch {
+            key_equals: None,
+            value_contains: Some("POISON".into()),
+        },
+        kind: FailureKind::Poison,
+        exception: None,
+        message: None,
+    });
+    config.listener.error_handler.back_off = back_off;
+    config.listener.error_handler.dead_letter = dead_letter;
+    scenario(
+        vec![topic("order-events", 3)],
+        vec![],
+        vec![group("inventory", "order-events", config)],
+    )
+}
+
+fn assert_has(text: &str, wanted: &str) {
+    assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
+}
+
+#[test]
+fn the_seed_setup_gives_the_tutorials_application_yml() {
+    let yml = application_yml(&seed_setup());
+    for line in [
+        "spring:\n  kafka:\n    bootstrap-servers: localhost:9092\n",
+        "      key-serializer: org.apache.kafka.common.serialization.StringSerializer\n",
+        "      value-serializer: org.springframework.kafka.support.serializer.JsonSerializer\n",
+        "      group-id: group-a\n",
+        "      auto-offset-reset: earliest\n",
+        "      key-deserializer: org.apache.kafka.common.serialization.StringDeserializer\n",
+        "      value-deserializer: org.springframework.kafka.support.serializer.JsonDeserializer\n",
+        "      properties:\n        spring.json.trusted.packages: \"*\"\n",
+    ] {
+        assert_has(&yml, line);
+    }
+    // Defaults stay out: acks=all, idempotence, Range, 500 records, BATCH.
+    for absent in [
+        "acks",
+        "idempotence",
+        "assignment",
+        "max-poll-records",
+        "ack-mode",
+    ] {
+        assert!(!yml.contains(absent), "{absent} in:\n{yml}");
+    }
+    // The tutorial's keys appear even at their defaults.
+    let mut defaults = seed_setup();
+    defaults.groups[0].config.auto_offset_reset = OffsetResetPolicy::Latest;
+    defaults.groups[0].config.listener.value_format = ValueFormat::Json {
+        trusted_packages: vec!["java.util".into(), "java.lang".into()],
+    };
+    let yml = application_yml(&defaults);
+    assert_has(&yml, "      auto-offset-reset: latest\n");
+    assert_has(
+        &yml,
+        "        spring.json.trusted.packages: \"java.util,java.lang\"\n",
+    );
+}
+
+#[test]
+fn every_assignor_maps_to_its_class_and_non_default_ones_reach_the_yaml() {
+    let expected = [
+        (
+            AssignorKind::Range,
+            "org.apache.kafka.clients.consumer.RangeAssignor",
+        ),
+        (
+            AssignorKind::RoundRobin,
+            "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+        ),
+        (
+            AssignorKind::Sticky,
+            "org.apache.kafka.clients.consumer.StickyAssignor",
+        ),
+        (
+            AssignorKind::CooperativeSticky,
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+        ),
+    ];
+    for (kind, class) in expected {
+        assert_eq!(assignor_class(kind), class);
+        let mut s = seed_setup();
+        s.groups[0].config.assignor = kind;
+        let yml = application_yml(&s);
+        if kind == AssignorKind::Range {
+            assert!(!yml.contains("partition.assignment.strategy"), "{yml}");
+        } else {
+            assert_has(
+                &yml,
+                &format!("        partition.assignment.strategy: {class}\n"),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fixed_back_off_with_a_dead_letter_topic_is_the_tutorials_error_handler() {
+    let java = java_config(&with_handler(BackOff::fixed(1000, 3), true));
+    assert_has(
+        &java,
+        "public DefaultErrorHandler errorHandler(KafkaTemplate<String, Object> template)",
+    );
+    assert_has(&java, "new DeadLetterPublishingRecoverer(template);");
+    assert_has(
+        &java,
+        "new DefaultErrorHandler(recoverer, new FixedBackOff(1000L, 3L));",
+    );
+    assert_has(&java, "order-events-dlt");
+    let no_dlt = java_config(&with_handler(BackOff::fixed(500, 2), false));
+    assert_has(
+        &no_dlt,
+        "new DefaultErrorHandler(new FixedBackOff(500L, 2L));",
+    );
+    assert!(
+        !no_dlt.contains("DeadLetterPublishingRecoverer recoverer"),
+        "{no_dlt}"
+    );
+}
+
+#[test]
+fn exponential_back_offs_are_built_with_their_settings() {
+    let java = java_config(&with_handler(
+        BackOff::Exponential {
+            initial_interval_ms: 1000,
+            multiplier: 2.0,
+            max_interval_ms: 10_000,
+            max_elapsed_time_ms: Some(60_000),
+            max_attempts: None,
+        },
+        false,
+    ));
+    assert_has(
+        &java,
+        "ExponentialBackOff backOff = new ExponentialBackOff(1000L, 2.0);",
+    );
+    assert_has(&java, "backOff.setMaxInterval(10000L);");
+    assert_has(&java, "backOff.setMaxElapsedTime(60000L);");
+    assert_has(&java, "new DefaultErrorHandler(backOff);");
+
+    let java = java_config(&with_handler(
+        BackOff::ExponentialWithMaxRetries {
+            max_retries: 4,
+            initial_interval_ms: 500,
+            multiplier: 1.5,
+            max_interval_ms: 8_000,
+        },
+        true,
+    ));
+    assert_has(&java, "new ExponentialBackOffWithMaxRetries(4);");
+    assert_has(&java, "backOff.setInitialInterval(500L);");
+    assert_has(&java, "backOff.setMultiplier(1.5);");
+    assert_has(&java, "backOff.setMaxInterval(8000L);");
+    assert_has(&java, "new DefaultErrorHandler(recoverer, backOff);");
+}
+
+#[test]
+fn retry_topics_become_a_retryable_topic_annotation() {
+    let mut s = with_handler(BackOff::fixed(0, 0), false);
+    s.groups[0].config.listener.error_handler.retry_topic = Some(RetryTopicConfig {
+        attempts: 4,
+        delay_ms: 1000,
+        multiplier: 2.0,
+        max_delay_ms: Some(5000),
+        ..RetryTopicConfig::default()
+    });
+    let java = java_config(&s);
+    assert_has(&java, "@RetryableTopic(\n            attempts = \"4\",");
+    assert_has(
+        &java,
+        "backOff = @BackOff(delay = 1000, multiplier = 2.0, maxDelay = 5000)",
+    );
+    assert_has(&java, "dltStrategy = DltStrategy.ALWAYS_RETRY_ON_ERROR");
+    assert_has(&java, "@DltHandler");
+    assert_has(&java, "-> order-events-dlt");
+    assert!(
+        !java.contains("public DefaultErrorHandler errorHandler"),
+        "{java}"
+    );
+}
+
+#[test]
+fn retention_and_offset_resets_become_cli_lines() {
+    let mut s = seed_setup();
+    s.topics[0].retention_ms = Some(60_000);
+    s.script = [
+        ResetTarget::Earliest,
+        ResetTarget::ShiftBy { by: -5 },
+        ResetTarget::ToTime { at_ms: 90_061_001 },
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, to)| ScriptEntry {
+        at_ms: 1000 * (i as u64 + 1),
+        after_events: None,
+        command: Command::ResetOffsets {
+            group: "group-a".into(),
+            to,
+        },
+    })
+    .collect();
+    let cli = cli_commands(&s);
+    assert_has(
+        &cli,
+        "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic order-events \\\n  --partitions 3 --replication-factor 1 --config retention.ms=60000\n",
+    );
+    assert_has(
+        &cli,
+        "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group group-a\n",
+    );
+    let reset = "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --reset-offsets --group group-a \\\n  --topic order-events";
+    assert_has(&cli, &format!("{reset} --to-earliest --execute\n"));
+    assert_has(&cli, &format!("{reset} --shift-by -5 --execute\n"));
+    assert_has(
+        &cli,
+        &format!("{reset} --to-datetime 1970-01-02T01:01:01.001 --execute\n"),
+    );
+}
+
+#[test]
+fn a_second_group_gets_its_own_listener_and_overrides() {
+    let mut s = seed_setup();
+    let mut config = s.groups[0].config.clone();
+    config.auto_offset_reset = OffsetResetPolicy::Latest;
+    config.assignor = AssignorKind::CooperativeSticky;
+    config.static_membership = true;
+    s.groups
+        .push(group("analytics-service-group", "order-events", config));
+    s.validate().unwrap();
+    let yml = application_yml(&s);
+    assert_has(&yml, "      group-id: group-a\n");
+    assert_has(&yml, "# Group \"analytics-service-group\"");
+    assert_has(&yml, "#   auto.offset.reset=latest\n");
+    let java = java_config(&s);
+    assert_has(&java, "groupId = \"group-a\"");
+    assert_has(&java, "groupId = \"analytics-service-group\"");
+    assert_has(&java, "\"partition.assignment.strategy=org.apache.kafka.clients.consumer.CooperativeStickyAssignor\"");
+    assert_has(&java, "\"group.instance.id=analytics-service-group\"");
+    assert_has(&java, "concurrency = \"2\"");
+}
+
+#[test]
+fn quotes_and_special_characters_stay_inside_their_strings() {
+    let mut s = seed_setup();
+    s.groups[0].id = "team \"a\": #1 ${x}".into();
+    s.producers[0].name = "svc \"q\"\nnext: line\\u000a".into();
+    s.groups[0].config.listener.failures.push(FailureRule {
+        matches: RecordMatch {
+            key_equals: Some("k\"ey".into()),
+            value_contains: None,
+        },
+        kind: FailureKind::Poison,
+        exception: Some("not a class\n}".into()),
+        message: Some("it's \"bad\"\n".into()),
+    });
+    s.validate().unwrap();
+    let yml = application_yml(&s);
+    assert_has(&yml, "      group-id: \"team \\\"a\\\": #1 \\\\${x}\"\n");
+    assert_has(
+        &yml,
+        "      client-id: \"svc \\\"q\\\"\\nnext: line\\\\u000a\"\n",
+    );
+    assert_has(
+        &yml,
+        "      # producer \"svc \"q\" next: line\\\\u000a\" sending to order-events\n",
+    );
+    for line in yml.lines() {
+        let trimmed = line.trim_start();
+        assert!(
+            trimmed.is_empty() || trimmed.starts_with('#') || trimmed.contains(':'),
+            "a stray line in the YAML: {line:?}"
+        );
+    }
+    let java = java_config(&s);
+    assert_has(&java, "groupId = \"#{'team \\\"a\\\": #1 $' + '{x}'}\"");
+    assert_has(&java, "\"k\\\"ey\".equals(String.valueOf(record.key()))");
+    assert_has(&java, "// throws not a class } (not a Java class name)");
+    assert_has(
+        &java,
+        "throw new IllegalStateException(\"it's \\\"bad\\\"\\n\");",
+    );
+    let cli = cli_commands(&s);
+    assert_has(&cli, "--describe --group 'team \"a\": #1 ${x}'\n");
+}
+
+fn all_three(label: &str, s: &Scenario) {
+    let yml = application_yml(s);
+    let java = java_config(s);
+    let cli = cli_commands(s);
+    assert!(yml.contains("bootstrap-servers: localhost:9092"), "{label}");
+    assert!(java.contains("@Configuration"), "{label}");
+    for t in &s.topics {
+        assert!(
+            cli.contains(&format!("--topic {}", t.name)),
+            "{label}: {}",
+            t.name
+        );
+    }
+}
+
+fn json_files(dir: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the directory exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_and_lesson_scenario_renders() {
+    let examples = json_files("examples/scenarios");
+    assert!(examples.len() >= 5);
+    for path in examples {
+        let text = std::fs::read_to_string(&path).unwrap();
+        all_three(
+            &path.display().to_string(),
+            &Scenario::from_json(&text).unwrap(),
+        );
+    }
+    let mut lessons = 0;
+    for path in json_files("../public/lessons") {
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(scenario) = value.get("scenario") else {
+            continue;
+        };
+        let s: Scenario = serde_json::from_value(scenario.clone()).unwrap();
+        all_three(&path.display().to_string(), &s);
+        lessons += 1;
+    }
+    assert!(lessons >= 5, "{lessons} lessons");
+}
