@@ -4,6 +4,8 @@
 
 use kplay_engine::assignor::AssignorKind;
 use kplay_engine::group::{CommitMode, GroupConfig, GroupState, OffsetResetPolicy};
+use kplay_engine::listener::{FailureKind, FailureRule, RecordMatch};
+use kplay_engine::producer::{default_value_template, KeyStream, ProducerSpec};
 use kplay_engine::sim::ResetTarget;
 use kplay_engine::Command;
 use leptos::prelude::*;
@@ -96,7 +98,12 @@ pub fn ProducerRates() -> impl IntoView {
                         }
                     }
                 };
+                let remove = {
+                    let name = name.clone();
+                    move |_| engine.report(engine.apply(Command::RemoveProducer { name: name.clone() }))
+                };
                 view! {
+                    <div class="producer-row">
                     <label class="producer-rate">
                         {format!("{name} (records/s)")}
                         <input
@@ -109,10 +116,33 @@ pub fn ProducerRates() -> impl IntoView {
                             on:change=set_rate
                         />
                     </label>
+                    <button type="button" class="small" aria-label=format!("Remove {name}") on:click=remove>"Remove"</button>
+                    </div>
                 }
             })
             .collect_view()
     }
+}
+
+/// The value marker of a poison record: the produce form's "Produce a poison record" sends it.
+pub const POISON_MARKER: &str = "POISON";
+
+/// The failure rule the "poison records fail" switch adds: every delivery of a record whose
+/// value contains [`POISON_MARKER`] fails.
+fn poison_rule() -> FailureRule {
+    FailureRule {
+        matches: RecordMatch {
+            key_equals: None,
+            value_contains: Some(POISON_MARKER.into()),
+        },
+        kind: FailureKind::Poison,
+        exception: None,
+        message: None,
+    }
+}
+
+fn is_poison_rule(rule: &FailureRule) -> bool {
+    *rule == poison_rule()
 }
 
 fn assignor_name(kind: AssignorKind) -> &'static str {
@@ -156,7 +186,19 @@ pub fn GroupSettings(
     };
     let change_assignor = change.clone();
     let change_commit = change.clone();
+    let change_poison = change.clone();
+    let change_dead_letter = change.clone();
     let change_reset = change;
+    let poisoned = move || {
+        config
+            .get()
+            .is_some_and(|(c, _)| c.listener.failures.iter().any(is_poison_rule))
+    };
+    let dead_letter = move || {
+        config
+            .get()
+            .is_some_and(|(c, _)| c.listener.error_handler.dead_letter)
+    };
     let target = RwSignal::new(String::from("earliest"));
     let group_for_preview = group.clone();
     let preview = Memo::new(move |_| {
@@ -247,6 +289,35 @@ pub fn GroupSettings(
                     <option value="none">"none"</option>
                 </select>
             </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Poison records fail in {group}")
+                    prop:checked=poisoned
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        change_poison(Box::new(move |c| {
+                            c.listener.failures.retain(|r| !is_poison_rule(r));
+                            if on {
+                                c.listener.failures.push(poison_rule());
+                            }
+                        }));
+                    }
+                />
+                "The listener fails every record whose value contains " <code>"POISON"</code>
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Dead-letter failed records of {group}")
+                    prop:checked=dead_letter
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        change_dead_letter(Box::new(move |c| c.listener.error_handler.dead_letter = on));
+                    }
+                />
+                "Failed records go to a dead-letter topic (DeadLetterPublishingRecoverer)"
+            </label>
             <p class="hint">"Members use new settings when they next join the group."</p>
             <fieldset class="reset">
                 <legend>"Reset offsets"</legend>
@@ -291,5 +362,118 @@ fn parse_target(text: &str) -> Option<ResetTarget> {
             .parse()
             .ok()
             .map(|by| ResetTarget::ShiftBy { by }),
+    }
+}
+
+/// Adds a producer to `topic`: a name, its keys (a comma-separated list, or none for null
+/// keys and the sticky partitioner) and a rate.
+#[component]
+pub fn AddProducer(
+    /// The topic it sends to.
+    #[prop(into)]
+    topic: String,
+) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let name = RwSignal::new(String::from("producer-3"));
+    let keys = RwSignal::new(String::from("customer-7, customer-8"));
+    let rate = RwSignal::new(String::from("1"));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(rate_per_sec) = rate.get_untracked().trim().parse::<f64>() else {
+            engine.notice.set(Some(
+                "the rate must be a number of records per second".into(),
+            ));
+            return;
+        };
+        let listed: Vec<String> = keys
+            .get_untracked()
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(String::from)
+            .collect();
+        let keys = if listed.is_empty() {
+            KeyStream::Null
+        } else {
+            KeyStream::Fixed { keys: listed }
+        };
+        engine.report(engine.apply(Command::AddProducer(ProducerSpec {
+            name: name.get_untracked().trim().to_owned(),
+            topic: topic.clone(),
+            keys,
+            value_template: default_value_template(),
+            rate_per_sec,
+            ..ProducerSpec::default()
+        })));
+    };
+    view! {
+        // Folded away, and the button says "Add": the page keeps exactly one visible button
+        // named "Produce" and one text field named "Key".
+        <details class="more add">
+        <summary>"Add a producer"</summary>
+        <form class="action-form" aria-label="Add a producer" on:submit=submit>
+            <label>"Name" <input type="text" autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+            <label>
+                "Keys (comma-separated; none: null keys)"
+                <input type="text" autocomplete="off" spellcheck="false" prop:value=move || keys.get() on:input=move |ev| keys.set(event_target_value(&ev))/>
+            </label>
+            <label>"Records/s" <input type="number" min="0" max="1000" step="0.5" prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/></label>
+            <button type="submit">"Add"</button>
+        </form>
+        </details>
+    }
+}
+
+/// Adds a consumer group subscribed to `topic`.
+#[component]
+pub fn AddGroup(
+    /// The topic it subscribes to.
+    #[prop(into)]
+    topic: String,
+) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let id = RwSignal::new(String::from("group-b"));
+    let consumers = RwSignal::new(String::from("1"));
+    let reset = RwSignal::new(String::from("earliest"));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(count) = consumers.get_untracked().trim().parse::<u32>() else {
+            engine.notice.set(Some(
+                "the number of consumers must be a whole number".into(),
+            ));
+            return;
+        };
+        let auto_offset_reset = if reset.get_untracked() == "latest" {
+            OffsetResetPolicy::Latest
+        } else {
+            OffsetResetPolicy::Earliest
+        };
+        engine.report(engine.apply(Command::AddGroup {
+            group: id.get_untracked().trim().to_owned(),
+            topics: vec![topic.clone()],
+            config: GroupConfig {
+                auto_offset_reset,
+                processing_time_ms: 300,
+                ..GroupConfig::default()
+            },
+            consumers: count,
+        }));
+    };
+    view! {
+        <details class="more add">
+        <summary>"Add a consumer group"</summary>
+        <form class="action-form" aria-label="Add a consumer group" on:submit=submit>
+            <label>"group.id" <input type="text" autocomplete="off" prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/></label>
+            <label>"Consumers" <input type="number" min="0" max="16" prop:value=move || consumers.get() on:input=move |ev| consumers.set(event_target_value(&ev))/></label>
+            <label>
+                "auto.offset.reset"
+                <select on:change=move |ev| reset.set(event_target_value(&ev))>
+                    <option value="earliest">"earliest: read the backlog"</option>
+                    <option value="latest">"latest: only new records"</option>
+                </select>
+            </label>
+            <button type="submit">"Add group"</button>
+        </form>
+        </details>
     }
 }

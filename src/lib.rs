@@ -191,7 +191,9 @@ pub fn App() -> impl IntoView {
             <aside class="panel act" aria-label="Act">
                 <ProduceForm topic=topic.clone()/>
                 <actions::ProducerRates/>
-                <actions::AddPartitions topic=topic/>
+                <actions::AddProducer topic=topic.clone()/>
+                <actions::AddPartitions topic=topic.clone()/>
+                <actions::AddGroup topic=topic/>
                 <p class="hint">
                     "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
                     " lists the shortcuts."

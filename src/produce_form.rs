@@ -93,7 +93,18 @@ pub fn ProduceForm(
                         on:input=move |ev| headers.set(event_target_value(&ev))></textarea>
                 </label>
             </details>
-            <button type="submit">"Produce"</button>
+            <div class="produce-buttons">
+                <button type="submit">"Produce"</button>
+                <button type="button" class="secondary"
+                    title="Fills the value with a record that a group's listener fails on once its poison switch is on (Group settings)"
+                    on:click=move |_| value.set(format!(
+                        r#"{{"orderId":{},"status":"{}"}}"#,
+                        serde_json::to_string(&key.get_untracked()).unwrap_or_default(),
+                        crate::actions::POISON_MARKER
+                    ))>
+                    "Poison value"
+                </button>
+            </div>
             {move || result.get().map(|outcome| match outcome {
                 Ok(text) => view! { <p class="callback" role="status">{text}</p> }.into_any(),
                 Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),

@@ -47,21 +47,52 @@ pub fn PartitionTable() -> impl IntoView {
                     <th scope="col">"High Water Mark"</th>
                     <th scope="col">"Log End Offset"</th>
                     <th scope="col">"Messages"</th>
+                    <th scope="col"><span class="sr-only">"Actions"</span></th>
                 </tr>
             </thead>
             <tbody>
-                <For each=move || rows.get() key=|r| (r.name.clone(), r.low, r.end) let:row>
-                    <tr>
-                        <th scope="row">{row.name}</th>
-                        <td>{row.low}</td>
-                        <td>{row.high}</td>
-                        <td>{row.end}</td>
-                        <td>{row.messages}</td>
-                    </tr>
-                </For>
+                <For
+                    each=move || rows.get()
+                    key=|r| (r.name.clone(), r.low, r.end)
+                    children=move |row| {
+                        let redrive = redrive_button(engine, &row);
+                        view! {
+                            <tr>
+                                <th scope="row">{row.name}</th>
+                                <td>{row.low}</td>
+                                <td>{row.high}</td>
+                                <td>{row.end}</td>
+                                <td>{row.messages}</td>
+                                <td>{redrive}</td>
+                            </tr>
+                        }
+                    }
+                />
             </tbody>
         </table>
     }
+}
+
+/// A dead-letter partition's Redrive button: sends its records back to their original topic.
+fn redrive_button(engine: Engine, row: &PartitionRow) -> Option<impl IntoView> {
+    let (topic, partition) = row.name.rsplit_once('-')?;
+    let dead_letter = topic.ends_with(".DLT") || topic.ends_with("-dlt");
+    if !dead_letter || row.messages == 0 {
+        return None;
+    }
+    let command = Command::Redrive {
+        topic: topic.to_owned(),
+        partition: partition.parse().ok()?,
+        from_offset: row.low,
+        count: row.messages.min(10_000) as u32,
+    };
+    Some(view! {
+        <button type="button" class="small" aria-label=format!("Redrive {}", row.name)
+            title="Send these records back to their original topic"
+            on:click=move |_| engine.report(engine.apply(command.clone()))>
+            "Redrive"
+        </button>
+    })
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,53 @@
+// End to end: acting on the cluster from the act panel and the settings: add and remove a
+// producer, add a group, poison a record and redrive it from the dead-letter topic.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("a producer and a consumer group are added and a producer removed from the page", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByText("Add a producer").click();
+  await page.getByRole("form", { name: "Add a producer" }).getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByRole("spinbutton", { name: "Rate of producer-3" }).waitFor();
+  await page.getByRole("button", { name: "Remove payment-service" }).click();
+  assert.equal(await page.getByRole("spinbutton", { name: "Rate of payment-service" }).count(), 0);
+  await page.getByText("Add a consumer group").click();
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByRole("table", { name: "Consumer group group-b" }).waitFor();
+  // A second "Add group" with the same id is refused with Kafka's reason.
+  await page.getByRole("button", { name: "Add group" }).click();
+  assert.match(await page.locator(".notice").textContent(), /group-b/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a poison record is dead-lettered and redriven back to its topic", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("tab", { name: "Group settings" }).click();
+  await page.getByRole("checkbox", { name: "Poison records fail in group-a" }).check();
+  await page.getByRole("checkbox", { name: "Dead-letter failed records of group-a" }).check();
+  await page.getByRole("button", { name: "Poison value" }).click();
+  assert.match(await page.getByRole("textbox", { name: "Value" }).inputValue(), /POISON/);
+  await page.getByRole("button", { name: "Produce" }).click();
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  // Spring's default back-off retries 9 times, then the recoverer publishes to the DLT.
+  await page.getByRole("tab", { name: "Partitions" }).click();
+  const redrive = page.getByRole("button", { name: /^Redrive order-events-dlt-\d+$/ });
+  await redrive.first().waitFor({ timeout: 20000 });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await redrive.first().click();
+  await page.getByRole("tab", { name: "Event log" }).click();
+  await page.getByRole("searchbox", { name: "Filter" }).fill("redrove");
+  await page.getByRole("list", { name: "Event log" }).getByRole("listitem").first().waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
