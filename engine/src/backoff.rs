@@ -21,6 +21,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json_read::{Field, Obj};
+
 /// `FixedBackOff.DEFAULT_INTERVAL`: 5000 ms, used by `new FixedBackOff()`.
 pub const FIXED_DEFAULT_INTERVAL_MS: u64 = 5_000;
 /// `ExponentialBackOff.DEFAULT_INITIAL_INTERVAL`: 2000 ms.
@@ -90,6 +92,38 @@ pub enum BackOff {
 }
 
 impl BackOff {
+    /// Every back-off's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] =
+        &["fixed", "exponential", "exponential_with_max_retries"];
+
+    /// Reads a back-off from parsed JSON (see [`crate::json_read`]). Every setting but the
+    /// optional limits must be given.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let ms = |name| o.req(name)?.u64();
+        let multiplier = || o.req("multiplier")?.f64();
+        Ok(match o.tag("type")? {
+            "fixed" => BackOff::Fixed {
+                interval_ms: ms("interval_ms")?,
+                max_attempts: o.maybe("max_attempts", Field::u64)?,
+            },
+            "exponential" => BackOff::Exponential {
+                initial_interval_ms: ms("initial_interval_ms")?,
+                multiplier: multiplier()?,
+                max_interval_ms: ms("max_interval_ms")?,
+                max_elapsed_time_ms: o.maybe("max_elapsed_time_ms", Field::u64)?,
+                max_attempts: o.maybe("max_attempts", Field::u64)?,
+            },
+            "exponential_with_max_retries" => BackOff::ExponentialWithMaxRetries {
+                max_retries: o.req("max_retries")?.u32()?,
+                initial_interval_ms: ms("initial_interval_ms")?,
+                multiplier: multiplier()?,
+                max_interval_ms: ms("max_interval_ms")?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+
     /// The back-off of `new DefaultErrorHandler()`: `FixedBackOff(0, 9)`
     /// (`SeekUtils.DEFAULT_BACK_OFF`), i.e. ten deliveries with no pause (E3, E7).
     pub fn spring_kafka_default() -> Self {

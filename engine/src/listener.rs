@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backoff::BackOff;
 use crate::dead_letter::SpringKafkaVersion;
+use crate::json_read::{Field, Obj};
 use crate::log::Record;
 use crate::retry_topic::RetryTopicConfig;
 
@@ -44,6 +45,16 @@ pub struct RecordMatch {
 }
 
 impl RecordMatch {
+    /// Reads a record match from parsed JSON (see [`crate::json_read`]); a condition left out
+    /// matches every record.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(RecordMatch {
+            key_equals: o.maybe("key_equals", Field::string)?,
+            value_contains: o.maybe("value_contains", Field::string)?,
+        })
+    }
+
     /// Whether `record` matches.
     pub fn matches(&self, record: &Record) -> bool {
         let key_ok = self
@@ -75,6 +86,24 @@ pub enum FailureKind {
     NonRetryable,
 }
 
+impl FailureKind {
+    /// Every failure kind's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["poison", "transient", "non_retryable"];
+
+    /// Reads a failure kind from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "poison" => FailureKind::Poison,
+            "transient" => FailureKind::Transient {
+                failures: o.req("failures")?.u32()?,
+            },
+            "non_retryable" => FailureKind::NonRetryable,
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// A listener failure rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FailureRule {
@@ -93,6 +122,17 @@ pub struct FailureRule {
 }
 
 impl FailureRule {
+    /// Reads a failure rule from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(FailureRule {
+            matches: o.or("match", RecordMatch::default(), RecordMatch::read)?,
+            kind: FailureKind::read(&o.req("kind")?)?,
+            exception: o.maybe("exception", Field::string)?,
+            message: o.maybe("message", Field::string)?,
+        })
+    }
+
     /// The exception class this rule throws.
     pub fn exception_class(&self) -> &str {
         match (&self.exception, &self.kind) {
@@ -128,6 +168,23 @@ fn default_trusted_packages() -> Vec<String> {
 pub const TYPE_ID_HEADER: &str = "__TypeId__";
 
 impl ValueFormat {
+    /// Every format's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["string", "json"];
+
+    /// Reads a value format from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "string" => ValueFormat::String,
+            "json" => ValueFormat::Json {
+                trusted_packages: o.or("trusted_packages", default_trusted_packages(), |f| {
+                    f.strings()
+                })?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+
     /// Deserializes `record`'s value, or returns the exception class and message Kafka's
     /// deserializer would throw.
     pub fn check(&self, record: &Record) -> Result<(), (String, String)> {
@@ -192,6 +249,26 @@ impl Default for ErrorHandlerConfig {
     }
 }
 
+impl ErrorHandlerConfig {
+    /// Reads an error handler from parsed JSON (see [`crate::json_read`]); settings left out
+    /// keep Spring's defaults, as [`ErrorHandlerConfig::default`] has them.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ErrorHandlerConfig::default();
+        Ok(ErrorHandlerConfig {
+            back_off: o.or("back_off", d.back_off, BackOff::read)?,
+            dead_letter: o.or("dead_letter", d.dead_letter, Field::bool)?,
+            spring_kafka_version: o.or(
+                "spring_kafka_version",
+                d.spring_kafka_version,
+                SpringKafkaVersion::read,
+            )?,
+            not_retryable: o.or("not_retryable", d.not_retryable, |f| f.strings())?,
+            retry_topic: o.maybe("retry_topic", RetryTopicConfig::read)?,
+        })
+    }
+}
+
 /// A group's listener.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -215,6 +292,30 @@ pub struct ListenerConfig {
 }
 
 impl ListenerConfig {
+    /// Reads a listener from parsed JSON (see [`crate::json_read`]); settings left out keep
+    /// their defaults.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ListenerConfig::default();
+        let flag = |name, default| o.or(name, default, Field::bool);
+        Ok(ListenerConfig {
+            processing_jitter_ms: o.or(
+                "processing_jitter_ms",
+                d.processing_jitter_ms,
+                Field::u64,
+            )?,
+            failures: o.or("failures", d.failures, |f| f.list(FailureRule::read))?,
+            value_format: o.or("value_format", d.value_format, ValueFormat::read)?,
+            error_handling_deserializer: flag(
+                "error_handling_deserializer",
+                d.error_handling_deserializer,
+            )?,
+            error_handler: o.or("error_handler", d.error_handler, ErrorHandlerConfig::read)?,
+            idempotent: flag("idempotent", d.idempotent)?,
+            commit_before_processing: flag("commit_before_processing", d.commit_before_processing)?,
+        })
+    }
+
     /// Checks the rules and the error handler's settings.
     pub fn validate(&self) -> Result<(), String> {
         if self.failures.len() > MAX_FAILURE_RULES {

@@ -28,6 +28,18 @@ pub struct Header {
     pub value: Vec<u8>,
 }
 
+impl Header {
+    /// Reads a header from parsed JSON: a string key and the value's bytes as an array of
+    /// numbers (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        let o = crate::json_read::Obj::new(f)?;
+        Ok(Header {
+            key: o.req("key")?.string()?,
+            value: o.req("value")?.bytes()?,
+        })
+    }
+}
+
 /// Bytes as text for display: the UTF-8 text when they are valid UTF-8, hex otherwise.
 pub fn bytes_to_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {

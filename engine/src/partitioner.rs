@@ -70,6 +70,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::json_read::{Field, Obj};
 use crate::murmur2::{murmur2, to_positive};
 use crate::rng::SimRng;
 
@@ -129,6 +130,33 @@ impl Default for PartitionerConfig {
             ignore_keys: false,
             adaptive: true,
         }
+    }
+}
+
+impl PartitionerKind {
+    /// Reads a partitioner's name, e.g. `"uniform-sticky"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("uniform-sticky", PartitionerKind::UniformSticky),
+            ("legacy-sticky", PartitionerKind::LegacySticky),
+            ("legacy-round-robin", PartitionerKind::LegacyRoundRobin),
+            ("round-robin", PartitionerKind::RoundRobin),
+        ])
+    }
+}
+
+impl PartitionerConfig {
+    /// Reads partitioner settings from parsed JSON (see [`crate::json_read`]); settings left
+    /// out keep Kafka's defaults.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = PartitionerConfig::default();
+        Ok(PartitionerConfig {
+            kind: o.or("kind", d.kind, PartitionerKind::read)?,
+            batch_size: o.or("batch_size", d.batch_size, Field::u32)?,
+            ignore_keys: o.or("ignore_keys", d.ignore_keys, Field::bool)?,
+            adaptive: o.or("adaptive", d.adaptive, Field::bool)?,
+        })
     }
 }
 

@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json_read::{Field, Obj};
 use crate::partitioner::{PartitionerConfig, ProducerPartitioner};
 use crate::producer_state::ProducerIdentity;
 use crate::rng::SimRng;
@@ -49,6 +50,28 @@ pub enum KeyStream {
     Null,
 }
 
+impl KeyStream {
+    /// Every key stream's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["fixed", "key_space", "null"];
+
+    /// Reads a key stream from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "fixed" => KeyStream::Fixed {
+                keys: o.req("keys")?.strings()?,
+            },
+            "key_space" => KeyStream::KeySpace {
+                prefix: o.req("prefix")?.string()?,
+                count: o.req("count")?.u32()?,
+                skew: o.or("skew", 0.0, Field::f64)?,
+            },
+            "null" => KeyStream::Null,
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// How a key is serialized before it is hashed (P10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,6 +84,14 @@ pub enum KeySerializer {
 }
 
 impl KeySerializer {
+    /// Reads `"string"` or `"integer"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("string", KeySerializer::String),
+            ("integer", KeySerializer::Integer),
+        ])
+    }
+
     /// Serializes `key` as Kafka's serializer would, or says why it cannot.
     pub fn serialize(self, key: &str) -> Result<Vec<u8>, String> {
         match self {
@@ -88,6 +119,13 @@ pub enum Acks {
     One,
     /// `acks=0`: no answer at all; `retries` has no effect and the callback's offset is -1.
     Zero,
+}
+
+impl Acks {
+    /// Reads `"all"`, `"one"` or `"zero"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[("all", Acks::All), ("one", Acks::One), ("zero", Acks::Zero)])
+    }
 }
 
 /// Most `max.in.flight.requests.per.connection` the playground accepts.
@@ -193,6 +231,41 @@ impl Default for ProducerSpec {
 /// The seed document's order-placed event, as a template.
 pub fn default_value_template() -> String {
     r#"{"orderId":"{key}","seq":{seq},"status":"PLACED"}"#.to_owned()
+}
+
+impl ProducerSpec {
+    /// Reads a producer from parsed JSON (see [`crate::json_read`]); settings left out take
+    /// Kafka's defaults, as [`ProducerSpec::default`] has them.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ProducerSpec::default();
+        Ok(ProducerSpec {
+            name: o.req("name")?.string()?,
+            topic: o.req("topic")?.string()?,
+            keys: KeyStream::read(&o.req("keys")?)?,
+            value_template: o.or("value_template", d.value_template, Field::string)?,
+            rate_per_sec: o.or("rate_per_sec", d.rate_per_sec, Field::f64)?,
+            key_serializer: o.or("key_serializer", d.key_serializer, KeySerializer::read)?,
+            partitioner: o.or("partitioner", d.partitioner, PartitionerConfig::read)?,
+            enable_idempotence: o.or("enable_idempotence", d.enable_idempotence, Field::bool)?,
+            acks: o.or("acks", d.acks, Acks::read)?,
+            max_in_flight_requests_per_connection: o.or(
+                "max_in_flight_requests_per_connection",
+                d.max_in_flight_requests_per_connection,
+                Field::u32,
+            )?,
+            request_timeout_ms: o.or("request_timeout_ms", d.request_timeout_ms, Field::u64)?,
+            retries: o.or("retries", d.retries, Field::i32)?,
+            transactional_id: o.maybe("transactional_id", Field::string)?,
+            transaction_timeout_ms: o.or(
+                "transaction_timeout_ms",
+                d.transaction_timeout_ms,
+                Field::u64,
+            )?,
+            transaction_size: o.maybe("transaction_size", Field::u32)?,
+            abort_every: o.maybe("abort_every", Field::u32)?,
+        })
+    }
 }
 
 impl ProducerSpec {

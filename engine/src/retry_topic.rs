@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backoff::{BackOff, EXPONENTIAL_DEFAULT_MAX_INTERVAL_MS, INTERVAL_MS_LIMIT};
 use crate::dead_letter::SpringKafkaVersion;
+use crate::json_read::{Field, Obj};
 
 /// `RetryTopicConstants.DEFAULT_MAX_ATTEMPTS`: 3, counting the first delivery (N1).
 pub const DEFAULT_ATTEMPTS: u32 = 3;
@@ -47,6 +48,17 @@ pub enum SameIntervalTopicReuseStrategy {
 }
 
 impl SameIntervalTopicReuseStrategy {
+    /// Reads `"SingleTopic"` or `"MultipleTopics"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("SingleTopic", SameIntervalTopicReuseStrategy::SingleTopic),
+            (
+                "MultipleTopics",
+                SameIntervalTopicReuseStrategy::MultipleTopics,
+            ),
+        ])
+    }
+
     /// The annotation default of a spring-kafka line (N2): `MULTIPLE_TOPICS` before 3.2,
     /// `SINGLE_TOPIC` from 3.2.0 (the 4.x reference says 4.1; the code says 3.2).
     pub fn default_for(version: SpringKafkaVersion) -> Self {
@@ -66,6 +78,22 @@ pub enum TopicSuffixingStrategy {
     SuffixWithDelayValue,
     /// `SUFFIX_WITH_INDEX_VALUE`: `-retry-<0-based index>`.
     SuffixWithIndexValue,
+}
+
+impl TopicSuffixingStrategy {
+    /// Reads `"SuffixWithDelayValue"` or `"SuffixWithIndexValue"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            (
+                "SuffixWithDelayValue",
+                TopicSuffixingStrategy::SuffixWithDelayValue,
+            ),
+            (
+                "SuffixWithIndexValue",
+                TopicSuffixingStrategy::SuffixWithIndexValue,
+            ),
+        ])
+    }
 }
 
 /// A `@RetryableTopic` configuration, with the annotation's defaults (N1).
@@ -101,6 +129,24 @@ impl Default for RetryTopicConfig {
 }
 
 impl RetryTopicConfig {
+    /// Reads a `@RetryableTopic` configuration from parsed JSON (see [`crate::json_read`]).
+    /// Every setting but `max_delay_ms` must be given.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let text = |name| o.req(name)?.string();
+        Ok(RetryTopicConfig {
+            attempts: o.req("attempts")?.u32()?,
+            delay_ms: o.req("delay_ms")?.u64()?,
+            multiplier: o.req("multiplier")?.f64()?,
+            max_delay_ms: o.maybe("max_delay_ms", Field::u64)?,
+            reuse_strategy: SameIntervalTopicReuseStrategy::read(&o.req("reuse_strategy")?)?,
+            suffixing_strategy: TopicSuffixingStrategy::read(&o.req("suffixing_strategy")?)?,
+            retry_suffix: text("retry_suffix")?,
+            dlt_suffix: text("dlt_suffix")?,
+            version: SpringKafkaVersion::read(&o.req("version")?)?,
+        })
+    }
+
     /// The annotation defaults of a spring-kafka line: 3 attempts, fixed 1000 ms, the reuse
     /// strategy of that line (N2), suffixes `-retry` and `-dlt`.
     pub fn for_version(version: SpringKafkaVersion) -> Self {

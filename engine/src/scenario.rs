@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::group::GroupConfig;
+use crate::json_read::{Field, Obj};
 use crate::producer::ProducerSpec;
 use crate::sim::{ClusterConfig, Command, ScriptEntry, Simulation};
 
@@ -51,6 +52,32 @@ pub struct GroupSpec {
 
 fn one() -> u32 {
     1
+}
+
+impl TopicSpec {
+    /// Reads a topic from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(TopicSpec {
+            name: o.req("name")?.string()?,
+            partitions: o.req("partitions")?.u32()?,
+            retention_ms: o.maybe("retention_ms", Field::u64)?,
+            retention_bytes: o.maybe("retention_bytes", Field::u64)?,
+        })
+    }
+}
+
+impl GroupSpec {
+    /// Reads a group from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(GroupSpec {
+            id: o.req("id")?.string()?,
+            topics: o.req("topics")?.strings()?,
+            config: o.or("config", GroupConfig::default(), GroupConfig::read)?,
+            consumers: o.or("consumers", one(), Field::u32)?,
+        })
+    }
 }
 
 /// A whole scenario.
@@ -99,6 +126,37 @@ impl std::fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
+    /// Every field of the format; a scenario with any other field is refused, so that a
+    /// misspelt setting is not silently left at its default.
+    pub const FIELDS: &'static [&'static str] = &[
+        "version",
+        "name",
+        "seed",
+        "cluster",
+        "topics",
+        "producers",
+        "groups",
+        "script",
+        "open_at_ms",
+    ];
+
+    /// Reads a scenario from parsed JSON (see [`crate::json_read`]), without validating it.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(Self::FIELDS)?;
+        Ok(Scenario {
+            version: o.req("version")?.u32()?,
+            name: o.or("name", String::new(), Field::string)?,
+            seed: o.or("seed", 0, Field::u64)?,
+            cluster: o.or("cluster", ClusterConfig::default(), ClusterConfig::read)?,
+            topics: o.or("topics", Vec::new(), |f| f.list(TopicSpec::read))?,
+            producers: o.or("producers", Vec::new(), |f| f.list(ProducerSpec::read))?,
+            groups: o.or("groups", Vec::new(), |f| f.list(GroupSpec::read))?,
+            script: o.or("script", Vec::new(), |f| f.list(ScriptEntry::read))?,
+            open_at_ms: o.maybe("open_at_ms", Field::u64)?,
+        })
+    }
+
     /// Parses a scenario from JSON, with a clear message for every way it can be wrong.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         if text.len() > MAX_SCENARIO_BYTES {

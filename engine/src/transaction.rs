@@ -59,6 +59,14 @@ pub enum IsolationLevel {
 }
 
 impl IsolationLevel {
+    /// Reads `"read_uncommitted"` or `"read_committed"` (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("read_uncommitted", IsolationLevel::ReadUncommitted),
+            ("read_committed", IsolationLevel::ReadCommitted),
+        ])
+    }
+
     /// The value as Kafka writes it.
     pub fn name(self) -> &'static str {
         match self {

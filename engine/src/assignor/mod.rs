@@ -128,6 +128,20 @@ pub enum AssignorKind {
     CooperativeSticky,
 }
 
+impl AssignorKind {
+    /// Reads a protocol name, e.g. `"cooperative-sticky"`; `"round-robin"` is also accepted
+    /// for `"roundrobin"` (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("range", AssignorKind::Range),
+            ("roundrobin", AssignorKind::RoundRobin),
+            ("round-robin", AssignorKind::RoundRobin),
+            ("sticky", AssignorKind::Sticky),
+            ("cooperative-sticky", AssignorKind::CooperativeSticky),
+        ])
+    }
+}
+
 /// How members give up partitions during a rebalance (C14 d): Kafka's
 /// `ConsumerPartitionAssignor.RebalanceProtocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
