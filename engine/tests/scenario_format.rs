@@ -518,16 +518,56 @@ fn every_example_and_lesson_reads_the_same() {
     }
 }
 
+/// A fingerprint of many readings: FNV-1a over each scenario read (as compact JSON) or the
+/// word `refused`, with the counts of both.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Fingerprint {
+    hash: u64,
+    accepted: usize,
+    refused: usize,
+}
+
+impl Fingerprint {
+    fn add(&mut self, result: &Result<Scenario, String>) {
+        let text = match result {
+            Ok(scenario) => {
+                self.accepted += 1;
+                serde_json::to_string(scenario).unwrap()
+            }
+            Err(_) => {
+                self.refused += 1;
+                "refused".to_owned()
+            }
+        };
+        if self.hash == 0 {
+            self.hash = 0xcbf2_9ce4_8422_2325;
+        }
+        for byte in text.bytes().chain([0]) {
+            self.hash = (self.hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// What serde's derived `Deserialize` made of every single change to the examples (computed
+/// while it existed): the reader must keep making the same of them.
+const EXAMPLES_CHANGED: Fingerprint = Fingerprint {
+    hash: 10726401313987494012,
+    accepted: 8648,
+    refused: 28030,
+};
+
 #[test]
 fn every_change_to_every_field_of_the_examples_reads_the_same() {
-    let mut count = 0;
+    let mut fingerprint = Fingerprint::default();
     for (_, text) in examples() {
         let value: Value = serde_json::from_str(&text).unwrap();
-        count += every_single_change(&value, &mut |text| {
-            let _ = assert_agree(text);
-        });
+        every_single_change(&value, &mut |text| fingerprint.add(&assert_agree(text)));
     }
-    assert!(count > 10_000, "{count}");
+    assert!(
+        fingerprint.accepted + fingerprint.refused > 10_000,
+        "{fingerprint:?}"
+    );
+    assert_eq!(fingerprint, EXAMPLES_CHANGED);
 }
 
 // ---- every type -----------------------------------------------------------------------------
@@ -539,16 +579,25 @@ fn a_scenario_of_every_type_reads_back_the_same() {
     assert_eq!(assert_agree(&text), Ok(scenario));
 }
 
+/// What serde's derived `Deserialize` made of every single change to [`everything`]
+/// (computed while it existed).
+const EVERYTHING_CHANGED: Fingerprint = Fingerprint {
+    hash: 13706694988986648573,
+    accepted: 7994,
+    refused: 38551,
+};
+
 #[test]
 fn every_change_to_every_field_of_every_type_reads_the_same() {
     let value = serde_json::to_value(everything()).unwrap();
-    let (mut accepted, mut refused) = (0, 0);
-    every_single_change(&value, &mut |text| match assert_agree(text) {
-        Ok(_) => accepted += 1,
-        Err(_) => refused += 1,
-    });
+    let mut fingerprint = Fingerprint::default();
+    every_single_change(&value, &mut |text| fingerprint.add(&assert_agree(text)));
     // Both outcomes are well represented: defaults and ignored fields, and refusals.
-    assert!(accepted > 2_000 && refused > 20_000, "{accepted} {refused}");
+    assert!(
+        fingerprint.accepted > 2_000 && fingerprint.refused > 20_000,
+        "{fingerprint:?}"
+    );
+    assert_eq!(fingerprint, EVERYTHING_CHANGED);
 }
 
 // ---- random scenarios -----------------------------------------------------------------------
