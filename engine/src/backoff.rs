@@ -19,7 +19,7 @@
 //!   [`BackOff::validate`] keeps every value far below the point where this could matter.
 //! * Negative intervals, which Java accepts but which mean nothing for a sleep.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::json_read::{Field, Obj};
 
@@ -43,13 +43,15 @@ pub const INTERVAL_MS_LIMIT: u64 = 86_400_000;
 /// model Spring's `Long.MAX_VALUE` defaults.
 pub const ATTEMPTS_LIMIT: u64 = 100_000;
 
+crate::json_read::deserialize_with_reader!(BackOff);
+
 /// Java's `Long.MAX_VALUE`, the saturation point of a `(long)` cast of a double.
 const JAVA_LONG_MAX: u64 = i64::MAX as u64;
 
 /// A back-off policy, as Spring configures one. Each delivery failure asks an execution
 /// started from it for the next interval; `STOP` (here `None`) hands the record to the
 /// recoverer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BackOff {
     /// `FixedBackOff(interval, maxAttempts)`: the same interval `max_attempts` times, then

@@ -21,9 +21,7 @@ use serde::{Deserialize, Serialize};
 /// Which Spring Boot line brings which spring-kafka (D1, from `spring-boot-dependencies`):
 /// Boot 3.2.x → 3.1.10 and Boot 3.3.x → 3.2.10 (both `.DLT`); Boot 3.4.x → 3.3.11,
 /// Boot 3.5.x → 3.3.16 and Boot 4.0.x → 4.0.7 (all `-dlt`).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum SpringKafkaVersion {
     /// spring-kafka 2.9.x (Spring Boot 3.0.x). `.DLT`.
     V2_9,
@@ -83,6 +81,8 @@ impl SpringKafkaVersion {
         }
     }
 }
+
+crate::json_read::deserialize_with_reader!(SpringKafkaVersion);
 
 /// D1: the topic DLPR's default destination resolver publishes to: `<t>.DLT` in spring-kafka
 /// ≤ 3.2.x, `<t>-dlt` from 3.3.0.

@@ -90,7 +90,7 @@ impl GroupState {
 }
 
 /// When the consumer commits offsets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitMode {
     /// `enable.auto.commit=true`: positions committed inside `poll()` every
@@ -144,7 +144,7 @@ impl OffsetResetPolicy {
 }
 
 /// `auto.offset.reset` (C2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OffsetResetPolicy {
     /// Start from the log start offset.
@@ -157,8 +157,7 @@ pub enum OffsetResetPolicy {
 }
 
 /// A group's consumer settings. Defaults are Kafka's (C1) with Spring's commit mode (S1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GroupConfig {
     /// `partition.assignment.strategy`: the first of Kafka's default list, RangeAssignor.
     pub assignor: AssignorKind,
@@ -308,6 +307,8 @@ impl GroupConfig {
         Ok(())
     }
 }
+
+crate::json_read::deserialize_with_reader!(CommitMode, OffsetResetPolicy, GroupConfig);
 
 /// Why a group exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -434,6 +434,26 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
+/// Implements serde's `Deserialize` for types with a `read(&Field)` function: a strict
+/// [`value`] first, then the reader, its message as the error.
+macro_rules! deserialize_with_reader {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl<'de> serde::Deserialize<'de> for $ty {
+                fn deserialize<D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> Result<Self, D::Error> {
+                    let value = $crate::json_read::value(deserializer)?;
+                    <$ty>::read(&$crate::json_read::Field::root(&value))
+                        .map_err(<D::Error as serde::de::Error>::custom)
+                }
+            }
+        )*
+    };
+}
+
+pub(crate) use deserialize_with_reader;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@
 //! Follows spring-kafka 3.x/4.x and Spring Framework 6.x/7.x unless a version is selected.
 //! Simplified: one listener thread per consumer; exceptions are named by class only.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::backoff::BackOff;
 use crate::dead_letter::SpringKafkaVersion;
@@ -33,8 +33,7 @@ pub const DESERIALIZATION_EXCEPTION: &str =
 pub const MAX_FAILURE_RULES: usize = 16;
 
 /// Which records a rule applies to. Both conditions left out: every record.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct RecordMatch {
     /// The key equals this text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,7 +71,7 @@ impl RecordMatch {
 }
 
 /// How a matching record fails.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FailureKind {
     /// Every delivery fails: a poison record.
@@ -105,19 +104,19 @@ impl FailureKind {
 }
 
 /// A listener failure rule.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct FailureRule {
     /// Records it applies to.
-    #[serde(default, rename = "match")]
+    #[serde(rename = "match")]
     pub matches: RecordMatch,
     /// How they fail.
     pub kind: FailureKind,
     /// The exception class thrown; defaults to `IllegalStateException`, or `ClassCastException`
     /// (on Spring's fatal list) for [`FailureKind::NonRetryable`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
     /// The exception message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -144,7 +143,7 @@ impl FailureRule {
 }
 
 /// How record values are deserialized.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ValueFormat {
     /// `StringDeserializer`: never fails.
@@ -155,7 +154,6 @@ pub enum ValueFormat {
     Json {
         /// `spring.json.trusted.packages`; Spring's default is `java.util, java.lang`; `*`
         /// trusts all.
-        #[serde(default = "default_trusted_packages")]
         trusted_packages: Vec<String>,
     },
 }
@@ -220,8 +218,7 @@ impl ValueFormat {
 }
 
 /// The error handler of a group's listener container.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorHandlerConfig {
     /// The `DefaultErrorHandler`'s back-off; Spring's default is `FixedBackOff(0, 9)`: 10
     /// deliveries (E3, E7).
@@ -269,9 +266,17 @@ impl ErrorHandlerConfig {
     }
 }
 
+crate::json_read::deserialize_with_reader!(
+    RecordMatch,
+    FailureKind,
+    FailureRule,
+    ValueFormat,
+    ErrorHandlerConfig,
+    ListenerConfig
+);
+
 /// A group's listener.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ListenerConfig {
     /// Up to this many extra ms per record, drawn uniformly from the simulation's generator.
     pub processing_jitter_ms: u64,

@@ -20,7 +20,7 @@ use crate::producer_state::{AppendError, BatchMetadata, ProducerStateEntry};
 use crate::transaction::{ControlRecordType, IsolationLevel};
 
 /// One record header, as Kafka's `RecordHeader`: a UTF-8 key and raw bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Header {
     /// Header name.
     pub key: String,
@@ -39,6 +39,8 @@ impl Header {
         })
     }
 }
+
+crate::json_read::deserialize_with_reader!(Header);
 
 /// Bytes as text for display: the UTF-8 text when they are valid UTF-8, hex otherwise.
 pub fn bytes_to_text(bytes: &[u8]) -> String {

@@ -68,7 +68,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::json_read::{Field, Obj};
 use crate::murmur2::{murmur2, to_positive};
@@ -89,7 +89,7 @@ pub fn partition_for_key(key: &[u8], num_partitions: u32) -> u32 {
 }
 
 /// Which partitioner a producer uses for records without an explicit partition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartitionerKind {
     /// Kafka 3.3+ with no `partitioner.class`: `BuiltInPartitioner`, KIP-794 (P6).
@@ -105,8 +105,7 @@ pub enum PartitionerKind {
 }
 
 /// The producer settings that shape partitioning, with Kafka's defaults (P11).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionerConfig {
     /// Which partitioner is used.
     pub kind: PartitionerKind,
@@ -159,6 +158,8 @@ impl PartitionerConfig {
         })
     }
 }
+
+crate::json_read::deserialize_with_reader!(PartitionerKind, PartitionerConfig);
 
 /// Whether `partition` has a leader. Partitions past the end of `available` count as available,
 /// so an empty slice means "all partitions have a leader".

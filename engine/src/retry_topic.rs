@@ -16,7 +16,7 @@
 //! `FixedDelayStrategy.SINGLE_TOPIC`, exception-based DLT routing, `DltStrategy.NO_DLT`,
 //! `timeout`, and the topics' partition counts (N1: auto-created with 1 partition).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::backoff::{BackOff, EXPONENTIAL_DEFAULT_MAX_INTERVAL_MS, INTERVAL_MS_LIMIT};
 use crate::dead_letter::SpringKafkaVersion;
@@ -39,7 +39,7 @@ pub const ATTEMPTS_LIMIT: u32 = 100;
 const JAVA_LONG_MAX: u64 = i64::MAX as u64;
 
 /// `SameIntervalTopicReuseStrategy`: whether retries with the same delay share one topic (N2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum SameIntervalTopicReuseStrategy {
     /// One topic serves every retry with the final, repeated delay. Default from 3.2.0.
     SingleTopic,
@@ -71,7 +71,7 @@ impl SameIntervalTopicReuseStrategy {
 }
 
 /// `TopicSuffixingStrategy`: what follows the retry suffix in a topic name (N1, N3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum TopicSuffixingStrategy {
     /// `SUFFIX_WITH_DELAY_VALUE`, the default: `-retry-<delay ms>` (index for fixed delays).
     #[default]
@@ -97,7 +97,7 @@ impl TopicSuffixingStrategy {
 }
 
 /// A `@RetryableTopic` configuration, with the annotation's defaults (N1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RetryTopicConfig {
     /// `attempts`, counting the first delivery on the main topic. Default 3.
     pub attempts: u32,
@@ -120,6 +120,12 @@ pub struct RetryTopicConfig {
     /// The spring-kafka line whose back-off defaults apply.
     pub version: SpringKafkaVersion,
 }
+
+crate::json_read::deserialize_with_reader!(
+    SameIntervalTopicReuseStrategy,
+    TopicSuffixingStrategy,
+    RetryTopicConfig
+);
 
 impl Default for RetryTopicConfig {
     /// The defaults of the newest modelled spring-kafka line.

@@ -4,10 +4,10 @@
 //! Building a scenario applies its setup at virtual time 0 and schedules its script, so that
 //! running it to any time replays exactly what was done the first time.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::group::GroupConfig;
-use crate::json_read::{Field, Obj};
+use crate::json_read::{self, Field, Obj};
 use crate::producer::ProducerSpec;
 use crate::sim::{ClusterConfig, Command, ScriptEntry, Simulation};
 
@@ -21,32 +21,30 @@ pub const MAX_SCRIPT_ENTRIES: usize = 20_000;
 pub const MAX_SCRIPT_MS: u64 = 24 * 3_600_000;
 
 /// A topic at the start of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TopicSpec {
     /// Topic name.
     pub name: String,
     /// Partition count.
     pub partitions: u32,
     /// `retention.ms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_ms: Option<u64>,
     /// `retention.bytes` per partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_bytes: Option<u64>,
 }
 
 /// A consumer group at the start of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GroupSpec {
     /// `group.id`.
     pub id: String,
     /// Subscribed topics.
     pub topics: Vec<String>,
     /// Consumer settings (Kafka's defaults where left out).
-    #[serde(default)]
     pub config: GroupConfig,
     /// How many consumers it starts with.
-    #[serde(default = "one")]
     pub consumers: u32,
 }
 
@@ -81,37 +79,31 @@ impl GroupSpec {
 }
 
 /// A whole scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// Format version, [`SCENARIO_VERSION`].
     pub version: u32,
     /// A title for people.
-    #[serde(default)]
     pub name: String,
     /// The seed every random choice follows from.
-    #[serde(default)]
     pub seed: u64,
     /// Cluster settings.
-    #[serde(default)]
     pub cluster: ClusterConfig,
     /// Topics at time 0.
-    #[serde(default)]
     pub topics: Vec<TopicSpec>,
     /// Producers at time 0.
-    #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     /// Consumer groups at time 0.
-    #[serde(default)]
     pub groups: Vec<GroupSpec>,
     /// User actions with their virtual times, in time order.
-    #[serde(default)]
     pub script: Vec<ScriptEntry>,
     /// The virtual time the page shows when it opens the scenario: the moment a link was
     /// shared at. `None` opens at time 0. At most [`MAX_SCRIPT_MS`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_at_ms: Option<u64>,
 }
+
+crate::json_read::deserialize_with_reader!(TopicSpec, GroupSpec, Scenario);
 
 /// Why a scenario cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +116,14 @@ impl std::fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+impl ScenarioError {
+    /// The error for text that is not a scenario: not JSON, or JSON the format does not
+    /// accept. `detail` says where and why.
+    pub fn not_valid(detail: String) -> Self {
+        ScenarioError(format!("scenario is not valid: {detail}"))
+    }
+}
 
 impl Scenario {
     /// Every field of the format; a scenario with any other field is refused, so that a
@@ -165,8 +165,8 @@ impl Scenario {
                 text.len()
             )));
         }
-        let scenario: Scenario = serde_json::from_str(text)
-            .map_err(|e| ScenarioError(format!("scenario is not valid: {e}")))?;
+        let value = json_read::parse(text).map_err(ScenarioError::not_valid)?;
+        let scenario = Scenario::read(&Field::root(&value)).map_err(ScenarioError::not_valid)?;
         scenario.validate()?;
         Ok(scenario)
     }

@@ -39,7 +39,7 @@ pub const MAX_CONSUMERS: usize = 128;
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 /// A user action, applied at the simulation's current virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Creates a topic.
@@ -49,10 +49,10 @@ pub enum Command {
         /// Partition count, 1–[`MAX_PARTITIONS`].
         partitions: u32,
         /// `retention.ms`: records older than this are deleted (None: kept forever).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         retention_ms: Option<u64>,
         /// `retention.bytes` per partition (None: no size limit).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         retention_bytes: Option<u64>,
     },
     /// Grows a topic to `partitions` partitions (Kafka never shrinks a topic).
@@ -85,10 +85,10 @@ pub enum Command {
         /// The value as text.
         value: Option<String>,
         /// An explicit partition, which wins over the key (P5).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         partition: Option<u32>,
         /// Record headers.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         headers: Vec<Header>,
     },
     /// Creates a consumer group subscribed to `topics`, with `consumers` members.
@@ -98,10 +98,8 @@ pub enum Command {
         /// Subscribed topics.
         topics: Vec<String>,
         /// Consumer settings.
-        #[serde(default)]
         config: GroupConfig,
         /// How many consumers to start.
-        #[serde(default)]
         consumers: u32,
     },
     /// Starts one more consumer in a group.
@@ -313,7 +311,7 @@ impl Command {
 }
 
 /// Targets of `kafka-consumer-groups --reset-offsets`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResetTarget {
     /// `--to-earliest`: the log start offset.
@@ -363,7 +361,7 @@ impl ResetTarget {
 }
 
 /// One entry of a scenario's script: a command and when it was applied.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScriptEntry {
     /// Virtual time, ms.
     pub at_ms: u64,
@@ -371,7 +369,7 @@ pub struct ScriptEntry {
     /// replay applies the command between exactly the same two events even when several
     /// happen in the same millisecond. Hand-written scripts leave it out: the command then
     /// applies after every event at or before `at_ms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_events: Option<u64>,
     /// What was done.
     pub command: Command,
@@ -388,6 +386,8 @@ impl ScriptEntry {
         })
     }
 }
+
+crate::json_read::deserialize_with_reader!(Command, ResetTarget, ScriptEntry, ClusterConfig);
 
 /// Where a produced record landed: what the producer's send callback receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -490,8 +490,7 @@ pub fn is_valid_topic_name(name: &str) -> bool {
 }
 
 /// Settings of the simulated cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClusterConfig {
     /// One-way network delay between clients and brokers, ms.
     pub network_latency_ms: u64,

@@ -48,7 +48,7 @@ pub enum ControlRecordType {
 }
 
 /// A consumer's `isolation.level` (T7, C1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IsolationLevel {
     /// Kafka's default: every data record below the high watermark, aborted ones included.
@@ -57,6 +57,8 @@ pub enum IsolationLevel {
     /// Only below the last stable offset, without records of aborted transactions.
     ReadCommitted,
 }
+
+crate::json_read::deserialize_with_reader!(IsolationLevel);
 
 impl IsolationLevel {
     /// Reads `"read_uncommitted"` or `"read_committed"` (see [`crate::json_read`]).

@@ -114,13 +114,13 @@ impl Subscription {
 
 /// The four assignors of the classic consumer group protocol, by their
 /// `partition.assignment.strategy` protocol names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AssignorKind {
     /// `RangeAssignor`, protocol name `range`.
     Range,
     /// `RoundRobinAssignor`, protocol name `roundrobin`.
-    #[serde(rename = "roundrobin", alias = "round-robin")]
+    #[serde(rename = "roundrobin")]
     RoundRobin,
     /// `StickyAssignor`, protocol name `sticky` (eager).
     Sticky,
@@ -141,6 +141,8 @@ impl AssignorKind {
         ])
     }
 }
+
+crate::json_read::deserialize_with_reader!(AssignorKind);
 
 /// How members give up partitions during a rebalance (C14 d): Kafka's
 /// `ConsumerPartitionAssignor.RebalanceProtocol`.
