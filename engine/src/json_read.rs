@@ -14,9 +14,10 @@
 //! * a field given twice is refused ([`parse`] refuses every repeated key);
 //! * numbers must fit their field (a whole number for integers, within its range).
 //!
-//! Two spellings serde also accepted are refused, since nothing writes them: a struct written
-//! as a JSON array of its field values, and an enum value written as a one-entry object
-//! (`{"all": null}` for `"all"`), or with a variant number instead of its name.
+//! What serde also accepted is refused here, since nothing writes it: a struct written as a
+//! JSON array of its field values; an enum value written as a one-entry object (`{"all": null}`
+//! for `"all"`) or as an array, or with a variant number instead of its name; and an unknown
+//! field given twice (serde refused only known fields given twice).
 //!
 //! Errors are user-facing text that names where, what was expected and what was found:
 //! `groups[0].config.max_poll_records: expected a whole number from 0 to 4294967295, got "ten"`.
