@@ -19,7 +19,9 @@
 //!   [`BackOff::validate`] keeps every value far below the point where this could matter.
 //! * Negative intervals, which Java accepts but which mean nothing for a sleep.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::json_read::{Field, Obj};
 
 /// `FixedBackOff.DEFAULT_INTERVAL`: 5000 ms, used by `new FixedBackOff()`.
 pub const FIXED_DEFAULT_INTERVAL_MS: u64 = 5_000;
@@ -41,13 +43,15 @@ pub const INTERVAL_MS_LIMIT: u64 = 86_400_000;
 /// model Spring's `Long.MAX_VALUE` defaults.
 pub const ATTEMPTS_LIMIT: u64 = 100_000;
 
+crate::json_read::deserialize_with_reader!(BackOff);
+
 /// Java's `Long.MAX_VALUE`, the saturation point of a `(long)` cast of a double.
 const JAVA_LONG_MAX: u64 = i64::MAX as u64;
 
 /// A back-off policy, as Spring configures one. Each delivery failure asks an execution
 /// started from it for the next interval; `STOP` (here `None`) hands the record to the
 /// recoverer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BackOff {
     /// `FixedBackOff(interval, maxAttempts)`: the same interval `max_attempts` times, then
@@ -90,6 +94,38 @@ pub enum BackOff {
 }
 
 impl BackOff {
+    /// Every back-off's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] =
+        &["fixed", "exponential", "exponential_with_max_retries"];
+
+    /// Reads a back-off from parsed JSON (see [`crate::json_read`]). Every setting but the
+    /// optional limits must be given.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let ms = |name| o.req(name)?.u64();
+        let multiplier = || o.req("multiplier")?.f64();
+        Ok(match o.tag("type")? {
+            "fixed" => BackOff::Fixed {
+                interval_ms: ms("interval_ms")?,
+                max_attempts: o.maybe("max_attempts", Field::u64)?,
+            },
+            "exponential" => BackOff::Exponential {
+                initial_interval_ms: ms("initial_interval_ms")?,
+                multiplier: multiplier()?,
+                max_interval_ms: ms("max_interval_ms")?,
+                max_elapsed_time_ms: o.maybe("max_elapsed_time_ms", Field::u64)?,
+                max_attempts: o.maybe("max_attempts", Field::u64)?,
+            },
+            "exponential_with_max_retries" => BackOff::ExponentialWithMaxRetries {
+                max_retries: o.req("max_retries")?.u32()?,
+                initial_interval_ms: ms("initial_interval_ms")?,
+                multiplier: multiplier()?,
+                max_interval_ms: ms("max_interval_ms")?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+
     /// The back-off of `new DefaultErrorHandler()`: `FixedBackOff(0, 9)`
     /// (`SeekUtils.DEFAULT_BACK_OFF`), i.e. ten deliveries with no pause (E3, E7).
     pub fn spring_kafka_default() -> Self {

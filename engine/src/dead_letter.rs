@@ -21,9 +21,7 @@ use serde::{Deserialize, Serialize};
 /// Which Spring Boot line brings which spring-kafka (D1, from `spring-boot-dependencies`):
 /// Boot 3.2.x → 3.1.10 and Boot 3.3.x → 3.2.10 (both `.DLT`); Boot 3.4.x → 3.3.11,
 /// Boot 3.5.x → 3.3.16 and Boot 4.0.x → 4.0.7 (all `-dlt`).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum SpringKafkaVersion {
     /// spring-kafka 2.9.x (Spring Boot 3.0.x). `.DLT`.
     V2_9,
@@ -43,6 +41,20 @@ pub enum SpringKafkaVersion {
 }
 
 impl SpringKafkaVersion {
+    /// Reads a release line by its variant name, `"V2_9"` to `"V4_1"` (see
+    /// [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("V2_9", SpringKafkaVersion::V2_9),
+            ("V3_0", SpringKafkaVersion::V3_0),
+            ("V3_1", SpringKafkaVersion::V3_1),
+            ("V3_2", SpringKafkaVersion::V3_2),
+            ("V3_3", SpringKafkaVersion::V3_3),
+            ("V4_0", SpringKafkaVersion::V4_0),
+            ("V4_1", SpringKafkaVersion::V4_1),
+        ])
+    }
+
     /// Every modelled line, oldest first.
     pub const ALL: [SpringKafkaVersion; 7] = [
         SpringKafkaVersion::V2_9,
@@ -69,6 +81,8 @@ impl SpringKafkaVersion {
         }
     }
 }
+
+crate::json_read::deserialize_with_reader!(SpringKafkaVersion);
 
 /// D1: the topic DLPR's default destination resolver publishes to: `<t>.DLT` in spring-kafka
 /// ≤ 3.2.x, `<t>-dlt` from 3.3.0.

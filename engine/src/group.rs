@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::{AssignorKind, TopicPartition};
+use crate::json_read::{Field, Obj};
 use crate::listener::ListenerConfig;
 use crate::transaction::IsolationLevel;
 
@@ -89,7 +90,7 @@ impl GroupState {
 }
 
 /// When the consumer commits offsets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitMode {
     /// `enable.auto.commit=true`: positions committed inside `poll()` every
@@ -103,6 +104,15 @@ pub enum CommitMode {
 }
 
 impl CommitMode {
+    /// Reads `"auto"`, `"batch"` or `"record"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("auto", CommitMode::Auto),
+            ("batch", CommitMode::Batch),
+            ("record", CommitMode::Record),
+        ])
+    }
+
     /// How the playground names the mode.
     pub fn name(self) -> &'static str {
         match self {
@@ -114,6 +124,15 @@ impl CommitMode {
 }
 
 impl OffsetResetPolicy {
+    /// Reads `"earliest"`, `"latest"` or `"none"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("earliest", OffsetResetPolicy::Earliest),
+            ("latest", OffsetResetPolicy::Latest),
+            ("none", OffsetResetPolicy::None),
+        ])
+    }
+
     /// The value as Kafka writes it.
     pub fn name(self) -> &'static str {
         match self {
@@ -125,7 +144,7 @@ impl OffsetResetPolicy {
 }
 
 /// `auto.offset.reset` (C2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OffsetResetPolicy {
     /// Start from the log start offset.
@@ -138,8 +157,7 @@ pub enum OffsetResetPolicy {
 }
 
 /// A group's consumer settings. Defaults are Kafka's (C1) with Spring's commit mode (S1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GroupConfig {
     /// `partition.assignment.strategy`: the first of Kafka's default list, RangeAssignor.
     pub assignor: AssignorKind,
@@ -201,6 +219,38 @@ impl Default for GroupConfig {
 }
 
 impl GroupConfig {
+    /// Reads consumer settings from parsed JSON (see [`crate::json_read`]); settings left out
+    /// keep Kafka's defaults, as [`GroupConfig::default`] has them.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = GroupConfig::default();
+        let ms = |name, default| o.or(name, default, Field::u64);
+        Ok(GroupConfig {
+            assignor: o.or("assignor", d.assignor, AssignorKind::read)?,
+            session_timeout_ms: ms("session_timeout_ms", d.session_timeout_ms)?,
+            heartbeat_interval_ms: ms("heartbeat_interval_ms", d.heartbeat_interval_ms)?,
+            max_poll_interval_ms: ms("max_poll_interval_ms", d.max_poll_interval_ms)?,
+            max_poll_records: o.or("max_poll_records", d.max_poll_records, Field::u32)?,
+            commit_mode: o.or("commit_mode", d.commit_mode, CommitMode::read)?,
+            auto_commit_interval_ms: ms("auto_commit_interval_ms", d.auto_commit_interval_ms)?,
+            auto_offset_reset: o.or(
+                "auto_offset_reset",
+                d.auto_offset_reset,
+                OffsetResetPolicy::read,
+            )?,
+            initial_rebalance_delay_ms: ms(
+                "initial_rebalance_delay_ms",
+                d.initial_rebalance_delay_ms,
+            )?,
+            processing_time_ms: ms("processing_time_ms", d.processing_time_ms)?,
+            static_membership: o.or("static_membership", d.static_membership, Field::bool)?,
+            listener: o.or("listener", d.listener, ListenerConfig::read)?,
+            isolation_level: o.or("isolation_level", d.isolation_level, IsolationLevel::read)?,
+            forward_to: o.maybe("forward_to", Field::string)?,
+            exactly_once: o.or("exactly_once", d.exactly_once, Field::bool)?,
+        })
+    }
+
     /// Checks the settings against Kafka's limits and the playground's own.
     pub fn validate(&self) -> Result<(), String> {
         // Broker defaults group.min.session.timeout.ms and group.max.session.timeout.ms (C10).
@@ -257,6 +307,8 @@ impl GroupConfig {
         Ok(())
     }
 }
+
+crate::json_read::deserialize_with_reader!(CommitMode, OffsetResetPolicy, GroupConfig);
 
 /// Why a group exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

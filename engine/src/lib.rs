@@ -8,6 +8,7 @@
 //! * [`rng`]: the seeded, portable PRNG every random choice draws from.
 //! * [`scenario`]: a whole run (setup, seed, script of actions) as one serializable value.
 //! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
+//! * [`json_read`]: the lean reader every scenario type parses itself with (no serde derive).
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
@@ -63,6 +64,7 @@ pub mod dead_letter;
 pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
+pub mod json_read;
 pub mod lesson;
 pub mod link;
 pub mod listener;

@@ -48,6 +48,7 @@ use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 use serde_json::Value;
 
+use crate::json_read::{self, Field};
 use crate::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES, SCENARIO_VERSION};
 
 /// The link format this engine writes and reads: the text before the first `.`.
@@ -206,19 +207,10 @@ pub fn decode(text: &str) -> Result<Scenario, LinkError> {
     let json = String::from_utf8(json).map_err(|e| LinkError::NotUtf8 {
         offset: e.utf8_error().valid_up_to(),
     })?;
-    let invalid = |e: serde_json::Error| {
-        LinkError::InvalidScenario(ScenarioError(format!("scenario is not valid: {e}")))
-    };
-    let value: Value = serde_json::from_str(&json).map_err(invalid)?;
-    let version = value.get("version").and_then(Value::as_u64);
+    let invalid = |e: String| LinkError::InvalidScenario(ScenarioError::not_valid(e));
+    let value = json_read::parse(&json).map_err(invalid)?;
     let migrated = migrate(value)?;
-    // Scenarios are always parsed from text: `from_value` would link a second copy of every
-    // scenario type's deserializer into the page. Only migrated JSON is written out again.
-    let text = match version {
-        Some(v) if v != u64::from(SCENARIO_VERSION) => migrated.to_string(),
-        _ => json,
-    };
-    let scenario: Scenario = serde_json::from_str(&text).map_err(invalid)?;
+    let scenario = Scenario::read(&Field::root(&migrated)).map_err(invalid)?;
     scenario.validate().map_err(LinkError::InvalidScenario)?;
     Ok(scenario)
 }

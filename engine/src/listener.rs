@@ -13,10 +13,11 @@
 //! Follows spring-kafka 3.x/4.x and Spring Framework 6.x/7.x unless a version is selected.
 //! Simplified: one listener thread per consumer; exceptions are named by class only.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::backoff::BackOff;
 use crate::dead_letter::SpringKafkaVersion;
+use crate::json_read::{Field, Obj};
 use crate::log::Record;
 use crate::retry_topic::RetryTopicConfig;
 
@@ -32,8 +33,7 @@ pub const DESERIALIZATION_EXCEPTION: &str =
 pub const MAX_FAILURE_RULES: usize = 16;
 
 /// Which records a rule applies to. Both conditions left out: every record.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct RecordMatch {
     /// The key equals this text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,6 +44,16 @@ pub struct RecordMatch {
 }
 
 impl RecordMatch {
+    /// Reads a record match from parsed JSON (see [`crate::json_read`]); a condition left out
+    /// matches every record.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(RecordMatch {
+            key_equals: o.maybe("key_equals", Field::string)?,
+            value_contains: o.maybe("value_contains", Field::string)?,
+        })
+    }
+
     /// Whether `record` matches.
     pub fn matches(&self, record: &Record) -> bool {
         let key_ok = self
@@ -61,7 +71,7 @@ impl RecordMatch {
 }
 
 /// How a matching record fails.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FailureKind {
     /// Every delivery fails: a poison record.
@@ -75,24 +85,53 @@ pub enum FailureKind {
     NonRetryable,
 }
 
+impl FailureKind {
+    /// Every failure kind's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["poison", "transient", "non_retryable"];
+
+    /// Reads a failure kind from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "poison" => FailureKind::Poison,
+            "transient" => FailureKind::Transient {
+                failures: o.req("failures")?.u32()?,
+            },
+            "non_retryable" => FailureKind::NonRetryable,
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// A listener failure rule.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct FailureRule {
     /// Records it applies to.
-    #[serde(default, rename = "match")]
+    #[serde(rename = "match")]
     pub matches: RecordMatch,
     /// How they fail.
     pub kind: FailureKind,
     /// The exception class thrown; defaults to `IllegalStateException`, or `ClassCastException`
     /// (on Spring's fatal list) for [`FailureKind::NonRetryable`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
     /// The exception message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 impl FailureRule {
+    /// Reads a failure rule from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(FailureRule {
+            matches: o.or("match", RecordMatch::default(), RecordMatch::read)?,
+            kind: FailureKind::read(&o.req("kind")?)?,
+            exception: o.maybe("exception", Field::string)?,
+            message: o.maybe("message", Field::string)?,
+        })
+    }
+
     /// The exception class this rule throws.
     pub fn exception_class(&self) -> &str {
         match (&self.exception, &self.kind) {
@@ -104,7 +143,7 @@ impl FailureRule {
 }
 
 /// How record values are deserialized.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ValueFormat {
     /// `StringDeserializer`: never fails.
@@ -115,7 +154,6 @@ pub enum ValueFormat {
     Json {
         /// `spring.json.trusted.packages`; Spring's default is `java.util, java.lang`; `*`
         /// trusts all.
-        #[serde(default = "default_trusted_packages")]
         trusted_packages: Vec<String>,
     },
 }
@@ -128,6 +166,23 @@ fn default_trusted_packages() -> Vec<String> {
 pub const TYPE_ID_HEADER: &str = "__TypeId__";
 
 impl ValueFormat {
+    /// Every format's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["string", "json"];
+
+    /// Reads a value format from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "string" => ValueFormat::String,
+            "json" => ValueFormat::Json {
+                trusted_packages: o.or("trusted_packages", default_trusted_packages(), |f| {
+                    f.strings()
+                })?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+
     /// Deserializes `record`'s value, or returns the exception class and message Kafka's
     /// deserializer would throw.
     pub fn check(&self, record: &Record) -> Result<(), (String, String)> {
@@ -163,8 +218,7 @@ impl ValueFormat {
 }
 
 /// The error handler of a group's listener container.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorHandlerConfig {
     /// The `DefaultErrorHandler`'s back-off; Spring's default is `FixedBackOff(0, 9)`: 10
     /// deliveries (E3, E7).
@@ -192,9 +246,37 @@ impl Default for ErrorHandlerConfig {
     }
 }
 
+impl ErrorHandlerConfig {
+    /// Reads an error handler from parsed JSON (see [`crate::json_read`]); settings left out
+    /// keep Spring's defaults, as [`ErrorHandlerConfig::default`] has them.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ErrorHandlerConfig::default();
+        Ok(ErrorHandlerConfig {
+            back_off: o.or("back_off", d.back_off, BackOff::read)?,
+            dead_letter: o.or("dead_letter", d.dead_letter, Field::bool)?,
+            spring_kafka_version: o.or(
+                "spring_kafka_version",
+                d.spring_kafka_version,
+                SpringKafkaVersion::read,
+            )?,
+            not_retryable: o.or("not_retryable", d.not_retryable, |f| f.strings())?,
+            retry_topic: o.maybe("retry_topic", RetryTopicConfig::read)?,
+        })
+    }
+}
+
+crate::json_read::deserialize_with_reader!(
+    RecordMatch,
+    FailureKind,
+    FailureRule,
+    ValueFormat,
+    ErrorHandlerConfig,
+    ListenerConfig
+);
+
 /// A group's listener.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ListenerConfig {
     /// Up to this many extra ms per record, drawn uniformly from the simulation's generator.
     pub processing_jitter_ms: u64,
@@ -215,6 +297,30 @@ pub struct ListenerConfig {
 }
 
 impl ListenerConfig {
+    /// Reads a listener from parsed JSON (see [`crate::json_read`]); settings left out keep
+    /// their defaults.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ListenerConfig::default();
+        let flag = |name, default| o.or(name, default, Field::bool);
+        Ok(ListenerConfig {
+            processing_jitter_ms: o.or(
+                "processing_jitter_ms",
+                d.processing_jitter_ms,
+                Field::u64,
+            )?,
+            failures: o.or("failures", d.failures, |f| f.list(FailureRule::read))?,
+            value_format: o.or("value_format", d.value_format, ValueFormat::read)?,
+            error_handling_deserializer: flag(
+                "error_handling_deserializer",
+                d.error_handling_deserializer,
+            )?,
+            error_handler: o.or("error_handler", d.error_handler, ErrorHandlerConfig::read)?,
+            idempotent: flag("idempotent", d.idempotent)?,
+            commit_before_processing: flag("commit_before_processing", d.commit_before_processing)?,
+        })
+    }
+
     /// Checks the rules and the error handler's settings.
     pub fn validate(&self) -> Result<(), String> {
         if self.failures.len() > MAX_FAILURE_RULES {

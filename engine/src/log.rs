@@ -20,13 +20,27 @@ use crate::producer_state::{AppendError, BatchMetadata, ProducerStateEntry};
 use crate::transaction::{ControlRecordType, IsolationLevel};
 
 /// One record header, as Kafka's `RecordHeader`: a UTF-8 key and raw bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Header {
     /// Header name.
     pub key: String,
     /// Header value bytes.
     pub value: Vec<u8>,
 }
+
+impl Header {
+    /// Reads a header from parsed JSON: a string key and the value's bytes as an array of
+    /// numbers (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        let o = crate::json_read::Obj::new(f)?;
+        Ok(Header {
+            key: o.req("key")?.string()?,
+            value: o.req("value")?.bytes()?,
+        })
+    }
+}
+
+crate::json_read::deserialize_with_reader!(Header);
 
 /// Bytes as text for display: the UTF-8 text when they are valid UTF-8, hex otherwise.
 pub fn bytes_to_text(bytes: &[u8]) -> String {

@@ -68,8 +68,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::json_read::{Field, Obj};
 use crate::murmur2::{murmur2, to_positive};
 use crate::rng::SimRng;
 
@@ -88,7 +89,7 @@ pub fn partition_for_key(key: &[u8], num_partitions: u32) -> u32 {
 }
 
 /// Which partitioner a producer uses for records without an explicit partition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartitionerKind {
     /// Kafka 3.3+ with no `partitioner.class`: `BuiltInPartitioner`, KIP-794 (P6).
@@ -104,8 +105,7 @@ pub enum PartitionerKind {
 }
 
 /// The producer settings that shape partitioning, with Kafka's defaults (P11).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionerConfig {
     /// Which partitioner is used.
     pub kind: PartitionerKind,
@@ -131,6 +131,35 @@ impl Default for PartitionerConfig {
         }
     }
 }
+
+impl PartitionerKind {
+    /// Reads a partitioner's name, e.g. `"uniform-sticky"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("uniform-sticky", PartitionerKind::UniformSticky),
+            ("legacy-sticky", PartitionerKind::LegacySticky),
+            ("legacy-round-robin", PartitionerKind::LegacyRoundRobin),
+            ("round-robin", PartitionerKind::RoundRobin),
+        ])
+    }
+}
+
+impl PartitionerConfig {
+    /// Reads partitioner settings from parsed JSON (see [`crate::json_read`]); settings left
+    /// out keep Kafka's defaults.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = PartitionerConfig::default();
+        Ok(PartitionerConfig {
+            kind: o.or("kind", d.kind, PartitionerKind::read)?,
+            batch_size: o.or("batch_size", d.batch_size, Field::u32)?,
+            ignore_keys: o.or("ignore_keys", d.ignore_keys, Field::bool)?,
+            adaptive: o.or("adaptive", d.adaptive, Field::bool)?,
+        })
+    }
+}
+
+crate::json_read::deserialize_with_reader!(PartitionerKind, PartitionerConfig);
 
 /// Whether `partition` has a leader. Partitions past the end of `available` count as available,
 /// so an empty slice means "all partitions have a leader".

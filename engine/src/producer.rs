@@ -10,8 +10,9 @@
 //! send travels when acknowledgements get lost is in [`crate::sender`]; transactions are in
 //! [`crate::transaction`].
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::json_read::{Field, Obj};
 use crate::partitioner::{PartitionerConfig, ProducerPartitioner};
 use crate::producer_state::ProducerIdentity;
 use crate::rng::SimRng;
@@ -26,7 +27,7 @@ pub const MAX_KEY_SPACE: u32 = 1_000_000;
 pub const MAX_RATE_PER_SEC: f64 = 100_000.0;
 
 /// Where a producer's keys come from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum KeyStream {
     /// These keys in turn, over and over.
@@ -42,15 +43,36 @@ pub enum KeyStream {
         /// How many distinct keys.
         count: u32,
         /// Zipf exponent, 0–4.
-        #[serde(default)]
         skew: f64,
     },
     /// Null keys: the sticky partitioner decides (P6).
     Null,
 }
 
+impl KeyStream {
+    /// Every key stream's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &["fixed", "key_space", "null"];
+
+    /// Reads a key stream from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "fixed" => KeyStream::Fixed {
+                keys: o.req("keys")?.strings()?,
+            },
+            "key_space" => KeyStream::KeySpace {
+                prefix: o.req("prefix")?.string()?,
+                count: o.req("count")?.u32()?,
+                skew: o.or("skew", 0.0, Field::f64)?,
+            },
+            "null" => KeyStream::Null,
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// How a key is serialized before it is hashed (P10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeySerializer {
     /// `StringSerializer`: UTF-8 bytes.
@@ -61,6 +83,14 @@ pub enum KeySerializer {
 }
 
 impl KeySerializer {
+    /// Reads `"string"` or `"integer"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("string", KeySerializer::String),
+            ("integer", KeySerializer::Integer),
+        ])
+    }
+
     /// Serializes `key` as Kafka's serializer would, or says why it cannot.
     pub fn serialize(self, key: &str) -> Result<Vec<u8>, String> {
         match self {
@@ -77,7 +107,7 @@ impl KeySerializer {
 }
 
 /// `acks` (T1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Acks {
     /// `acks=all` (`-1`), the default since Kafka 3.0: the leader answers once the whole ISR
@@ -90,14 +120,18 @@ pub enum Acks {
     Zero,
 }
 
+impl Acks {
+    /// Reads `"all"`, `"one"` or `"zero"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[("all", Acks::All), ("one", Acks::One), ("zero", Acks::Zero)])
+    }
+}
+
 /// Most `max.in.flight.requests.per.connection` the playground accepts.
 pub const MAX_IN_FLIGHT_LIMIT: u32 = 100;
 /// Most records a rate-driven transaction may hold (`transaction_size`).
 pub const MAX_TRANSACTION_SIZE: u32 = 10_000;
 
-fn default_true() -> bool {
-    true
-}
 fn default_max_in_flight() -> u32 {
     5
 }
@@ -107,12 +141,9 @@ fn default_request_timeout_ms() -> u64 {
 fn default_retries() -> i32 {
     i32::MAX
 }
-fn default_transaction_timeout_ms() -> u64 {
-    DEFAULT_TRANSACTION_TIMEOUT_MS
-}
 
 /// A producer as a scenario describes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProducerSpec {
     /// Display name and `client.id`, e.g. `order-service`.
     pub name: String,
@@ -121,47 +152,37 @@ pub struct ProducerSpec {
     /// Its keys.
     pub keys: KeyStream,
     /// Value template: `{key}`, `{seq}` and `{time}` are replaced per record.
-    #[serde(default = "default_value_template")]
     pub value_template: String,
     /// Records per second of virtual time; 0 sends only when told to.
-    #[serde(default)]
     pub rate_per_sec: f64,
     /// Key serializer.
-    #[serde(default)]
     pub key_serializer: KeySerializer,
     /// Partitioner settings.
-    #[serde(default)]
     pub partitioner: PartitionerConfig,
     /// `enable.idempotence`, `true` by default since Kafka 3.0 (T2). Requires `acks=all`,
     /// `retries > 0` and at most 5 requests in flight; the playground refuses a conflict, as
     /// Kafka does when idempotence is set explicitly.
-    #[serde(default = "default_true")]
     pub enable_idempotence: bool,
     /// `acks`, `all` by default since Kafka 3.0 (T1).
-    #[serde(default)]
     pub acks: Acks,
     /// `max.in.flight.requests.per.connection`, 5 (P11).
-    #[serde(default = "default_max_in_flight")]
     pub max_in_flight_requests_per_connection: u32,
     /// `request.timeout.ms`, 30 000 (P11): how long the producer waits for an answer before it
     /// reconnects and retries.
-    #[serde(default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
     /// `retries`, `i32::MAX` (P11).
-    #[serde(default = "default_retries")]
     pub retries: i32,
     /// `transactional.id`: makes the producer transactional (and idempotent, T6).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transactional_id: Option<String>,
     /// `transaction.timeout.ms`, 60 000 (T6).
-    #[serde(default = "default_transaction_timeout_ms")]
     pub transaction_timeout_ms: u64,
     /// Rate-driven transactions: begin one before the first record and commit after this many
     /// records, so a scenario need not script every transaction. Needs a `transactional_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_size: Option<u32>,
     /// With `transaction_size`: abort every k-th transaction instead of committing it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_every: Option<u32>,
 }
 
@@ -190,9 +211,46 @@ impl Default for ProducerSpec {
     }
 }
 
+crate::json_read::deserialize_with_reader!(KeyStream, KeySerializer, Acks, ProducerSpec);
+
 /// The seed document's order-placed event, as a template.
 pub fn default_value_template() -> String {
     r#"{"orderId":"{key}","seq":{seq},"status":"PLACED"}"#.to_owned()
+}
+
+impl ProducerSpec {
+    /// Reads a producer from parsed JSON (see [`crate::json_read`]); settings left out take
+    /// Kafka's defaults, as [`ProducerSpec::default`] has them.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ProducerSpec::default();
+        Ok(ProducerSpec {
+            name: o.req("name")?.string()?,
+            topic: o.req("topic")?.string()?,
+            keys: KeyStream::read(&o.req("keys")?)?,
+            value_template: o.or("value_template", d.value_template, Field::string)?,
+            rate_per_sec: o.or("rate_per_sec", d.rate_per_sec, Field::f64)?,
+            key_serializer: o.or("key_serializer", d.key_serializer, KeySerializer::read)?,
+            partitioner: o.or("partitioner", d.partitioner, PartitionerConfig::read)?,
+            enable_idempotence: o.or("enable_idempotence", d.enable_idempotence, Field::bool)?,
+            acks: o.or("acks", d.acks, Acks::read)?,
+            max_in_flight_requests_per_connection: o.or(
+                "max_in_flight_requests_per_connection",
+                d.max_in_flight_requests_per_connection,
+                Field::u32,
+            )?,
+            request_timeout_ms: o.or("request_timeout_ms", d.request_timeout_ms, Field::u64)?,
+            retries: o.or("retries", d.retries, Field::i32)?,
+            transactional_id: o.maybe("transactional_id", Field::string)?,
+            transaction_timeout_ms: o.or(
+                "transaction_timeout_ms",
+                d.transaction_timeout_ms,
+                Field::u64,
+            )?,
+            transaction_size: o.maybe("transaction_size", Field::u32)?,
+            abort_every: o.maybe("abort_every", Field::u32)?,
+        })
+    }
 }
 
 impl ProducerSpec {

@@ -16,10 +16,11 @@
 //! `FixedDelayStrategy.SINGLE_TOPIC`, exception-based DLT routing, `DltStrategy.NO_DLT`,
 //! `timeout`, and the topics' partition counts (N1: auto-created with 1 partition).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::backoff::{BackOff, EXPONENTIAL_DEFAULT_MAX_INTERVAL_MS, INTERVAL_MS_LIMIT};
 use crate::dead_letter::SpringKafkaVersion;
+use crate::json_read::{Field, Obj};
 
 /// `RetryTopicConstants.DEFAULT_MAX_ATTEMPTS`: 3, counting the first delivery (N1).
 pub const DEFAULT_ATTEMPTS: u32 = 3;
@@ -38,7 +39,7 @@ pub const ATTEMPTS_LIMIT: u32 = 100;
 const JAVA_LONG_MAX: u64 = i64::MAX as u64;
 
 /// `SameIntervalTopicReuseStrategy`: whether retries with the same delay share one topic (N2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum SameIntervalTopicReuseStrategy {
     /// One topic serves every retry with the final, repeated delay. Default from 3.2.0.
     SingleTopic,
@@ -47,6 +48,17 @@ pub enum SameIntervalTopicReuseStrategy {
 }
 
 impl SameIntervalTopicReuseStrategy {
+    /// Reads `"SingleTopic"` or `"MultipleTopics"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("SingleTopic", SameIntervalTopicReuseStrategy::SingleTopic),
+            (
+                "MultipleTopics",
+                SameIntervalTopicReuseStrategy::MultipleTopics,
+            ),
+        ])
+    }
+
     /// The annotation default of a spring-kafka line (N2): `MULTIPLE_TOPICS` before 3.2,
     /// `SINGLE_TOPIC` from 3.2.0 (the 4.x reference says 4.1; the code says 3.2).
     pub fn default_for(version: SpringKafkaVersion) -> Self {
@@ -59,7 +71,7 @@ impl SameIntervalTopicReuseStrategy {
 }
 
 /// `TopicSuffixingStrategy`: what follows the retry suffix in a topic name (N1, N3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum TopicSuffixingStrategy {
     /// `SUFFIX_WITH_DELAY_VALUE`, the default: `-retry-<delay ms>` (index for fixed delays).
     #[default]
@@ -68,8 +80,24 @@ pub enum TopicSuffixingStrategy {
     SuffixWithIndexValue,
 }
 
+impl TopicSuffixingStrategy {
+    /// Reads `"SuffixWithDelayValue"` or `"SuffixWithIndexValue"` (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            (
+                "SuffixWithDelayValue",
+                TopicSuffixingStrategy::SuffixWithDelayValue,
+            ),
+            (
+                "SuffixWithIndexValue",
+                TopicSuffixingStrategy::SuffixWithIndexValue,
+            ),
+        ])
+    }
+}
+
 /// A `@RetryableTopic` configuration, with the annotation's defaults (N1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RetryTopicConfig {
     /// `attempts`, counting the first delivery on the main topic. Default 3.
     pub attempts: u32,
@@ -93,6 +121,12 @@ pub struct RetryTopicConfig {
     pub version: SpringKafkaVersion,
 }
 
+crate::json_read::deserialize_with_reader!(
+    SameIntervalTopicReuseStrategy,
+    TopicSuffixingStrategy,
+    RetryTopicConfig
+);
+
 impl Default for RetryTopicConfig {
     /// The defaults of the newest modelled spring-kafka line.
     fn default() -> Self {
@@ -101,6 +135,24 @@ impl Default for RetryTopicConfig {
 }
 
 impl RetryTopicConfig {
+    /// Reads a `@RetryableTopic` configuration from parsed JSON (see [`crate::json_read`]).
+    /// Every setting but `max_delay_ms` must be given.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let text = |name| o.req(name)?.string();
+        Ok(RetryTopicConfig {
+            attempts: o.req("attempts")?.u32()?,
+            delay_ms: o.req("delay_ms")?.u64()?,
+            multiplier: o.req("multiplier")?.f64()?,
+            max_delay_ms: o.maybe("max_delay_ms", Field::u64)?,
+            reuse_strategy: SameIntervalTopicReuseStrategy::read(&o.req("reuse_strategy")?)?,
+            suffixing_strategy: TopicSuffixingStrategy::read(&o.req("suffixing_strategy")?)?,
+            retry_suffix: text("retry_suffix")?,
+            dlt_suffix: text("dlt_suffix")?,
+            version: SpringKafkaVersion::read(&o.req("version")?)?,
+        })
+    }
+
     /// The annotation defaults of a spring-kafka line: 3 attempts, fixed 1000 ms, the reuse
     /// strategy of that line (N2), suffixes `-retry` and `-dlt`.
     pub fn for_version(version: SpringKafkaVersion) -> Self {

@@ -4,9 +4,10 @@
 //! Building a scenario applies its setup at virtual time 0 and schedules its script, so that
 //! running it to any time replays exactly what was done the first time.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::group::GroupConfig;
+use crate::json_read::{self, Field, Obj};
 use crate::producer::ProducerSpec;
 use crate::sim::{ClusterConfig, Command, ScriptEntry, Simulation};
 
@@ -20,32 +21,30 @@ pub const MAX_SCRIPT_ENTRIES: usize = 20_000;
 pub const MAX_SCRIPT_MS: u64 = 24 * 3_600_000;
 
 /// A topic at the start of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TopicSpec {
     /// Topic name.
     pub name: String,
     /// Partition count.
     pub partitions: u32,
     /// `retention.ms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_ms: Option<u64>,
     /// `retention.bytes` per partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_bytes: Option<u64>,
 }
 
 /// A consumer group at the start of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GroupSpec {
     /// `group.id`.
     pub id: String,
     /// Subscribed topics.
     pub topics: Vec<String>,
     /// Consumer settings (Kafka's defaults where left out).
-    #[serde(default)]
     pub config: GroupConfig,
     /// How many consumers it starts with.
-    #[serde(default = "one")]
     pub consumers: u32,
 }
 
@@ -53,38 +52,58 @@ fn one() -> u32 {
     1
 }
 
+impl TopicSpec {
+    /// Reads a topic from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(TopicSpec {
+            name: o.req("name")?.string()?,
+            partitions: o.req("partitions")?.u32()?,
+            retention_ms: o.maybe("retention_ms", Field::u64)?,
+            retention_bytes: o.maybe("retention_bytes", Field::u64)?,
+        })
+    }
+}
+
+impl GroupSpec {
+    /// Reads a group from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(GroupSpec {
+            id: o.req("id")?.string()?,
+            topics: o.req("topics")?.strings()?,
+            config: o.or("config", GroupConfig::default(), GroupConfig::read)?,
+            consumers: o.or("consumers", one(), Field::u32)?,
+        })
+    }
+}
+
 /// A whole scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// Format version, [`SCENARIO_VERSION`].
     pub version: u32,
     /// A title for people.
-    #[serde(default)]
     pub name: String,
     /// The seed every random choice follows from.
-    #[serde(default)]
     pub seed: u64,
     /// Cluster settings.
-    #[serde(default)]
     pub cluster: ClusterConfig,
     /// Topics at time 0.
-    #[serde(default)]
     pub topics: Vec<TopicSpec>,
     /// Producers at time 0.
-    #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     /// Consumer groups at time 0.
-    #[serde(default)]
     pub groups: Vec<GroupSpec>,
     /// User actions with their virtual times, in time order.
-    #[serde(default)]
     pub script: Vec<ScriptEntry>,
     /// The virtual time the page shows when it opens the scenario: the moment a link was
     /// shared at. `None` opens at time 0. At most [`MAX_SCRIPT_MS`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_at_ms: Option<u64>,
 }
+
+crate::json_read::deserialize_with_reader!(TopicSpec, GroupSpec, Scenario);
 
 /// Why a scenario cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +117,46 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+impl ScenarioError {
+    /// The error for text that is not a scenario: not JSON, or JSON the format does not
+    /// accept. `detail` says where and why.
+    pub fn not_valid(detail: String) -> Self {
+        ScenarioError(format!("scenario is not valid: {detail}"))
+    }
+}
+
 impl Scenario {
+    /// Every field of the format; a scenario with any other field is refused, so that a
+    /// misspelt setting is not silently left at its default.
+    pub const FIELDS: &'static [&'static str] = &[
+        "version",
+        "name",
+        "seed",
+        "cluster",
+        "topics",
+        "producers",
+        "groups",
+        "script",
+        "open_at_ms",
+    ];
+
+    /// Reads a scenario from parsed JSON (see [`crate::json_read`]), without validating it.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(Self::FIELDS)?;
+        Ok(Scenario {
+            version: o.req("version")?.u32()?,
+            name: o.or("name", String::new(), Field::string)?,
+            seed: o.or("seed", 0, Field::u64)?,
+            cluster: o.or("cluster", ClusterConfig::default(), ClusterConfig::read)?,
+            topics: o.or("topics", Vec::new(), |f| f.list(TopicSpec::read))?,
+            producers: o.or("producers", Vec::new(), |f| f.list(ProducerSpec::read))?,
+            groups: o.or("groups", Vec::new(), |f| f.list(GroupSpec::read))?,
+            script: o.or("script", Vec::new(), |f| f.list(ScriptEntry::read))?,
+            open_at_ms: o.maybe("open_at_ms", Field::u64)?,
+        })
+    }
+
     /// Parses a scenario from JSON, with a clear message for every way it can be wrong.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         if text.len() > MAX_SCENARIO_BYTES {
@@ -107,8 +165,8 @@ impl Scenario {
                 text.len()
             )));
         }
-        let scenario: Scenario = serde_json::from_str(text)
-            .map_err(|e| ScenarioError(format!("scenario is not valid: {e}")))?;
+        let value = json_read::parse(text).map_err(ScenarioError::not_valid)?;
+        let scenario = Scenario::read(&Field::root(&value)).map_err(ScenarioError::not_valid)?;
         scenario.validate()?;
         Ok(scenario)
     }

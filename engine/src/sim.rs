@@ -18,6 +18,7 @@ use crate::assignor::TopicPartition;
 use crate::checker::Checker;
 use crate::consumer::Consumer;
 use crate::group::{Group, GroupConfig, GroupState};
+use crate::json_read::{Field, Obj};
 use crate::log::{Header, ProducerBatch};
 use crate::producer::{Producer, ProducerSpec};
 use crate::rng::SimRng;
@@ -38,7 +39,7 @@ pub const MAX_CONSUMERS: usize = 128;
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 /// A user action, applied at the simulation's current virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Creates a topic.
@@ -48,10 +49,10 @@ pub enum Command {
         /// Partition count, 1–[`MAX_PARTITIONS`].
         partitions: u32,
         /// `retention.ms`: records older than this are deleted (None: kept forever).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         retention_ms: Option<u64>,
         /// `retention.bytes` per partition (None: no size limit).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         retention_bytes: Option<u64>,
     },
     /// Grows a topic to `partitions` partitions (Kafka never shrinks a topic).
@@ -84,10 +85,10 @@ pub enum Command {
         /// The value as text.
         value: Option<String>,
         /// An explicit partition, which wins over the key (P5).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         partition: Option<u32>,
         /// Record headers.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         headers: Vec<Header>,
     },
     /// Creates a consumer group subscribed to `topics`, with `consumers` members.
@@ -97,10 +98,8 @@ pub enum Command {
         /// Subscribed topics.
         topics: Vec<String>,
         /// Consumer settings.
-        #[serde(default)]
         config: GroupConfig,
         /// How many consumers to start.
-        #[serde(default)]
         consumers: u32,
     },
     /// Starts one more consumer in a group.
@@ -195,8 +194,124 @@ pub enum Command {
 /// Most records one `ProducerSend` command sends.
 pub const MAX_SENDS_PER_COMMAND: u32 = 10_000;
 
+impl Command {
+    /// Every command's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] = &[
+        "create_topic",
+        "add_partitions",
+        "add_producer",
+        "remove_producer",
+        "set_producer_rate",
+        "produce",
+        "add_group",
+        "add_consumer",
+        "remove_consumer",
+        "crash_consumer",
+        "restart_consumer",
+        "pause_consumer",
+        "set_group_config",
+        "redrive",
+        "reset_offsets",
+        "lose_acks",
+        "begin_transaction",
+        "commit_transaction",
+        "abort_transaction",
+        "producer_send",
+    ];
+
+    /// Reads a command from parsed JSON (see [`crate::json_read`]): an object whose `"type"`
+    /// names the command, with the command's fields beside it.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let string = |name| o.req(name)?.string();
+        let count = |name| o.req(name)?.u32();
+        Ok(match o.tag("type")? {
+            "create_topic" => Command::CreateTopic {
+                name: string("name")?,
+                partitions: count("partitions")?,
+                retention_ms: o.maybe("retention_ms", Field::u64)?,
+                retention_bytes: o.maybe("retention_bytes", Field::u64)?,
+            },
+            "add_partitions" => Command::AddPartitions {
+                topic: string("topic")?,
+                partitions: count("partitions")?,
+            },
+            // A newtype variant: the producer's fields sit beside `"type"`.
+            "add_producer" => Command::AddProducer(ProducerSpec::read(f)?),
+            "remove_producer" => Command::RemoveProducer {
+                name: string("name")?,
+            },
+            "set_producer_rate" => Command::SetProducerRate {
+                name: string("name")?,
+                rate_per_sec: o.req("rate_per_sec")?.f64()?,
+            },
+            "produce" => Command::Produce {
+                topic: string("topic")?,
+                key: o.maybe("key", Field::string)?,
+                value: o.maybe("value", Field::string)?,
+                partition: o.maybe("partition", Field::u32)?,
+                headers: o.or("headers", Vec::new(), |f| f.list(Header::read))?,
+            },
+            "add_group" => Command::AddGroup {
+                group: string("group")?,
+                topics: o.req("topics")?.strings()?,
+                config: o.or("config", GroupConfig::default(), GroupConfig::read)?,
+                consumers: o.or("consumers", 0, Field::u32)?,
+            },
+            "add_consumer" => Command::AddConsumer {
+                group: string("group")?,
+            },
+            "remove_consumer" => Command::RemoveConsumer {
+                consumer: string("consumer")?,
+            },
+            "crash_consumer" => Command::CrashConsumer {
+                consumer: string("consumer")?,
+            },
+            "restart_consumer" => Command::RestartConsumer {
+                consumer: string("consumer")?,
+            },
+            "pause_consumer" => Command::PauseConsumer {
+                consumer: string("consumer")?,
+                paused: o.req("paused")?.bool()?,
+            },
+            "set_group_config" => Command::SetGroupConfig {
+                group: string("group")?,
+                config: GroupConfig::read(&o.req("config")?)?,
+            },
+            "redrive" => Command::Redrive {
+                topic: string("topic")?,
+                partition: count("partition")?,
+                from_offset: o.req("from_offset")?.u64()?,
+                count: count("count")?,
+            },
+            "reset_offsets" => Command::ResetOffsets {
+                group: string("group")?,
+                to: ResetTarget::read(&o.req("to")?)?,
+            },
+            "lose_acks" => Command::LoseAcks {
+                producer: string("producer")?,
+                count: count("count")?,
+            },
+            "begin_transaction" => Command::BeginTransaction {
+                producer: string("producer")?,
+            },
+            "commit_transaction" => Command::CommitTransaction {
+                producer: string("producer")?,
+            },
+            "abort_transaction" => Command::AbortTransaction {
+                producer: string("producer")?,
+            },
+            "producer_send" => Command::ProducerSend {
+                producer: string("producer")?,
+                count: count("count")?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// Targets of `kafka-consumer-groups --reset-offsets`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResetTarget {
     /// `--to-earliest`: the log start offset.
@@ -220,8 +335,33 @@ pub enum ResetTarget {
     },
 }
 
+impl ResetTarget {
+    /// Every target's `"type"`, for messages.
+    pub const TYPES: &'static [&'static str] =
+        &["earliest", "latest", "to_offset", "shift_by", "to_time"];
+
+    /// Reads a reset target from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(match o.tag("type")? {
+            "earliest" => ResetTarget::Earliest,
+            "latest" => ResetTarget::Latest,
+            "to_offset" => ResetTarget::ToOffset {
+                offset: o.req("offset")?.u64()?,
+            },
+            "shift_by" => ResetTarget::ShiftBy {
+                by: o.req("by")?.i64()?,
+            },
+            "to_time" => ResetTarget::ToTime {
+                at_ms: o.req("at_ms")?.u64()?,
+            },
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
 /// One entry of a scenario's script: a command and when it was applied.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScriptEntry {
     /// Virtual time, ms.
     pub at_ms: u64,
@@ -229,11 +369,25 @@ pub struct ScriptEntry {
     /// replay applies the command between exactly the same two events even when several
     /// happen in the same millisecond. Hand-written scripts leave it out: the command then
     /// applies after every event at or before `at_ms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_events: Option<u64>,
     /// What was done.
     pub command: Command,
 }
+
+impl ScriptEntry {
+    /// Reads a script entry from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        Ok(ScriptEntry {
+            at_ms: o.req("at_ms")?.u64()?,
+            after_events: o.maybe("after_events", Field::u64)?,
+            command: Command::read(&o.req("command")?)?,
+        })
+    }
+}
+
+crate::json_read::deserialize_with_reader!(Command, ResetTarget, ScriptEntry, ClusterConfig);
 
 /// Where a produced record landed: what the producer's send callback receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,8 +490,7 @@ pub fn is_valid_topic_name(name: &str) -> bool {
 }
 
 /// Settings of the simulated cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClusterConfig {
     /// One-way network delay between clients and brokers, ms.
     pub network_latency_ms: u64,
@@ -377,6 +530,21 @@ impl ClusterConfig {
             ));
         }
         Ok(())
+    }
+
+    /// Reads cluster settings from parsed JSON (see [`crate::json_read`]); missing settings
+    /// keep their defaults.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let d = ClusterConfig::default();
+        Ok(ClusterConfig {
+            network_latency_ms: o.or("network_latency_ms", d.network_latency_ms, Field::u64)?,
+            retention_check_interval_ms: o.or(
+                "retention_check_interval_ms",
+                d.retention_check_interval_ms,
+                Field::u64,
+            )?,
+        })
     }
 }
 

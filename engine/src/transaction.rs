@@ -48,7 +48,7 @@ pub enum ControlRecordType {
 }
 
 /// A consumer's `isolation.level` (T7, C1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IsolationLevel {
     /// Kafka's default: every data record below the high watermark, aborted ones included.
@@ -58,7 +58,17 @@ pub enum IsolationLevel {
     ReadCommitted,
 }
 
+crate::json_read::deserialize_with_reader!(IsolationLevel);
+
 impl IsolationLevel {
+    /// Reads `"read_uncommitted"` or `"read_committed"` (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("read_uncommitted", IsolationLevel::ReadUncommitted),
+            ("read_committed", IsolationLevel::ReadCommitted),
+        ])
+    }
+
     /// The value as Kafka writes it.
     pub fn name(self) -> &'static str {
         match self {

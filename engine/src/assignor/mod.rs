@@ -114,19 +114,35 @@ impl Subscription {
 
 /// The four assignors of the classic consumer group protocol, by their
 /// `partition.assignment.strategy` protocol names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AssignorKind {
     /// `RangeAssignor`, protocol name `range`.
     Range,
     /// `RoundRobinAssignor`, protocol name `roundrobin`.
-    #[serde(rename = "roundrobin", alias = "round-robin")]
+    #[serde(rename = "roundrobin")]
     RoundRobin,
     /// `StickyAssignor`, protocol name `sticky` (eager).
     Sticky,
     /// `CooperativeStickyAssignor`, protocol name `cooperative-sticky`.
     CooperativeSticky,
 }
+
+impl AssignorKind {
+    /// Reads a protocol name, e.g. `"cooperative-sticky"`; `"round-robin"` is also accepted
+    /// for `"roundrobin"` (see [`crate::json_read`]).
+    pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("range", AssignorKind::Range),
+            ("roundrobin", AssignorKind::RoundRobin),
+            ("round-robin", AssignorKind::RoundRobin),
+            ("sticky", AssignorKind::Sticky),
+            ("cooperative-sticky", AssignorKind::CooperativeSticky),
+        ])
+    }
+}
+
+crate::json_read::deserialize_with_reader!(AssignorKind);
 
 /// How members give up partitions during a rebalance (C14 d): Kafka's
 /// `ConsumerPartitionAssignor.RebalanceProtocol`.
