@@ -171,7 +171,7 @@ pub fn LessonMenu() -> impl IntoView {
                 let loaded = fetch_text(&format!("{LESSONS_DIR}/index.json"))
                     .await
                     .and_then(|text| {
-                        serde_json::from_str::<Vec<IndexEntry>>(&text)
+                        IndexEntry::list_from_json(&text)
                             .map_err(|e| format!("the lesson list is not valid: {e}"))
                     });
                 index.set(Some(loaded));

@@ -17,7 +17,9 @@
 //! and the checker's per-group statistics), in Kafka's vocabulary: group states are named as
 //! `ClassicGroupState` names them (C8) and lag is measured as `kafka-consumer-groups` does (C7).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::json_read::{Field, Obj};
 
 use crate::consumer::{ConsumerStatus, MemberPhase};
 use crate::group::GroupState;
@@ -48,8 +50,7 @@ pub const MAX_SETTLE_MS: u64 = 120_000;
 pub const MAX_LESSON_BYTES: usize = 64 * 1024;
 
 /// One line of `public/lessons/index.json`: which lessons exist, in teaching order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IndexEntry {
     /// The lesson's id, which is also its file name without `.json`.
     pub id: String,
@@ -60,8 +61,7 @@ pub struct IndexEntry {
 }
 
 /// A guided lesson.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Lesson {
     /// `[a-z0-9-]`, at most [`MAX_ID_LEN`] bytes; the file is `public/lessons/<id>.json`.
     pub id: String,
@@ -79,8 +79,7 @@ pub struct Lesson {
 }
 
 /// One step of a lesson.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
     /// A short heading.
     pub title: String,
@@ -97,8 +96,7 @@ pub struct Step {
 }
 
 /// An experiment: what to do, how the page knows it worked, and how to do it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Try {
     /// What the user should do in the playground, in one or two sentences.
     pub prompt: String,
@@ -109,16 +107,11 @@ pub struct Try {
     pub solution: Vec<ScriptEntry>,
     /// How long after the solution's last command the check is expected to hold, in virtual
     /// ms; [`DEFAULT_SETTLE_MS`] when left out, at most [`MAX_SETTLE_MS`].
-    #[serde(default = "default_settle_ms")]
     pub settle_ms: u64,
 }
 
-fn default_settle_ms() -> u64 {
-    DEFAULT_SETTLE_MS
-}
-
 /// A per-group counter of the checker's ([`crate::checker::GroupGuarantees`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupStat {
     /// Records processed for the first time.
@@ -163,8 +156,8 @@ impl GroupStat {
 
 /// A condition on the simulation, which tells whether a [`Try`] succeeded. A check on a
 /// group, consumer or topic that does not exist does not hold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Check {
     /// The group is in this state (C8).
     GroupState {
@@ -500,8 +493,10 @@ impl Lesson {
                 text.len()
             ));
         }
-        let lesson: Lesson =
-            serde_json::from_str(text).map_err(|e| format!("lesson is not valid: {e}"))?;
+        let value =
+            crate::json_read::parse(text).map_err(|e| format!("lesson is not valid: {e}"))?;
+        let lesson =
+            Lesson::read(&Field::root(&value)).map_err(|e| format!("lesson is not valid: {e}"))?;
         lesson.validate()?;
         Ok(lesson)
     }
@@ -614,6 +609,187 @@ fn bounded(what: &str, text: &str, max: usize) -> Result<(), String> {
     }
     Ok(())
 }
+
+// Reading lesson files: the same lean reader as scenarios (see `crate::json_read`), so the
+// page carries no derived deserializer for them. Every lesson type refuses unknown fields.
+
+impl IndexEntry {
+    /// Reads one entry of `index.json`.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(&["id", "title", "summary"])?;
+        Ok(IndexEntry {
+            id: o.req("id")?.string()?,
+            title: o.req("title")?.string()?,
+            summary: o.req("summary")?.string()?,
+        })
+    }
+
+    /// Parses `index.json`: a list of entries in teaching order.
+    pub fn list_from_json(text: &str) -> Result<Vec<IndexEntry>, String> {
+        let value = crate::json_read::parse(text)?;
+        Field::root(&value).list(IndexEntry::read)
+    }
+}
+
+impl Lesson {
+    /// Reads a lesson from parsed JSON, without validating it.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(&["id", "title", "summary", "section", "scenario", "steps"])?;
+        Ok(Lesson {
+            id: o.req("id")?.string()?,
+            title: o.req("title")?.string()?,
+            summary: o.req("summary")?.string()?,
+            section: o.req("section")?.string()?,
+            scenario: Scenario::read(&o.req("scenario")?)?,
+            steps: o.req("steps")?.list(Step::read)?,
+        })
+    }
+}
+
+impl Step {
+    /// Reads a step.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(&["title", "text", "run_to_ms", "try_this"])?;
+        Ok(Step {
+            title: o.req("title")?.string()?,
+            text: o.req("text")?.string()?,
+            run_to_ms: o.maybe("run_to_ms", Field::u64)?,
+            try_this: o.maybe("try_this", Try::read)?,
+        })
+    }
+}
+
+impl Try {
+    /// Reads an experiment.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(&["prompt", "check", "solution", "settle_ms"])?;
+        Ok(Try {
+            prompt: o.req("prompt")?.string()?,
+            check: Check::read(&o.req("check")?)?,
+            solution: o.req("solution")?.list(ScriptEntry::read)?,
+            settle_ms: o.or("settle_ms", DEFAULT_SETTLE_MS, Field::u64)?,
+        })
+    }
+}
+
+impl GroupStat {
+    /// Reads a counter's snake_case name.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(&[
+            ("processed", GroupStat::Processed),
+            ("duplicates", GroupStat::Duplicates),
+            ("skipped", GroupStat::Skipped),
+            ("failed_deliveries", GroupStat::FailedDeliveries),
+            ("dead_lettered", GroupStat::DeadLettered),
+            ("duplicates_suppressed", GroupStat::DuplicatesSuppressed),
+        ])
+    }
+}
+
+/// Reads a group state by Kafka's name.
+fn read_group_state(f: &Field) -> Result<GroupState, String> {
+    f.one_of(&[
+        ("Empty", GroupState::Empty),
+        ("PreparingRebalance", GroupState::PreparingRebalance),
+        ("CompletingRebalance", GroupState::CompletingRebalance),
+        ("Stable", GroupState::Stable),
+        ("Dead", GroupState::Dead),
+    ])
+}
+
+impl Check {
+    /// The `type` of every check, as lesson files spell it.
+    pub const TYPES: &'static [&'static str] = &[
+        "group_state",
+        "generation_at_least",
+        "active_members",
+        "idle_consumers",
+        "topic_records_at_least",
+        "partition_count",
+        "lag_at_least",
+        "group_stat_at_least",
+        "key_in_one_partition",
+        "key_spread",
+        "duplicate_records_at_least",
+    ];
+
+    /// Reads a check: its `type` and that type's fields, nothing else.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let kind = o.tag("type")?;
+        let fields: &[&str] = match kind {
+            "group_state" => &["type", "group", "state"],
+            "generation_at_least" => &["type", "group", "generation"],
+            "active_members" | "idle_consumers" => &["type", "group", "count"],
+            "topic_records_at_least" | "duplicate_records_at_least" => &["type", "topic", "count"],
+            "partition_count" => &["type", "topic", "partitions"],
+            "lag_at_least" => &["type", "group", "lag"],
+            "group_stat_at_least" => &["type", "group", "stat", "count"],
+            "key_in_one_partition" => &["type", "topic", "key", "min_records"],
+            "key_spread" => &["type", "topic", "key", "partitions"],
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        };
+        o.deny_unknown(fields)?;
+        let text = |name| o.req(name).and_then(|f| f.string());
+        let number = |name| o.req(name).and_then(|f| f.u64());
+        let small = |name| o.req(name).and_then(|f| f.u32());
+        Ok(match kind {
+            "group_state" => Check::GroupState {
+                group: text("group")?,
+                state: read_group_state(&o.req("state")?)?,
+            },
+            "generation_at_least" => Check::GenerationAtLeast {
+                group: text("group")?,
+                generation: o.req("generation")?.i32()?,
+            },
+            "active_members" => Check::ActiveMembers {
+                group: text("group")?,
+                count: small("count")?,
+            },
+            "idle_consumers" => Check::IdleConsumers {
+                group: text("group")?,
+                count: small("count")?,
+            },
+            "topic_records_at_least" => Check::TopicRecordsAtLeast {
+                topic: text("topic")?,
+                count: number("count")?,
+            },
+            "partition_count" => Check::PartitionCount {
+                topic: text("topic")?,
+                partitions: small("partitions")?,
+            },
+            "lag_at_least" => Check::LagAtLeast {
+                group: text("group")?,
+                lag: number("lag")?,
+            },
+            "group_stat_at_least" => Check::GroupStatAtLeast {
+                group: text("group")?,
+                stat: GroupStat::read(&o.req("stat")?)?,
+                count: number("count")?,
+            },
+            "key_in_one_partition" => Check::KeyInOnePartition {
+                topic: text("topic")?,
+                key: text("key")?,
+                min_records: number("min_records")?,
+            },
+            "key_spread" => Check::KeySpread {
+                topic: text("topic")?,
+                key: text("key")?,
+                partitions: small("partitions")?,
+            },
+            _ => Check::DuplicateRecordsAtLeast {
+                topic: text("topic")?,
+                count: number("count")?,
+            },
+        })
+    }
+}
+
+crate::json_read::deserialize_with_reader!(IndexEntry, Lesson, Step, Try, GroupStat, Check);
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ fn lessons_dir() -> PathBuf {
 
 fn index() -> Vec<IndexEntry> {
     let text = std::fs::read_to_string(lessons_dir().join("index.json")).expect("index.json");
-    serde_json::from_str(&text).expect("index.json is a list of {id, title, summary}")
+    IndexEntry::list_from_json(&text).expect("index.json is a list of {id, title, summary}")
 }
 
 /// Every lesson, in the index's order.
@@ -174,4 +174,42 @@ fn every_experiment_is_not_done_yet_when_its_step_opens_and_its_solution_achieve
             );
         }
     }
+}
+
+#[test]
+fn every_lesson_reads_back_equal_after_writing_it_out() {
+    for lesson in lessons() {
+        let written = serde_json::to_string(&lesson).unwrap();
+        assert_eq!(
+            Lesson::from_json(&written),
+            Ok(lesson.clone()),
+            "{}",
+            lesson.id
+        );
+    }
+}
+
+#[test]
+fn lesson_files_with_misspelt_or_unknown_parts_are_refused_with_their_place() {
+    let lesson = serde_json::to_value(&lessons()[0]).unwrap();
+    let mut misspelt = lesson.clone();
+    misspelt["steps"][0]["titel"] = "x".into();
+    let e = Lesson::from_json(&misspelt.to_string()).unwrap_err();
+    assert!(e.contains("steps[0]") && e.contains("titel"), "{e}");
+    let mut unknown_check = lesson.clone();
+    let step = lessons()[0]
+        .steps
+        .iter()
+        .position(|s| s.try_this.is_some())
+        .unwrap();
+    unknown_check["steps"][step]["try_this"]["check"]["type"] = "group_is_happy".into();
+    let e = Lesson::from_json(&unknown_check.to_string()).unwrap_err();
+    assert!(
+        e.contains("group_is_happy") && e.contains("group_state"),
+        "{e}"
+    );
+    let mut extra_field = lesson;
+    extra_field["steps"][step]["try_this"]["check"]["colour"] = "red".into();
+    let e = Lesson::from_json(&extra_field.to_string()).unwrap_err();
+    assert!(e.contains("colour"), "{e}");
 }
