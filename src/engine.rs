@@ -15,9 +15,13 @@ pub const SPEEDS: [f64; 11] = [
 ];
 /// Index of 1× in [`SPEEDS`].
 pub const NORMAL_SPEED: usize = 3;
-/// Most events one animation frame may run; beyond it the clock falls behind instead of the
-/// page freezing.
-pub const EVENTS_PER_FRAME: u64 = 20_000;
+/// Wall-clock time one animation frame may spend simulating, ms. When the simulation cannot
+/// keep up with the chosen speed, frames alternate: one simulates for this long without
+/// drawing, the next only draws, so that neither outgrows a 60 Hz frame and the clock falls
+/// behind the chosen speed instead.
+pub const SIM_BUDGET_MS: f64 = 8.0;
+/// Events run between two looks at the wall clock.
+const EVENTS_PER_CHUNK: u64 = 500;
 /// Longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
 const MAX_FRAME_MS: f64 = 100.0;
 /// Most events replayed when a link opens, so that a link to a very late moment of a busy run
@@ -39,11 +43,13 @@ pub struct Engine {
     pub speed: RwSignal<usize>,
     /// The furthest virtual time reached; the timeline scrubs between 0 and this.
     pub horizon_ms: RwSignal<u64>,
-    /// Whether the last frame hit [`EVENTS_PER_FRAME`]: the simulation runs as fast as it can.
+    /// Whether the last frame used up [`SIM_BUDGET_MS`]: the simulation runs as fast as it can.
     pub saturated: RwSignal<bool>,
     /// The last error or notice for the user (shown with role `alert`).
     pub notice: RwSignal<Option<String>>,
     last_frame: StoredValue<Option<f64>>,
+    /// The last frame simulated up to its budget without drawing: this one draws.
+    draw_pending: StoredValue<bool>,
 }
 
 impl Engine {
@@ -60,6 +66,7 @@ impl Engine {
             saturated: RwSignal::new(false),
             notice: RwSignal::new(notice),
             last_frame: StoredValue::new(None),
+            draw_pending: StoredValue::new(false),
         })
     }
 
@@ -245,14 +252,30 @@ impl Engine {
         self.last_frame.set_value(Some(wall));
         let speed = SPEEDS[self.speed.get_untracked()];
         let advance = (elapsed * speed).round() as u64;
-        if advance > 0 {
+        if self.draw_pending.get_value() {
+            self.draw_pending.set_value(false);
+            self.changed();
+        } else if advance > 0 {
+            let performance = window().performance();
             let mut reached = true;
             self.sim.update_value(|sim| {
                 let target = sim.now_ms() + advance;
-                reached = sim.run_until_bounded(target, EVENTS_PER_FRAME);
+                reached = loop {
+                    if sim.run_until_bounded(target, EVENTS_PER_CHUNK) {
+                        break true;
+                    }
+                    let now = performance.as_ref().map_or(f64::INFINITY, |p| p.now());
+                    if now - wall >= SIM_BUDGET_MS {
+                        break false;
+                    }
+                };
             });
             self.saturated.set(!reached);
-            self.changed();
+            if reached {
+                self.changed();
+            } else {
+                self.draw_pending.set_value(true);
+            }
         }
         self.schedule_frame();
     }
