@@ -15,6 +15,7 @@
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
 //! * [`lessons`]: the lesson list and the panel that narrates a lesson over its preset.
 //! * [`panic_panel`]: the panel a panic leaves instead of a frozen page.
+//! * [`spring_view`]: the Spring Boot configuration and Kafka commands matching the run.
 //! * [`share`]: share links: opening the scenario in the address, the Share link button.
 //!
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
@@ -31,6 +32,7 @@ pub mod lessons;
 pub mod panic_panel;
 mod produce_form;
 pub mod share;
+pub mod spring_view;
 pub mod tables;
 
 use kplay_engine::scenario::Scenario;
@@ -138,6 +140,7 @@ enum Tab {
     Partitions,
     Events,
     Scenario,
+    Spring,
 }
 
 /// The whole playground page.
@@ -212,6 +215,7 @@ pub fn App() -> impl IntoView {
                 {tab_button(Tab::Partitions, "Partitions")}
                 {tab_button(Tab::Events, "Event log")}
                 {tab_button(Tab::Scenario, "Scenario")}
+                {tab_button(Tab::Spring, "Spring Boot")}
             </div>
             <div role="tabpanel">
                 {move || match tab.get() {
@@ -233,6 +237,7 @@ pub fn App() -> impl IntoView {
                     Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
                     Tab::Events => view! { <event_log::EventLog/> }.into_any(),
                     Tab::Scenario => view! { <editor::ScenarioEditor/> }.into_any(),
+                    Tab::Spring => view! { <spring_view::SpringView/> }.into_any(),
                 }}
             </div>
         </section>

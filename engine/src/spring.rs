@@ -18,8 +18,9 @@
 //! escaped for the place it lands in: YAML double-quoted scalars, Java string literals,
 //! Spring's `${…}`/`#{…}` resolution of annotation attributes and property values, and POSIX
 //! shell words. Left out: cluster settings (network latency, the log cleaner's check
-//! interval), which are broker settings, and changes a script makes after time 0 other than
-//! topics and offset resets.
+//! interval), which are broker settings. A run's later changes (a new producer or group, a
+//! changed group setting, grown topics) are folded into the setup by [`configured`] first, so
+//! the text shows the application as it is configured now.
 
 use crate::assignor::AssignorKind;
 use crate::backoff::{BackOff, EXPONENTIAL_DEFAULT_MAX_INTERVAL_MS};
@@ -34,6 +35,65 @@ use crate::retry_topic::{
 };
 use crate::scenario::{GroupSpec, Scenario};
 use crate::sim::{Command, ResetTarget};
+
+/// `scenario` as its application is configured after every action of its script: created
+/// and grown topics, added and removed producers, changed rates, added groups and changed group
+/// settings become part of the setup. Only offset resets stay in the script: they are commands
+/// run against a group, not configuration.
+pub fn configured(scenario: &Scenario) -> Scenario {
+    let mut s = Scenario {
+        script: Vec::new(),
+        ..scenario.clone()
+    };
+    for entry in &scenario.script {
+        match &entry.command {
+            Command::CreateTopic {
+                name,
+                partitions,
+                retention_ms,
+                retention_bytes,
+            } => {
+                s.topics.push(crate::scenario::TopicSpec {
+                    name: name.clone(),
+                    partitions: *partitions,
+                    retention_ms: *retention_ms,
+                    retention_bytes: *retention_bytes,
+                });
+            }
+            Command::AddPartitions { topic, partitions } => {
+                for t in s.topics.iter_mut().filter(|t| &t.name == topic) {
+                    t.partitions = *partitions;
+                }
+            }
+            Command::AddProducer(spec) => s.producers.push(spec.clone()),
+            Command::RemoveProducer { name } => s.producers.retain(|p| &p.name != name),
+            Command::SetProducerRate { name, rate_per_sec } => {
+                for p in s.producers.iter_mut().filter(|p| &p.name == name) {
+                    p.rate_per_sec = *rate_per_sec;
+                }
+            }
+            Command::AddGroup {
+                group,
+                topics,
+                config,
+                consumers,
+            } => s.groups.push(GroupSpec {
+                id: group.clone(),
+                topics: topics.clone(),
+                config: config.clone(),
+                consumers: *consumers,
+            }),
+            Command::SetGroupConfig { group, config } => {
+                for g in s.groups.iter_mut().filter(|g| &g.id == group) {
+                    g.config = config.clone();
+                }
+            }
+            Command::ResetOffsets { .. } => s.script.push(entry.clone()),
+            _ => {}
+        }
+    }
+    s
+}
 
 /// The broker address every output uses, as in the seed tutorial.
 pub const BOOTSTRAP_SERVERS: &str = "localhost:9092";

@@ -419,3 +419,61 @@ fn every_example_and_lesson_scenario_renders() {
     }
     assert!(lessons >= 5, "{lessons} lessons");
 }
+
+#[test]
+fn the_view_shows_the_run_as_configured_after_its_actions() {
+    let mut s: Scenario = serde_json::from_str(
+        r#"{"version": 1, "topics": [{"name": "order-events", "partitions": 3}],
+            "producers": [{"name": "order-service", "topic": "order-events", "keys": {"type": "null"}}],
+            "groups": [{"id": "group-a", "topics": ["order-events"]}]}"#,
+    )
+    .unwrap();
+    let mut config = s.groups[0].config.clone();
+    config.assignor = AssignorKind::RoundRobin;
+    let at = |at_ms, command| ScriptEntry {
+        at_ms,
+        after_events: None,
+        command,
+    };
+    s.script = vec![
+        at(
+            1_000,
+            Command::SetGroupConfig {
+                group: "group-a".into(),
+                config,
+            },
+        ),
+        at(
+            2_000,
+            Command::AddPartitions {
+                topic: "order-events".into(),
+                partitions: 6,
+            },
+        ),
+        at(
+            3_000,
+            Command::AddProducer(ProducerSpec {
+                name: "audit-service".into(),
+                topic: "order-events".into(),
+                ..ProducerSpec::default()
+            }),
+        ),
+        at(
+            4_000,
+            Command::RemoveProducer {
+                name: "order-service".into(),
+            },
+        ),
+    ];
+    let now = kplay_engine::spring::configured(&s);
+    assert!(now.script.is_empty());
+    assert_eq!(now.topics[0].partitions, 6);
+    assert_eq!(now.producers.len(), 1);
+    assert_eq!(now.producers[0].name, "audit-service");
+    let yml = application_yml(&now);
+    assert!(
+        yml.contains("org.apache.kafka.clients.consumer.RoundRobinAssignor"),
+        "{yml}"
+    );
+    assert!(cli_commands(&now).contains("--partitions 6"));
+}
