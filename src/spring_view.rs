@@ -3,7 +3,7 @@
 //! command-line calls that create its topics and inspect its groups. Generated from the
 //! scenario by [`kplay_engine::spring`], so it follows every change made in the playground.
 
-use kplay_engine::spring;
+use kplay_engine::{spring, spring_yaml};
 use leptos::prelude::*;
 
 use crate::Engine;
@@ -24,8 +24,42 @@ pub fn SpringView() -> impl IntoView {
             ("Kafka command line", spring::cli_commands(&scenario)),
         ]
     });
+    let pasted = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<Vec<String>, String>>);
+    let apply = move |_| {
+        let result =
+            spring_yaml::apply(&engine.scenario(), &pasted.get_untracked()).and_then(|applied| {
+                engine.load(applied.scenario)?;
+                let mut lines = vec![format!(
+                    "Applied {} settings; the run starts again with them.",
+                    applied.applied.len()
+                )];
+                lines.extend(applied.unknown);
+                Ok(lines)
+            });
+        outcome.set(Some(result));
+    };
     view! {
         <div class="spring">
+            <details class="more paste-yml">
+                <summary>"Paste an application.yml"</summary>
+                <p class="hint">
+                    "Its spring.kafka settings configure the first producer and the first consumer group; settings the playground does not model are listed, not ignored."
+                </p>
+                <textarea class="mono" rows="10" spellcheck="false" aria-label="application.yml to apply"
+                    placeholder="spring:\n  kafka:\n    consumer:\n      group-id: order-service-group"
+                    prop:value=move || pasted.get()
+                    on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+                <button type="button" on:click=apply>"Apply application.yml"</button>
+                {move || outcome.get().map(|result| match result {
+                    Ok(lines) => view! {
+                        <ul class="yml-outcome" role="status">
+                            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                })}
+            </details>
             <p class="hint">
                 "The Spring Boot configuration that matches this run, following the guide's setup: change a group's assignor, commit mode or offset reset, add a topic or a dead-letter topic, and the text follows."
             </p>

@@ -48,6 +48,7 @@
 //! * [`dead_letter`]: dead-letter topic names, partitions and headers per Spring version.
 //! * [`retry_topic`]: `@RetryableTopic` topic names and delays.
 //! * [`spring`]: the Spring Boot view: `application.yml`, Java config and CLI calls for a scenario.
+//! * [`spring_yaml`]: a pasted `application.yml` configures a scenario; unknown keys are reported.
 //!
 //! * [`mod@bench`]: the heavy scenario the benchmarks run.
 //! * [`mod@soak`]: the fault soak: seeded random scenarios with faults, run through the checker.
@@ -82,6 +83,7 @@ pub mod sim;
 pub mod snapshot;
 pub mod soak;
 pub mod spring;
+pub mod spring_yaml;
 pub mod topic;
 pub mod trace;
 pub mod transaction;

@@ -38,3 +38,38 @@ test("the Spring Boot view shows the guide's settings and follows a changed assi
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a pasted application.yml configures the run and reports what it does not model", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("tab", { name: "Spring Boot" }).click();
+  await page.getByText("Paste an application.yml").click();
+  const yml = page.getByRole("textbox", { name: "application.yml to apply" });
+  await yml.fill(
+    [
+      "spring:",
+      "  kafka:",
+      "    bootstrap-servers: localhost:9092",
+      "    consumer:",
+      "      group-id: order-service-group",
+      "      auto-offset-reset: earliest",
+      "      fetch-min-size: 1",
+      "      properties:",
+      '        spring.json.trusted.packages: "*"',
+    ].join("\n"),
+  );
+  await page.getByRole("button", { name: "Apply application.yml" }).click();
+  const outcome = page.locator(".yml-outcome");
+  await outcome.waitFor();
+  assert.match(await outcome.textContent(), /Applied 4 settings/);
+  assert.match(await outcome.textContent(), /line 7: spring\.kafka\.consumer\.fetch-min-size is not a setting/);
+  await page.getByRole("tab", { name: "Consumer groups" }).click();
+  await page.getByRole("table", { name: "Consumer group order-service-group" }).waitFor();
+  // A value the playground cannot use is refused with its line; the run stays as it was.
+  await page.getByRole("tab", { name: "Spring Boot" }).click();
+  await page.getByText("Paste an application.yml").click();
+  await yml.fill("spring.kafka.consumer.auto-offset-reset: sometimes");
+  await page.getByRole("button", { name: "Apply application.yml" }).click();
+  assert.match(await page.locator(".paste-yml [role=alert]").textContent(), /line 1: .*sometimes/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

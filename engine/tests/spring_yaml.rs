@@ -1,0 +1,113 @@
+//! Pasting an `application.yml`: the tutorial's settings configure the scenario; what the
+//! playground does not model is reported with its line, bad values are refused with theirs.
+
+use kplay_engine::assignor::AssignorKind;
+use kplay_engine::group::{CommitMode, OffsetResetPolicy};
+use kplay_engine::listener::ValueFormat;
+use kplay_engine::scenario::Scenario;
+use kplay_engine::spring::{application_yml, configured};
+use kplay_engine::spring_yaml::{apply, settings};
+
+fn order_events() -> Scenario {
+    Scenario::from_json(
+        r#"{"version": 1, "topics": [{"name": "order-events", "partitions": 3}],
+            "producers": [{"name": "order-service", "topic": "order-events", "keys": {"type": "null"}}],
+            "groups": [{"id": "group-a", "topics": ["order-events"], "consumers": 2}]}"#,
+    )
+    .unwrap()
+}
+
+/// The tutorial's file, as it shows it.
+const TUTORIAL_YML: &str = r#"
+spring:
+  kafka:
+    bootstrap-servers: localhost:9092
+    producer:
+      key-serializer: org.apache.kafka.common.serialization.StringSerializer
+      value-serializer: org.springframework.kafka.support.serializer.JsonSerializer
+    consumer:
+      group-id: order-service-group
+      auto-offset-reset: earliest
+      key-deserializer: org.apache.kafka.common.serialization.StringDeserializer
+      value-deserializer: org.springframework.kafka.support.serializer.JsonDeserializer
+      properties:
+        spring.json.trusted.packages: "*"
+"#;
+
+#[test]
+fn the_tutorials_application_yml_configures_the_first_group() {
+    let applied = apply(&order_events(), TUTORIAL_YML).unwrap();
+    assert_eq!(applied.unknown, Vec::<String>::new());
+    assert_eq!(applied.applied.len(), 8);
+    let group = &applied.scenario.groups[0];
+    assert_eq!(group.id, "order-service-group");
+    assert_eq!(group.config.auto_offset_reset, OffsetResetPolicy::Earliest);
+    assert_eq!(
+        group.config.listener.value_format,
+        ValueFormat::Json {
+            trusted_packages: vec!["*".into()]
+        }
+    );
+    applied.scenario.validate().unwrap();
+}
+
+#[test]
+fn settings_the_playground_does_not_model_are_reported_with_their_line() {
+    let text = "spring:\n  kafka:\n    consumer:\n      fetch-min-size: 1 # bytes\n      group-id: g\nserver:\n  port: 8080\n";
+    let applied = apply(&order_events(), text).unwrap();
+    assert_eq!(
+        applied.unknown,
+        [
+            "line 4: spring.kafka.consumer.fetch-min-size is not a setting the playground models",
+            "line 7: server.port is not a setting the playground models",
+        ]
+    );
+    assert_eq!(applied.scenario.groups[0].id, "g");
+}
+
+#[test]
+fn bad_values_and_yaml_the_reader_does_not_take_are_refused_with_their_line() {
+    let e = apply(
+        &order_events(),
+        "spring.kafka.consumer.auto-offset-reset: sometimes\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "line 1: spring.kafka.consumer.auto-offset-reset: expected earliest, latest or none, got \"sometimes\""
+    );
+    let e = apply(&order_events(), "spring:\n  kafka:\n    - a\n").unwrap_err();
+    assert!(e.starts_with("line 3: lists"), "{e}");
+    let e = apply(&order_events(), "spring:\n\tkafka: x\n").unwrap_err();
+    assert!(e.contains("line 2") && e.contains("tabs"), "{e}");
+    let e = apply(&order_events(), "spring.kafka.listener.ack-mode: MANUAL\n").unwrap_err();
+    assert!(e.contains("BATCH and RECORD"), "{e}");
+}
+
+#[test]
+fn comments_quotes_and_dotted_keys_read_as_spring_boot_reads_them() {
+    let found = settings("a:\n  b.c: 'x # not a comment' # a comment\n  d: \"y\"\n").unwrap();
+    let pairs: Vec<(&str, &str)> = found
+        .iter()
+        .map(|s| (s.key.as_str(), s.value.as_str()))
+        .collect();
+    assert_eq!(pairs, [("a.b.c", "x # not a comment"), ("a.d", "y")]);
+}
+
+#[test]
+fn the_views_own_application_yml_pastes_back_to_the_same_group_settings() {
+    let mut source = order_events();
+    let config = &mut source.groups[0].config;
+    config.assignor = AssignorKind::RoundRobin;
+    config.commit_mode = CommitMode::Record;
+    config.auto_offset_reset = OffsetResetPolicy::Earliest;
+    config.max_poll_records = 50;
+    config.session_timeout_ms = 10_000;
+    let yml = application_yml(&configured(&source));
+    let pasted = apply(&order_events(), &yml).unwrap();
+    assert_eq!(pasted.unknown, Vec::<String>::new(), "{yml}");
+    assert_eq!(
+        pasted.scenario.groups[0].config, source.groups[0].config,
+        "{yml}"
+    );
+}
