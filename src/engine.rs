@@ -50,6 +50,8 @@ pub struct Engine {
     last_frame: StoredValue<Option<f64>>,
     /// The last frame simulated up to its budget without drawing: this one draws.
     draw_pending: StoredValue<bool>,
+    /// Samples for the charts.
+    history: StoredValue<crate::charts::History>,
 }
 
 impl Engine {
@@ -67,6 +69,7 @@ impl Engine {
             notice: RwSignal::new(notice),
             last_frame: StoredValue::new(None),
             draw_pending: StoredValue::new(false),
+            history: StoredValue::new(crate::charts::History::default()),
         })
     }
 
@@ -76,6 +79,7 @@ impl Engine {
         self.playing.set(false);
         self.sim.set_value(sim);
         self.scenario.set_value(Self::setup_of(scenario));
+        self.history.set_value(crate::charts::History::default());
         self.horizon_ms.set(open_at);
         self.notice.set(notice);
         self.version.update(|v| *v += 1);
@@ -126,7 +130,15 @@ impl Engine {
         self.sim.with_value(f)
     }
 
+    /// The charts' samples, subscribing the caller to changes.
+    pub fn history(&self) -> crate::charts::History {
+        self.version.track();
+        self.history.get_value()
+    }
+
     fn changed(&self) {
+        self.sim
+            .with_value(|sim| self.history.update_value(|h| h.record(sim)));
         let now = self.peek(Simulation::now_ms);
         crate::panic_panel::remember_moment(now);
         self.horizon_ms.update(|h| *h = (*h).max(now));
@@ -220,7 +232,9 @@ impl Engine {
         } else {
             self.sim.update_value(|sim| sim.run_until(t_ms));
         }
-        crate::panic_panel::remember_moment(self.peek(Simulation::now_ms));
+        let now = self.peek(Simulation::now_ms);
+        crate::panic_panel::remember_moment(now);
+        self.history.update_value(|h| h.truncate_after(now));
         self.version.update(|v| *v += 1);
     }
 

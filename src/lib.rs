@@ -4,6 +4,7 @@
 //!
 //! * [`App`]: the page: header with the time controls, the act panel, the diagram, the panels.
 //! * [`engine`]: the simulation as the page drives it (animation-frame clock, timeline, forks).
+//! * [`charts`]: lag per group and throughput over virtual time.
 //! * [`controls`]: Play/Pause, Step, Speed, the clock, the timeline, keyboard shortcuts.
 //! * [`diagram`]: the SVG of producers, topics and partitions, groups and consumers.
 //! * [`layout`]: the diagram's layout math (pure, tested natively).
@@ -21,6 +22,7 @@
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
 
 pub mod actions;
+pub mod charts;
 pub mod controls;
 pub mod diagram;
 pub mod editor;
@@ -138,6 +140,7 @@ enum Tab {
     Groups,
     Settings,
     Partitions,
+    Charts,
     Events,
     Scenario,
     Spring,
@@ -213,6 +216,7 @@ pub fn App() -> impl IntoView {
                 {tab_button(Tab::Groups, "Consumer groups")}
                 {tab_button(Tab::Settings, "Group settings")}
                 {tab_button(Tab::Partitions, "Partitions")}
+                {tab_button(Tab::Charts, "Charts")}
                 {tab_button(Tab::Events, "Event log")}
                 {tab_button(Tab::Scenario, "Scenario")}
                 {tab_button(Tab::Spring, "Spring Boot")}
@@ -235,6 +239,7 @@ pub fn App() -> impl IntoView {
                             .into_any()
                     }
                     Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
+                    Tab::Charts => view! { <charts::Charts/> }.into_any(),
                     Tab::Events => view! { <event_log::EventLog/> }.into_any(),
                     Tab::Scenario => view! { <editor::ScenarioEditor/> }.into_any(),
                     Tab::Spring => view! { <spring_view::SpringView/> }.into_any(),

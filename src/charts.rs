@@ -1,0 +1,309 @@
+//! Charts over virtual time: each consumer group's lag, and the records produced per second.
+//!
+//! The page samples the simulation at most once per virtual second ([`History::record`]); a
+//! scrub back or a new scenario drops the samples after the new moment, so the charts always
+//! show the run that is on screen. The sampling and the scaling are pure and tested natively;
+//! [`Charts`] draws them as SVG.
+
+use kplay_engine::assignor::TopicPartition;
+use kplay_engine::group::GroupRole;
+use kplay_engine::Simulation;
+use leptos::prelude::*;
+
+/// Virtual time between two samples, ms.
+pub const SAMPLE_EVERY_MS: u64 = 1_000;
+/// Most samples kept; older ones are thinned out, so a long run keeps its whole shape.
+pub const MAX_SAMPLES: usize = 600;
+
+/// One moment of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    /// Virtual time, ms.
+    pub t_ms: u64,
+    /// Records ever appended to the user's topics (log end offsets summed).
+    pub produced: u64,
+    /// Each user group's total lag, in the order of [`History::groups`].
+    pub lags: Vec<u64>,
+}
+
+/// The samples of the run on screen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// The user's groups, by id, in the order they appeared.
+    pub groups: Vec<String>,
+    /// Samples in time order.
+    pub samples: Vec<Sample>,
+}
+
+impl History {
+    /// Adds a sample of `sim` if a virtual second passed since the last one.
+    pub fn record(&mut self, sim: &Simulation) {
+        let now = sim.now_ms();
+        if self
+            .samples
+            .last()
+            .is_some_and(|last| now < last.t_ms + SAMPLE_EVERY_MS)
+        {
+            return;
+        }
+        let (produced, lags) = measure(sim);
+        for (id, _) in &lags {
+            if !self.groups.contains(id) {
+                self.groups.push(id.clone());
+            }
+        }
+        let lags = self
+            .groups
+            .iter()
+            .map(|id| lags.iter().find(|(g, _)| g == id).map_or(0, |(_, l)| *l))
+            .collect();
+        self.samples.push(Sample {
+            t_ms: now,
+            produced,
+            lags,
+        });
+        if self.samples.len() > MAX_SAMPLES {
+            // Keep every other sample: the same span at half the resolution.
+            let mut keep = false;
+            self.samples.retain(|_| {
+                keep = !keep;
+                keep
+            });
+        }
+    }
+
+    /// Forgets the samples after `t_ms` (the timeline moved back).
+    pub fn truncate_after(&mut self, t_ms: u64) {
+        self.samples.retain(|s| s.t_ms <= t_ms);
+    }
+
+    /// Records per second between consecutive samples, at the later sample's time.
+    pub fn throughput(&self) -> Vec<(u64, u64)> {
+        self.samples
+            .windows(2)
+            .map(|w| {
+                let dt = (w[1].t_ms - w[0].t_ms).max(1);
+                let records = w[1].produced.saturating_sub(w[0].produced);
+                (w[1].t_ms, records * 1000 / dt)
+            })
+            .collect()
+    }
+
+    /// One group's lag over time.
+    pub fn lag_series(&self, group: usize) -> Vec<(u64, u64)> {
+        self.samples
+            .iter()
+            .map(|s| (s.t_ms, s.lags.get(group).copied().unwrap_or(0)))
+            .collect()
+    }
+}
+
+/// Records appended so far, and each user group's lag: the end offset minus the committed
+/// offset, a partition without a committed offset counting from its log start (C7).
+pub fn measure(sim: &Simulation) -> (u64, Vec<(String, u64)>) {
+    let produced = sim
+        .topics()
+        .filter(|t| !t.name().starts_with("__"))
+        .flat_map(|t| t.partitions())
+        .map(|log| log.log_end_offset())
+        .sum();
+    let lags = sim
+        .groups()
+        .iter()
+        .filter(|g| g.role == GroupRole::Main)
+        .map(|g| {
+            let lag = g
+                .topics
+                .iter()
+                .filter_map(|name| sim.topics().find(|t| t.name() == name))
+                .flat_map(|t| (0..t.partition_count()).map(move |p| (t, p)))
+                .map(|(t, p)| {
+                    let log = t.partition(p).expect("in range");
+                    let tp = TopicPartition::new(t.name(), p);
+                    sim.lag(g, &tp).unwrap_or_else(|| {
+                        log.high_watermark().saturating_sub(log.log_start_offset())
+                    })
+                })
+                .sum();
+            (g.id.clone(), lag)
+        })
+        .collect();
+    (produced, lags)
+}
+
+/// Chart size in SVG units.
+const W: u64 = 600;
+const H: u64 = 140;
+const PAD: u64 = 34;
+
+/// SVG polyline points for `series`, scaled to the plot with time from 0 to `t_max` and values
+/// from 0 to `v_max`; integer coordinates.
+pub fn points(series: &[(u64, u64)], t_max: u64, v_max: u64) -> String {
+    let (t_max, v_max) = (t_max.max(1), v_max.max(1));
+    let plot_w = W - PAD - 8;
+    let plot_h = H - 20 - 8;
+    series
+        .iter()
+        .map(|&(t, v)| {
+            let x = PAD + t.min(t_max) * plot_w / t_max;
+            let y = 8 + plot_h - v.min(v_max) * plot_h / v_max;
+            format!("{x},{y}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A round axis maximum at or above `v`: 1, 2 or 5 times a power of ten.
+pub fn nice_max(v: u64) -> u64 {
+    let mut scale = 1;
+    loop {
+        for step in [1, 2, 5] {
+            if step * scale >= v {
+                return step * scale;
+            }
+        }
+        scale *= 10;
+    }
+}
+
+const COLOURS: [&str; 6] = [
+    "#2E7D32", "#6A1B9A", "#00838F", "#AD1457", "#4E342E", "#283593",
+];
+
+/// One chart: a line per series, a legend, the time axis.
+fn chart(title: String, lines: Vec<(String, Vec<(u64, u64)>)>, t_max: u64) -> impl IntoView {
+    let v_max = nice_max(
+        lines
+            .iter()
+            .flat_map(|(_, s)| s.iter().map(|&(_, v)| v))
+            .max()
+            .unwrap_or(0),
+    );
+    let summary = lines
+        .iter()
+        .map(|(name, s)| format!("{name} {}", s.last().map_or(0, |&(_, v)| v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let label = format!("{title}: now {summary}; axis up to {v_max}");
+    let legend = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            view! { <span class="legend-item"><span class="swatch" style=format!("background:{}", COLOURS[i % COLOURS.len()])></span>{name.clone()}</span> }
+        })
+        .collect_view();
+    let polylines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            view! { <polyline class="series" points=points(s, t_max, v_max) style=format!("stroke:{}", COLOURS[i % COLOURS.len()])/> }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption>{title}" "{legend}</figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
+                <line class="axis" x1=PAD y1="8" x2=PAD y2=H - 20/>
+                <line class="axis" x1=PAD y1=H - 20 x2=W - 8 y2=H - 20/>
+                <text class="tick end" x=PAD - 4 y="14">{v_max.to_string()}</text>
+                <text class="tick end" x=PAD - 4 y=H - 20>"0"</text>
+                <text class="tick" x=PAD y=H - 6>"0:00"</text>
+                <text class="tick end" x=W - 8 y=H - 6>{crate::format_clock(t_max)}</text>
+                {polylines}
+            </svg>
+        </figure>
+    }
+}
+
+/// The charts tab: lag per group and throughput, over the run so far.
+#[component]
+pub fn Charts() -> impl IntoView {
+    let engine = expect_context::<crate::Engine>();
+    move || {
+        let history = engine.history();
+        let t_max = history.samples.last().map_or(0, |s| s.t_ms);
+        let lags = history
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.clone(), history.lag_series(i)))
+            .collect();
+        view! {
+            <div class="charts">
+                {chart("Lag per consumer group (records)".into(), lags, t_max)}
+                {chart(
+                    "Throughput (records/s produced)".into(),
+                    vec![("all topics".into(), history.throughput())],
+                    t_max,
+                )}
+                <p class="hint">"Sampled once per virtual second of the run on screen; scrubbing back drops what came after."</p>
+            </div>
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_engine::scenario::Scenario;
+
+    fn run(seconds: u64) -> (Simulation, History) {
+        let mut sim = crate::default_scenario(7).build().unwrap();
+        let mut history = History::default();
+        for _ in 0..seconds * 4 {
+            sim.run_for(250);
+            history.record(&sim);
+        }
+        (sim, history)
+    }
+
+    #[test]
+    fn one_sample_per_virtual_second_with_each_groups_lag() {
+        let (mut sim, mut history) = run(20);
+        assert_eq!(history.groups, ["group-a"]);
+        assert!(
+            (20..=21).contains(&history.samples.len()),
+            "{}",
+            history.samples.len()
+        );
+        // A second later a sample is due: it holds what the simulation says now.
+        sim.run_for(SAMPLE_EVERY_MS);
+        history.record(&sim);
+        let last = history.samples.last().unwrap();
+        assert_eq!(last.t_ms, sim.now_ms());
+        let (produced, lags) = measure(&sim);
+        assert_eq!(last.produced, produced);
+        assert_eq!(last.lags, [lags[0].1]);
+        // The producers send 3 records/s in all: throughput says so once the run is going.
+        let rates: Vec<u64> = history.throughput().iter().map(|&(_, r)| r).collect();
+        let mean = rates.iter().sum::<u64>() / rates.len() as u64;
+        assert!((2..=4).contains(&mean), "{rates:?}");
+    }
+
+    #[test]
+    fn scrubbing_back_drops_later_samples_and_long_runs_are_thinned() {
+        let (_, mut history) = run(10);
+        history.truncate_after(4_000);
+        assert!(history.samples.iter().all(|s| s.t_ms <= 4_000));
+        let mut sim = Scenario::from_json(r#"{"version": 1}"#)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut long = History::default();
+        for _ in 0..(MAX_SAMPLES as u64 + 50) {
+            sim.run_for(SAMPLE_EVERY_MS);
+            long.record(&sim);
+        }
+        assert!(long.samples.len() <= MAX_SAMPLES);
+        assert!(long.samples.first().unwrap().t_ms <= 2 * SAMPLE_EVERY_MS);
+    }
+
+    #[test]
+    fn points_scale_into_the_plot_and_axes_are_round() {
+        assert_eq!(points(&[(0, 0), (100, 10)], 100, 10), "34,120 592,8");
+        assert_eq!(nice_max(0), 1);
+        assert_eq!(nice_max(7), 10);
+        assert_eq!(nice_max(130), 200);
+        assert_eq!(nice_max(500), 500);
+    }
+}

@@ -1,0 +1,46 @@
+// End to end: the charts draw each group's lag and the throughput over the run, and follow
+// the timeline back.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { launch, openPage } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const pointCount = (page, name) =>
+  page
+    .getByRole("img", { name })
+    .locator("polyline")
+    .first()
+    .evaluate((p) => p.getAttribute("points").trim().split(/\s+/).length);
+
+test("lag per group and throughput are charted over the run and follow a scrub back", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[role="timer"]').textContent >= "00:30.000");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("tab", { name: "Charts" }).click();
+  const lag = page.getByRole("img", { name: /^Lag per consumer group \(records\): now group-a \d+/ });
+  await lag.waitFor();
+  const throughput = page.getByRole("img", { name: /^Throughput \(records\/s produced\): now all topics \d+/ });
+  await throughput.waitFor();
+  // At 100× a frame covers more than a virtual second: at least one sample per frame.
+  const before = await pointCount(page, /^Lag per consumer group/);
+  assert.ok(before >= 15, `${before} samples over 30 s`);
+  mkdirSync("tests/e2e/output", { recursive: true });
+  await page.screenshot({ path: "tests/e2e/output/charts.png", fullPage: true });
+  await page.getByRole("slider", { name: "Timeline" }).fill("10000");
+  const after = await pointCount(page, /^Lag per consumer group/);
+  assert.ok(after < before && after >= 3, `${after} of ${before} samples after scrubbing back to 10 s`);
+  const axisEnd = await lag.locator("text").last().textContent();
+  assert.ok(axisEnd <= "00:10.000", `the time axis ends at ${axisEnd}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
