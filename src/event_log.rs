@@ -98,13 +98,21 @@ pub fn describe(event: &TraceEvent) -> String {
     }
 }
 
+/// Whether `haystack` contains `needle`, ignoring ASCII case (no Unicode case tables in the page).
+pub fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .to_ascii_lowercase()
+            .contains(&needle.to_ascii_lowercase())
+}
+
 /// The newest events, newest first, optionally only those whose line contains a filter text.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let filter = RwSignal::new(String::new());
     let lines = Memo::new(move |_| {
-        let needle = filter.get().to_ascii_lowercase();
+        let needle = filter.get();
         engine.read(|sim| {
             let total = sim.trace().total();
             sim.trace()
@@ -112,9 +120,7 @@ pub fn EventLog() -> impl IntoView {
                 .rev()
                 .enumerate()
                 .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), describe(e)))
-                .filter(|(_, _, line)| {
-                    needle.is_empty() || line.to_ascii_lowercase().contains(&needle)
-                })
+                .filter(|(_, _, line)| contains_ignoring_ascii_case(line, &needle))
                 .take(SHOWN)
                 .collect::<Vec<_>>()
         })

@@ -15,6 +15,7 @@
 //! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
 //! * [`lessons`]: the lesson list and the panel that narrates a lesson over its preset.
+//! * [`messages`]: the message browser: a partition's records from an offset or a time.
 //! * [`panic_panel`]: the panel a panic leaves instead of a frozen page.
 //! * [`spring_view`]: the Spring Boot configuration and Kafka commands matching the run.
 //! * [`share`]: share links: opening the scenario in the address, the Share link button.
@@ -31,6 +32,7 @@ pub mod event_log;
 pub mod inspector;
 pub mod layout;
 pub mod lessons;
+pub mod messages;
 pub mod panic_panel;
 mod produce_form;
 pub mod share;
@@ -140,6 +142,7 @@ enum Tab {
     Groups,
     Settings,
     Partitions,
+    Messages,
     Charts,
     Events,
     Scenario,
@@ -216,6 +219,7 @@ pub fn App() -> impl IntoView {
                 {tab_button(Tab::Groups, "Consumer groups")}
                 {tab_button(Tab::Settings, "Group settings")}
                 {tab_button(Tab::Partitions, "Partitions")}
+                {tab_button(Tab::Messages, "Messages")}
                 {tab_button(Tab::Charts, "Charts")}
                 {tab_button(Tab::Events, "Event log")}
                 {tab_button(Tab::Scenario, "Scenario")}
@@ -239,6 +243,7 @@ pub fn App() -> impl IntoView {
                             .into_any()
                     }
                     Tab::Partitions => view! { <tables::PartitionTable/> }.into_any(),
+                    Tab::Messages => view! { <messages::MessageBrowser/> }.into_any(),
                     Tab::Charts => view! { <charts::Charts/> }.into_any(),
                     Tab::Events => view! { <event_log::EventLog/> }.into_any(),
                     Tab::Scenario => view! { <editor::ScenarioEditor/> }.into_any(),

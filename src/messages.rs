@@ -1,0 +1,231 @@
+//! The message browser, as Kafka UIs have it: one partition's records from an offset or a time,
+//! filtered by text in the key, the value or a header.
+
+use kplay_engine::log::{bytes_to_text, Record};
+use kplay_engine::Simulation;
+use leptos::prelude::*;
+
+use crate::event_log::contains_ignoring_ascii_case;
+use crate::Engine;
+
+/// Most records the browser lists at once.
+pub const PAGE: usize = 50;
+
+/// Where to start reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum From {
+    /// The oldest record still in the log (the Low Water Mark).
+    Oldest,
+    /// This offset.
+    Offset(u64),
+    /// The first record with a timestamp at or after this virtual time, ms.
+    Time(u64),
+}
+
+/// One listed record, as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Its offset.
+    pub offset: u64,
+    /// CreateTime, virtual ms.
+    pub timestamp_ms: u64,
+    /// The key, or `null`.
+    pub key: String,
+    /// The value, or `null`.
+    pub value: String,
+    /// Headers as `name=value`, comma-separated.
+    pub headers: String,
+}
+
+fn row(record: &Record) -> Row {
+    Row {
+        offset: record.offset,
+        timestamp_ms: record.timestamp_ms,
+        key: record.key_text().unwrap_or_else(|| "null".into()),
+        value: record.value.clone().unwrap_or_else(|| "null".into()),
+        headers: record
+            .headers
+            .iter()
+            .map(|h| format!("{}={}", h.key, bytes_to_text(&h.value)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Up to [`PAGE`] records of `topic`-`partition` from `from` whose key, value or a header
+/// contains `filter` (ASCII case-insensitively; an empty filter keeps everything).
+pub fn browse(sim: &Simulation, topic: &str, partition: u32, from: From, filter: &str) -> Vec<Row> {
+    let Some(log) = sim
+        .topics()
+        .find(|t| t.name() == topic)
+        .and_then(|t| t.partition(partition))
+    else {
+        return Vec::new();
+    };
+    let start = match from {
+        From::Oldest => log.log_start_offset(),
+        From::Offset(o) => o.max(log.log_start_offset()),
+        From::Time(t) => log.offset_for_time(t),
+    };
+    log.range(start, log.log_end_offset())
+        .map(row)
+        .filter(|r| {
+            [&r.key, &r.value, &r.headers]
+                .iter()
+                .any(|text| contains_ignoring_ascii_case(text, filter))
+        })
+        .take(PAGE)
+        .collect()
+}
+
+/// The browser panel.
+#[component]
+pub fn MessageBrowser() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let partitions = Memo::new(move |_| {
+        engine.read(|sim| {
+            sim.topics()
+                .flat_map(|t| (0..t.partition_count()).map(move |p| (t.name().to_owned(), p)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let chosen = RwSignal::new(0usize);
+    let from_kind = RwSignal::new(String::from("oldest"));
+    let from_value = RwSignal::new(String::new());
+    let filter = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| {
+        let list = partitions.get();
+        let (topic, partition) = list.get(chosen.get())?.clone();
+        let number = from_value.get().trim().parse::<u64>().unwrap_or(0);
+        let from = match from_kind.get().as_str() {
+            "offset" => From::Offset(number),
+            "time" => From::Time(number.saturating_mul(1000)),
+            _ => From::Oldest,
+        };
+        let filter = filter.get();
+        Some(engine.read(|sim| browse(sim, &topic, partition, from, &filter)))
+    });
+    view! {
+        <div class="messages">
+            <div class="message-controls">
+                <label>
+                    "Partition"
+                    <select on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {move || {
+                            partitions
+                                .get()
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (t, p))| view! { <option value=i.to_string()>{format!("{t}-{p}")}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    "From"
+                    <select on:change=move |ev| from_kind.set(event_target_value(&ev))>
+                        <option value="oldest">"the oldest record"</option>
+                        <option value="offset">"offset"</option>
+                        <option value="time">"time (s)"</option>
+                    </select>
+                </label>
+                <label>
+                    "Offset or seconds"
+                    <input type="number" min="0" prop:value=move || from_value.get()
+                        on:input=move |ev| from_value.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Key, value or header contains"
+                    <input type="search" prop:value=move || filter.get()
+                        on:input=move |ev| filter.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            <table class="data" aria-label="Messages">
+                <thead>
+                    <tr>
+                        <th scope="col">"Offset"</th>
+                        <th scope="col">"Timestamp"</th>
+                        <th scope="col">"Key"</th>
+                        <th scope="col">"Value"</th>
+                        <th scope="col">"Headers"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        rows.get()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.offset}</th>
+                                    <td class="mono">{crate::format_clock(r.timestamp_ms)}</td>
+                                    <td class="mono">{r.key}</td>
+                                    <td class="mono value">{r.value}</td>
+                                    <td class="mono">{r.headers}</td>
+                                </tr>
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+            <p class="hint">{format!("At most {PAGE} records from the chosen offset; the Low Water Mark is the oldest record retention kept.")}</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_engine::log::Header;
+    use kplay_engine::Command;
+
+    fn sim_with_records() -> Simulation {
+        let mut sim = kplay_engine::scenario::Scenario::from_json(
+            r#"{"version": 1, "topics": [{"name": "t", "partitions": 1}]}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        for (i, key) in ["alpha", "beta", "alpha", "gamma"].into_iter().enumerate() {
+            sim.run_for(1_000);
+            sim.apply(Command::Produce {
+                topic: "t".into(),
+                key: Some(key.into()),
+                value: Some(format!("v{i}")),
+                partition: None,
+                headers: vec![Header {
+                    key: "trace".into(),
+                    value: format!("id-{i}").into_bytes(),
+                }],
+            })
+            .unwrap();
+            sim.run_for(100);
+        }
+        sim
+    }
+
+    #[test]
+    fn browses_from_an_offset_or_a_time_with_a_filter() {
+        let sim = sim_with_records();
+        let all = browse(&sim, "t", 0, From::Oldest, "");
+        assert_eq!(
+            all.iter().map(|r| r.offset).collect::<Vec<_>>(),
+            [0, 1, 2, 3]
+        );
+        assert_eq!(all[0].headers, "trace=id-0");
+        let from_two = browse(&sim, "t", 0, From::Offset(2), "");
+        assert_eq!(
+            from_two.iter().map(|r| r.offset).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        let late = browse(&sim, "t", 0, From::Time(2_500), "");
+        assert_eq!(late.first().map(|r| r.offset), Some(2));
+        let keyed_a: Vec<u64> = browse(&sim, "t", 0, From::Oldest, "ALPHA")
+            .iter()
+            .map(|r| r.offset)
+            .collect();
+        assert_eq!(keyed_a, [0, 2]);
+        assert_eq!(browse(&sim, "t", 0, From::Oldest, "ID-3").len(), 1);
+        assert!(browse(&sim, "missing", 0, From::Oldest, "").is_empty());
+    }
+}
