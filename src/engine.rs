@@ -52,6 +52,9 @@ pub struct Engine {
     draw_pending: StoredValue<bool>,
     /// Samples for the charts.
     history: StoredValue<crate::charts::History>,
+    /// How many scenarios were loaded into this handle: views derived from the scenario's
+    /// setup (not its clock) track it.
+    pub loads: RwSignal<u64>,
 }
 
 impl Engine {
@@ -70,6 +73,7 @@ impl Engine {
             last_frame: StoredValue::new(None),
             draw_pending: StoredValue::new(false),
             history: StoredValue::new(crate::charts::History::default()),
+            loads: RwSignal::new(0),
         })
     }
 
@@ -80,6 +84,7 @@ impl Engine {
         self.sim.set_value(sim);
         self.scenario.set_value(Self::setup_of(scenario));
         self.history.set_value(crate::charts::History::default());
+        self.loads.update(|n| *n += 1);
         self.horizon_ms.set(open_at);
         self.notice.set(notice);
         self.version.update(|v| *v += 1);

@@ -14,9 +14,9 @@ pub fn SpringView() -> impl IntoView {
     let engine = expect_context::<Engine>();
     // The scenario's setup and script, not its clock: the text changes only when an action
     // changes what the application would configure.
-    let actions = Memo::new(move |_| engine.read(|sim| sim.script().len()));
+    let actions = Memo::new(move |_| (engine.loads.get(), engine.read(|sim| sim.script().len())));
     let texts = Memo::new(move |_| {
-        actions.track();
+        let _ = actions.get();
         let scenario = spring::configured(&engine.scenario());
         [
             ("application.yml", spring::application_yml(&scenario)),

@@ -62,6 +62,11 @@ test("a pasted application.yml configures the run and reports what it does not m
   await outcome.waitFor();
   assert.match(await outcome.textContent(), /Applied 4 settings/);
   assert.match(await outcome.textContent(), /line 7: spring\.kafka\.consumer\.fetch-min-size is not a setting/);
+  // The view shows the configuration it was given.
+  await page
+    .getByRole("region", { name: "application.yml" })
+    .getByText(/group-id: order-service-group/)
+    .waitFor({ timeout: 5000 });
   await page.getByRole("tab", { name: "Consumer groups" }).click();
   await page.getByRole("table", { name: "Consumer group order-service-group" }).waitFor();
   // A value the playground cannot use is refused with its line; the run stays as it was.
