@@ -53,6 +53,8 @@ pub fn heavy_scenario() -> Scenario {
             group("analytics"),
             group("inventory"),
         ],
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
     }

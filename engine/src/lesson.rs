@@ -154,6 +154,110 @@ impl GroupStat {
     }
 }
 
+/// A counter of a message queue beside the cluster ([`crate::queue::Queue`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueStat {
+    /// Messages published.
+    Published,
+    /// Messages acknowledged, and so deleted.
+    Deleted,
+    /// Redeliveries after a worker crashed.
+    Redelivered,
+    /// Messages a worker finished after a later one with the same key.
+    OutOfOrder,
+    /// Messages on the broker now (ready and unacknowledged).
+    Depth,
+}
+
+impl QueueStat {
+    const NAMES: &'static [(&'static str, QueueStat)] = &[
+        ("published", QueueStat::Published),
+        ("deleted", QueueStat::Deleted),
+        ("redelivered", QueueStat::Redelivered),
+        ("out_of_order", QueueStat::OutOfOrder),
+        ("depth", QueueStat::Depth),
+    ];
+
+    /// The counter's name in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            QueueStat::Published => "published messages",
+            QueueStat::Deleted => "messages deleted on acknowledgement",
+            QueueStat::Redelivered => "redelivered messages",
+            QueueStat::OutOfOrder => "messages finished out of key order",
+            QueueStat::Depth => "messages waiting on the broker",
+        }
+    }
+
+    fn of(self, q: &crate::queue::Queue) -> u64 {
+        match self {
+            QueueStat::Published => q.published,
+            QueueStat::Deleted => q.deleted,
+            QueueStat::Redelivered => q.redelivered,
+            QueueStat::OutOfOrder => q.out_of_order,
+            QueueStat::Depth => q.depth() as u64,
+        }
+    }
+
+    /// Reads a counter's snake_case name.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(Self::NAMES)
+    }
+}
+
+/// A counter of a synchronous call chain beside the cluster ([`crate::call_chain::CallChain`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainStat {
+    /// Requests answered successfully.
+    Succeeded,
+    /// Requests failed by a timeout somewhere in the chain.
+    Failed,
+    /// Requests the client refused because its threads were all waiting.
+    Refused,
+    /// Requests waiting now.
+    InFlight,
+    /// The longest response time so far, ms.
+    MaxResponseMs,
+}
+
+impl ChainStat {
+    const NAMES: &'static [(&'static str, ChainStat)] = &[
+        ("succeeded", ChainStat::Succeeded),
+        ("failed", ChainStat::Failed),
+        ("refused", ChainStat::Refused),
+        ("in_flight", ChainStat::InFlight),
+        ("max_response_ms", ChainStat::MaxResponseMs),
+    ];
+
+    /// The counter's name in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChainStat::Succeeded => "successful requests",
+            ChainStat::Failed => "failed requests",
+            ChainStat::Refused => "refused requests",
+            ChainStat::InFlight => "requests waiting at once",
+            ChainStat::MaxResponseMs => "ms of longest response time",
+        }
+    }
+
+    fn of(self, c: &crate::call_chain::CallChain) -> u64 {
+        match self {
+            ChainStat::Succeeded => c.succeeded,
+            ChainStat::Failed => c.failed,
+            ChainStat::Refused => c.refused,
+            ChainStat::InFlight => u64::from(c.in_flight),
+            ChainStat::MaxResponseMs => c.max_response_ms,
+        }
+    }
+
+    /// Reads a counter's snake_case name.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        f.one_of(Self::NAMES)
+    }
+}
+
 /// A condition on the simulation, which tells whether a [`Try`] succeeded. A check on a
 /// group, consumer or topic that does not exist does not hold.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -247,6 +351,24 @@ pub enum Check {
         /// How many.
         count: u64,
     },
+    /// A counter of a queue beside the cluster is at least this.
+    QueueStatAtLeast {
+        /// The queue's name.
+        queue: String,
+        /// Which counter.
+        stat: QueueStat,
+        /// How many.
+        count: u64,
+    },
+    /// A counter of a call chain beside the cluster is at least this.
+    ChainStatAtLeast {
+        /// The chain's name.
+        chain: String,
+        /// Which counter.
+        stat: ChainStat,
+        /// How many.
+        count: u64,
+    },
 }
 
 impl Check {
@@ -302,6 +424,12 @@ impl Check {
             }
             Check::DuplicateRecordsAtLeast { topic, count } => {
                 duplicate_records(sim, topic).is_some_and(|n| n >= *count)
+            }
+            Check::QueueStatAtLeast { queue, stat, count } => {
+                sim.queue(queue).is_some_and(|q| stat.of(q) >= *count)
+            }
+            Check::ChainStatAtLeast { chain, stat, count } => {
+                sim.call_chain(chain).is_some_and(|c| stat.of(c) >= *count)
             }
         }
     }
@@ -360,6 +488,12 @@ impl Check {
                 "Topic {topic} holds at least {count} duplicate {}.",
                 plural(*count, "record", "records")
             ),
+            Check::QueueStatAtLeast { queue, stat, count } => {
+                format!("Queue {queue} counts at least {count} {}.", stat.describe())
+            }
+            Check::ChainStatAtLeast { chain, stat, count } => {
+                format!("Call chain {chain} counts at least {count} {}.", stat.describe())
+            }
         }
     }
 
@@ -378,6 +512,8 @@ impl Check {
             Check::KeyInOnePartition { topic, key, .. } | Check::KeySpread { topic, key, .. } => {
                 vec![topic, key]
             }
+            Check::QueueStatAtLeast { queue: name, .. }
+            | Check::ChainStatAtLeast { chain: name, .. } => vec![name],
         };
         if names.iter().any(|n| n.is_empty()) {
             return Err(format!(
@@ -715,6 +851,8 @@ impl Check {
         "key_in_one_partition",
         "key_spread",
         "duplicate_records_at_least",
+        "queue_stat_at_least",
+        "chain_stat_at_least",
     ];
 
     /// Reads a check: its `type` and that type's fields, nothing else.
@@ -731,6 +869,8 @@ impl Check {
             "group_stat_at_least" => &["type", "group", "stat", "count"],
             "key_in_one_partition" => &["type", "topic", "key", "min_records"],
             "key_spread" => &["type", "topic", "key", "partitions"],
+            "queue_stat_at_least" => &["type", "queue", "stat", "count"],
+            "chain_stat_at_least" => &["type", "chain", "stat", "count"],
             other => return Err(o.unknown_variant("type", other, Self::TYPES)),
         };
         o.deny_unknown(fields)?;
@@ -780,6 +920,16 @@ impl Check {
                 topic: text("topic")?,
                 key: text("key")?,
                 partitions: small("partitions")?,
+            },
+            "queue_stat_at_least" => Check::QueueStatAtLeast {
+                queue: text("queue")?,
+                stat: QueueStat::read(&o.req("stat")?)?,
+                count: number("count")?,
+            },
+            "chain_stat_at_least" => Check::ChainStatAtLeast {
+                chain: text("chain")?,
+                stat: ChainStat::read(&o.req("stat")?)?,
+                count: number("count")?,
             },
             _ => Check::DuplicateRecordsAtLeast {
                 topic: text("topic")?,

@@ -50,6 +50,12 @@
 //! * [`spring`]: the Spring Boot view: `application.yml`, Java config and CLI calls for a scenario.
 //! * [`spring_yaml`]: a pasted `application.yml` configures a scenario; unknown keys are reported.
 //!
+//! Beside the cluster, for the lessons that compare Kafka with other ways to connect services:
+//! * [`queue`]: a RabbitMQ-style queue with competing workers, acknowledgements and prefetch.
+//! * [`call_chain`]: a chain of synchronous service calls with latencies, timeouts and a
+//!   client thread pool.
+//! * [`timers`]: the small event queue both run on.
+//!
 //! * [`mod@bench`]: the heavy scenario the benchmarks run.
 //! * [`mod@soak`]: the fault soak: seeded random scenarios with faults, run through the checker.
 //!
@@ -59,6 +65,7 @@
 pub mod assignor;
 pub mod backoff;
 pub mod bench;
+pub mod call_chain;
 pub mod checker;
 pub mod consumer;
 pub mod dead_letter;
@@ -75,6 +82,7 @@ pub mod order;
 pub mod partitioner;
 pub mod producer;
 pub mod producer_state;
+pub mod queue;
 pub mod retry_topic;
 pub mod rng;
 pub mod scenario;
@@ -84,6 +92,7 @@ pub mod snapshot;
 pub mod soak;
 pub mod spring;
 pub mod spring_yaml;
+pub mod timers;
 pub mod topic;
 pub mod trace;
 pub mod transaction;

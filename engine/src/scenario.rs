@@ -6,9 +6,11 @@
 
 use serde::Serialize;
 
+use crate::call_chain::CallChainSpec;
 use crate::group::GroupConfig;
 use crate::json_read::{self, Field, Obj};
 use crate::producer::ProducerSpec;
+use crate::queue::QueueSpec;
 use crate::sim::{ClusterConfig, Command, ScriptEntry, Simulation};
 
 /// The scenario format version this engine writes.
@@ -95,6 +97,12 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     /// Consumer groups at time 0.
     pub groups: Vec<GroupSpec>,
+    /// Message queues fed by the producers, beside the cluster, at time 0.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueSpec>,
+    /// Synchronous call chains fed by the producers, beside the cluster, at time 0.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub call_chains: Vec<CallChainSpec>,
     /// User actions with their virtual times, in time order.
     pub script: Vec<ScriptEntry>,
     /// The virtual time the page shows when it opens the scenario: the moment a link was
@@ -136,6 +144,8 @@ impl Scenario {
         "topics",
         "producers",
         "groups",
+        "queues",
+        "call_chains",
         "script",
         "open_at_ms",
     ];
@@ -152,6 +162,8 @@ impl Scenario {
             topics: o.or("topics", Vec::new(), |f| f.list(TopicSpec::read))?,
             producers: o.or("producers", Vec::new(), |f| f.list(ProducerSpec::read))?,
             groups: o.or("groups", Vec::new(), |f| f.list(GroupSpec::read))?,
+            queues: o.or("queues", Vec::new(), |f| f.list(QueueSpec::read))?,
+            call_chains: o.or("call_chains", Vec::new(), |f| f.list(CallChainSpec::read))?,
             script: o.or("script", Vec::new(), |f| f.list(ScriptEntry::read))?,
             open_at_ms: o.maybe("open_at_ms", Field::u64)?,
         })
@@ -239,6 +251,15 @@ impl Scenario {
                 consumers: group.consumers,
             })
             .map_err(|e| ScenarioError(e.to_string()))?;
+        }
+        let beside = self.queues.iter().map(|q| Command::AddQueue(q.clone()));
+        let chains = self
+            .call_chains
+            .iter()
+            .map(|c| Command::AddCallChain(c.clone()));
+        for command in beside.chain(chains) {
+            sim.apply(command)
+                .map_err(|e| ScenarioError(e.to_string()))?;
         }
         sim.clear_script();
         Ok(sim)

@@ -15,12 +15,14 @@ use std::collections::{BTreeMap, BinaryHeap};
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::TopicPartition;
+use crate::call_chain::{CallChain, CallChainSpec, MAX_CHAINS};
 use crate::checker::Checker;
 use crate::consumer::Consumer;
 use crate::group::{Group, GroupConfig, GroupState};
 use crate::json_read::{Field, Obj};
 use crate::log::{Header, ProducerBatch};
 use crate::producer::{Producer, ProducerSpec};
+use crate::queue::{Queue, QueueSpec, WorkerSpec, MAX_QUEUES};
 use crate::rng::SimRng;
 use crate::topic::{Topic, MAX_PARTITIONS};
 use crate::trace::{EventKind, Trace, TraceEvent, TraceRetention};
@@ -189,6 +191,45 @@ pub enum Command {
         /// How many records, 1–[`MAX_SENDS_PER_COMMAND`].
         count: u32,
     },
+    /// Adds a message queue fed by a producer's records (see [`crate::queue`]).
+    AddQueue(QueueSpec),
+    /// Adds a worker to a queue.
+    AddQueueWorker {
+        /// The queue's name.
+        queue: String,
+        /// The new worker.
+        worker: WorkerSpec,
+    },
+    /// Kills a queue's worker: its unacknowledged messages go back to the queue.
+    CrashQueueWorker {
+        /// The queue's name.
+        queue: String,
+        /// The worker's name.
+        worker: String,
+    },
+    /// Starts a crashed queue worker again.
+    RestartQueueWorker {
+        /// The queue's name.
+        queue: String,
+        /// The worker's name.
+        worker: String,
+    },
+    /// Adds a chain of synchronous service calls fed by a producer's records (see
+    /// [`crate::call_chain`]).
+    AddCallChain(CallChainSpec),
+    /// Changes a service of a call chain: its latency, whether it answers, or both.
+    SetService {
+        /// The chain's name.
+        chain: String,
+        /// The service's name.
+        service: String,
+        /// New latency, virtual ms.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<u64>,
+        /// `false` kills it, `true` brings it back.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        up: Option<bool>,
+    },
 }
 
 /// Most records one `ProducerSend` command sends.
@@ -217,6 +258,12 @@ impl Command {
         "commit_transaction",
         "abort_transaction",
         "producer_send",
+        "add_queue",
+        "add_queue_worker",
+        "crash_queue_worker",
+        "restart_queue_worker",
+        "add_call_chain",
+        "set_service",
     ];
 
     /// Reads a command from parsed JSON (see [`crate::json_read`]): an object whose `"type"`
@@ -304,6 +351,26 @@ impl Command {
             "producer_send" => Command::ProducerSend {
                 producer: string("producer")?,
                 count: count("count")?,
+            },
+            "add_queue" => Command::AddQueue(QueueSpec::read(f)?),
+            "add_queue_worker" => Command::AddQueueWorker {
+                queue: string("queue")?,
+                worker: WorkerSpec::read(&o.req("worker")?)?,
+            },
+            "crash_queue_worker" => Command::CrashQueueWorker {
+                queue: string("queue")?,
+                worker: string("worker")?,
+            },
+            "restart_queue_worker" => Command::RestartQueueWorker {
+                queue: string("queue")?,
+                worker: string("worker")?,
+            },
+            "add_call_chain" => Command::AddCallChain(CallChainSpec::read(f)?),
+            "set_service" => Command::SetService {
+                chain: string("chain")?,
+                service: string("service")?,
+                latency_ms: o.maybe("latency_ms", Field::u64)?,
+                up: o.maybe("up", Field::bool)?,
             },
             other => return Err(o.unknown_variant("type", other, Self::TYPES)),
         })
@@ -675,6 +742,10 @@ pub struct Simulation {
     retention_scheduled: bool,
     /// The transaction coordinator, which also hands out producer ids.
     pub(crate) txn_coordinator: crate::transaction::TransactionCoordinator,
+    /// Message queues fed by producers, beside the cluster.
+    queues: Vec<Queue>,
+    /// Synchronous call chains fed by producers, beside the cluster.
+    chains: Vec<CallChain>,
 }
 
 impl Simulation {
@@ -705,6 +776,8 @@ impl Simulation {
             pending_script: std::collections::VecDeque::new(),
             retention_scheduled: false,
             txn_coordinator: Default::default(),
+            queues: Vec::new(),
+            chains: Vec::new(),
         }
     }
 
@@ -776,6 +849,40 @@ impl Simulation {
     /// Throughput counters.
     pub fn counters(&self) -> Counters {
         self.counters
+    }
+
+    /// The message queues beside the cluster, in the order they were added.
+    pub fn queues(&self) -> &[Queue] {
+        &self.queues
+    }
+
+    /// The queue named `name`.
+    pub fn queue(&self, name: &str) -> Option<&Queue> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+
+    /// The synchronous call chains beside the cluster, in the order they were added.
+    pub fn call_chains(&self) -> &[CallChain] {
+        &self.chains
+    }
+
+    /// The call chain named `name`.
+    pub fn call_chain(&self, name: &str) -> Option<&CallChain> {
+        self.chains.iter().find(|c| c.name == name)
+    }
+
+    /// Brings the queues and call chains up to the current virtual time. They are fed by the
+    /// cluster but never feed it back, so they run lazily: before each input and each event,
+    /// every one of their own events due by then runs first, which makes the outcome the same
+    /// however often this is called.
+    fn advance_beside(&mut self) {
+        let now = self.now_ms;
+        for q in &mut self.queues {
+            q.advance_to(now);
+        }
+        for c in &mut self.chains {
+            c.advance_to(now);
+        }
     }
 
     /// The commands applied so far, with their virtual times.
@@ -859,6 +966,9 @@ impl Simulation {
         };
         self.now_ms = next.at_ms;
         self.counters.events += 1;
+        if !(self.queues.is_empty() && self.chains.is_empty()) {
+            self.advance_beside();
+        }
         self.handle(next.event);
         true
     }
@@ -869,6 +979,7 @@ impl Simulation {
             self.step();
         }
         self.now_ms = self.now_ms.max(t_ms);
+        self.advance_beside();
     }
 
     /// Runs for `duration_ms` of virtual time.
@@ -888,6 +999,7 @@ impl Simulation {
             ran += 1;
         }
         self.now_ms = self.now_ms.max(t_ms);
+        self.advance_beside();
         true
     }
 
@@ -1247,6 +1359,105 @@ impl Simulation {
                 }
                 Ok(Outcome::Done)
             }
+            Command::AddQueue(spec) => {
+                spec.validate().map_err(CommandError::Invalid)?;
+                self.producer_index(&spec.producer)
+                    .map_err(|e| CommandError::Invalid(format!("{}: {e}", spec.name)))?;
+                self.check_beside_name(&spec.name)?;
+                if self.queues.len() >= MAX_QUEUES {
+                    return Err(CommandError::Limit(format!("at most {MAX_QUEUES} queues")));
+                }
+                self.queues.push(Queue::new(&spec));
+                Ok(Outcome::Done)
+            }
+            Command::AddQueueWorker { queue, worker } => {
+                let now = self.now_ms;
+                self.queue_mut(&queue)?
+                    .add_worker(&worker, now)
+                    .map_err(CommandError::Invalid)?;
+                Ok(Outcome::Done)
+            }
+            Command::CrashQueueWorker { queue, worker } => {
+                let now = self.now_ms;
+                self.queue_mut(&queue)?
+                    .crash_worker(&worker, now)
+                    .map_err(CommandError::NotAllowed)?;
+                Ok(Outcome::Done)
+            }
+            Command::RestartQueueWorker { queue, worker } => {
+                let now = self.now_ms;
+                self.queue_mut(&queue)?
+                    .restart_worker(&worker, now)
+                    .map_err(CommandError::NotAllowed)?;
+                Ok(Outcome::Done)
+            }
+            Command::AddCallChain(spec) => {
+                spec.validate().map_err(CommandError::Invalid)?;
+                self.producer_index(&spec.producer)
+                    .map_err(|e| CommandError::Invalid(format!("{}: {e}", spec.name)))?;
+                self.check_beside_name(&spec.name)?;
+                if self.chains.len() >= MAX_CHAINS {
+                    return Err(CommandError::Limit(format!(
+                        "at most {MAX_CHAINS} call chains"
+                    )));
+                }
+                self.chains.push(CallChain::new(&spec));
+                Ok(Outcome::Done)
+            }
+            Command::SetService {
+                chain,
+                service,
+                latency_ms,
+                up,
+            } => {
+                self.advance_beside();
+                let c = self.chains.iter_mut().find(|c| c.name == chain).ok_or(
+                    CommandError::Unknown {
+                        what: "call chain",
+                        name: chain,
+                    },
+                )?;
+                c.set_service(&service, latency_ms, up)
+                    .map_err(CommandError::Invalid)?;
+                Ok(Outcome::Done)
+            }
+        }
+    }
+
+    /// A queue by name, brought up to now, to change.
+    fn queue_mut(&mut self, name: &str) -> Result<&mut Queue, CommandError> {
+        self.advance_beside();
+        self.queues
+            .iter_mut()
+            .find(|q| q.name == name)
+            .ok_or_else(|| CommandError::Unknown {
+                what: "queue",
+                name: name.into(),
+            })
+    }
+
+    /// Refuses a queue or call chain name already taken by either.
+    fn check_beside_name(&self, name: &str) -> Result<(), CommandError> {
+        if self.queue(name).is_some() || self.call_chain(name).is_some() {
+            return Err(CommandError::Duplicate {
+                what: "queue or call chain",
+                name: name.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Publishes a producer's record to the queues it feeds and starts a request in the call
+    /// chains it feeds.
+    fn feed_beside(&mut self, producer: usize, key: Option<&str>) {
+        self.advance_beside();
+        let now = self.now_ms;
+        let name = &self.producers[producer].spec.name;
+        for q in self.queues.iter_mut().filter(|q| &q.producer == name) {
+            q.publish(key.map(str::to_owned), now);
+        }
+        for c in self.chains.iter_mut().filter(|c| &c.producer == name) {
+            c.request(now);
         }
     }
 
@@ -1399,6 +1610,10 @@ impl Simulation {
         let producer = &mut self.producers[index];
         let key = producer.next_key();
         let value = producer.render_value(key.as_deref(), self.now_ms);
+        if !(self.queues.is_empty() && self.chains.is_empty()) {
+            self.feed_beside(index, key.as_deref());
+        }
+        let producer = &mut self.producers[index];
         let topic = producer.spec.topic.clone();
         match key
             .as_deref()

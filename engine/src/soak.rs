@@ -109,6 +109,8 @@ pub fn random_scenario_within(seed: u64, run_ms: u64) -> Scenario {
         topics,
         producers,
         groups,
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script,
         open_at_ms: None,
     }

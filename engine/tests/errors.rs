@@ -38,6 +38,8 @@ fn orders_scenario(seed: u64, partitions: u32, config: GroupConfig) -> Scenario 
             config,
             consumers: 1,
         }],
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
     }

@@ -297,6 +297,8 @@ prop_compose! {
                 config: earliest(processing_time_ms),
                 consumers,
             }],
+            queues: Vec::new(),
+            call_chains: Vec::new(),
             script,
             open_at_ms,
         }

@@ -57,6 +57,8 @@ fn scenario(
         topics,
         producers,
         groups,
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script: Vec::new(),
         open_at_ms: None,
     };

@@ -45,6 +45,8 @@ pub fn orders(
             config,
             consumers,
         }],
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
     }
