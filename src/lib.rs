@@ -4,6 +4,7 @@
 //!
 //! * [`App`]: the page: header with the time controls, the act panel, the diagram, the panels.
 //! * [`engine`]: the simulation as the page drives it (animation-frame clock, timeline, forks).
+//! * [`beside`]: the queue and the REST call chain that the comparison lessons run beside Kafka.
 //! * [`charts`]: lag per group and throughput over virtual time.
 //! * [`controls`]: Play/Pause, Step, Speed, the clock, the timeline, keyboard shortcuts.
 //! * [`diagram`]: the SVG of producers, topics and partitions, groups and consumers.
@@ -23,6 +24,7 @@
 //! The engine ([`kplay_engine`]) owns all state; components read it and send it commands.
 
 pub mod actions;
+pub mod beside;
 pub mod charts;
 pub mod controls;
 pub mod diagram;
@@ -114,6 +116,8 @@ pub fn default_scenario(seed: u64) -> Scenario {
             },
             consumers: 2,
         }],
+        queues: Vec::new(),
+        call_chains: Vec::new(),
         script: Vec::new(),
         open_at_ms: None,
     }
@@ -211,6 +215,7 @@ pub fn App() -> impl IntoView {
             <section class="panel diagram" aria-label="Cluster">
                 <diagram::Diagram/>
                 <controls::Timeline/>
+                <beside::Beside/>
             </section>
             <inspector::Inspector/>
         </main>
