@@ -9,6 +9,7 @@ use kplay_engine::Simulation;
 use leptos::prelude::*;
 
 use crate::engine::Engine;
+use crate::inspector::{pick_code, pick_from, Selection};
 use crate::layout::{
     self, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_W, GROUP_X, PRODUCER_W, PRODUCER_X,
     ROW_H, WIDTH,
@@ -190,7 +191,7 @@ pub fn Diagram() -> impl IntoView {
                 let target = topic_y.get(topic).copied().unwrap_or(y);
                 let rate_text = if *rate > 0.0 { format!("{rate} records/s") } else { "manual sends".into() };
                 view! {
-                    <g class="producer">
+                    <g class="producer pick" role="button" tabindex="0" aria-label=format!("Producer {name}") data-pick=pick_code(&Selection::Producer { name: name.clone() })>
                         <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
                         <rect x=PRODUCER_X y=y width=PRODUCER_W height="34" rx="6"/>
                         <text x=PRODUCER_X + 8.0 y=y + 14.0 class="title">{name.clone()}</text>
@@ -214,7 +215,7 @@ pub fn Diagram() -> impl IntoView {
                 view! {
                     <g class="topic" class:dead-letter=t.dead_letter>
                         <rect class="topic-box" x=CLUSTER_X + 10.0 y=tb.y width=CLUSTER_W - 20.0 height=tb.h rx="6"/>
-                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title">"Topic " {t.name.clone()}</text>
+                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title pick" role="button" tabindex="0" data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>"Topic " {t.name.clone()}</text>
                         {rows}
                     </g>
                 }
@@ -263,7 +264,7 @@ pub fn Diagram() -> impl IntoView {
                         };
                         view! {
                             {edges}
-                            <g class="consumer" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
+                            <g role="button" tabindex="0" aria-label=format!("Consumer {}", c.name) data-pick=pick_code(&Selection::Consumer { name: c.name.clone() }) class="consumer pick" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
                                 <rect x=GROUP_X + 8.0 y=y width=GROUP_W - 16.0 height=CONSUMER_H rx="5"/>
                                 <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{c.name.clone()}</text>
                                 <text x=GROUP_X + GROUP_W - 14.0 y=y + 17.0 class="sub end">{state}</text>
@@ -275,12 +276,14 @@ pub fn Diagram() -> impl IntoView {
                 view! {
                     <g class="group" class:rebalancing=rebalancing>
                         <rect class="group-box" x=GROUP_X y=gb.y width=GROUP_W height=gb.h rx="8"/>
-                        <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
-                        <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">{g.id.clone()}</text>
-                        <text x=GROUP_X + GROUP_W - 8.0 y=gb.y + 18.0 class="badge end">
-                            {format!("{} · gen {}", g.state.name(), g.generation)}
-                            <title>{g.state.explanation()}</title>
-                        </text>
+                        <g class="pick" role="button" tabindex="0" aria-label=format!("Group {}", g.id) data-pick=pick_code(&Selection::Group { id: g.id.clone() })>
+                            <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
+                            <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">{g.id.clone()}</text>
+                            <text x=GROUP_X + GROUP_W - 8.0 y=gb.y + 18.0 class="badge end">
+                                {format!("{} · gen {}", g.state.name(), g.generation)}
+                                <title>{g.state.explanation()}</title>
+                            </text>
+                        </g>
                         {consumers}
                     </g>
                 }
@@ -291,7 +294,13 @@ pub fn Diagram() -> impl IntoView {
             <svg
                 class="diagram-svg"
                 viewBox=format!("0 0 {WIDTH} {height:.0}")
-                role="img"
+                role="group"
+                on:click=|ev| pick_from(&ev)
+                on:keydown=|ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        pick_from(&ev);
+                    }
+                }
                 aria-label="Cluster diagram: producers, topics and partitions, consumer groups"
                 preserveAspectRatio="xMinYMin meet"
             >
@@ -308,7 +317,6 @@ pub fn Diagram() -> impl IntoView {
 }
 
 fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoView {
-    let selection = expect_context::<RwSignal<Option<crate::inspector::Selection>>>();
     let label = format!("{}-{}", topic.name, p.partition);
     let top = y - ROW_H / 2.0 + 4.0;
     let cells = p
@@ -320,25 +328,18 @@ fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoVi
             let key_text = c.key.clone().unwrap_or_else(|| "null".into());
             let title = format!("offset {}\nkey {}", c.offset, key_text);
             let name = format!("offset {} key {}", c.offset, key_text);
-            let selected = crate::inspector::Selection::Record {
+            let pick = pick_code(&Selection::Record {
                 topic: topic.name.clone(),
                 partition: p.partition,
                 offset: c.offset,
-            };
-            let on_key = selected.clone();
+            });
             view! {
                 <g
                     class="cell"
                     role="listitem"
                     aria-label=name
                     tabindex="0"
-                    on:click=move |_| selection.set(Some(selected.clone()))
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" || ev.key() == " " {
-                            ev.prevent_default();
-                            selection.set(Some(on_key.clone()));
-                        }
-                    }
+                    data-pick=pick
                 >
                     <rect x=x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3" style=format!("fill:{colour}")/>
                     <text x=x + CELL_W / 2.0 - 1.0 y=top + 11.0 class="offset mid">{c.offset}</text>
@@ -362,9 +363,14 @@ fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoVi
             }
         })
         .collect_view();
+    let pick = pick_code(&Selection::Partition {
+        topic: topic.name.clone(),
+        partition: p.partition,
+    });
+    let partition_name = format!("Partition {label}");
     view! {
         <g class="partition" role="list" aria-label=label>
-            <text x=CLUSTER_X + 20.0 y=y - 1.0 class="partition-label">{format!("P{}", p.partition)}</text>
+            <text x=CLUSTER_X + 20.0 y=y - 1.0 class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
             {(p.hidden > 0).then(|| {
                 let text = format!("+{}", p.hidden);
                 view! {

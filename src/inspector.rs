@@ -1,116 +1,158 @@
-//! The inspector: what the user clicked, in full. For a record: its partition and offset, key,
-//! value, headers, timestamp, and which groups have committed past it.
+//! The inspector: what the user clicked, in full, with the actions that apply to it now. A
+//! record shows its partition and offset, key, value, headers, timestamp and which groups have
+//! committed past it; a topic, partition, producer, group, consumer or the broker shows its
+//! state in Kafka's vocabulary. The content comes from [`kplay_engine::inspect`].
 
-use kplay_engine::assignor::TopicPartition;
+use kplay_engine::inspect::{inspect, Details};
 use leptos::prelude::*;
 
 use crate::engine::Engine;
-use crate::format_clock;
 
-/// What the inspector shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Selection {
-    /// One record of a partition log.
-    Record {
-        /// Topic.
-        topic: String,
-        /// Partition.
-        partition: u32,
-        /// Offset.
-        offset: u64,
-    },
+/// What the inspector shows: any entity of the simulation.
+pub type Selection = kplay_engine::inspect::Entity;
+
+/// The selection every view shares (provided by the page).
+pub fn selection() -> RwSignal<Option<Selection>> {
+    expect_context::<RwSignal<Option<Selection>>>()
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct RecordDetails {
-    partition: String,
-    offset: u64,
-    key: String,
-    value: String,
-    headers: Vec<(String, String)>,
-    timestamp: String,
-    groups: Vec<(String, String)>,
-}
-
-/// The inspector panel, named "Inspector".
-#[component]
-pub fn Inspector() -> impl IntoView {
-    let engine = expect_context::<Engine>();
-    let selection = expect_context::<RwSignal<Option<Selection>>>();
-    let details = Memo::new(move |_| {
-        let Some(Selection::Record {
+/// The `data-pick` code of an entity in the diagram: a kind letter, numbers, and the name last
+/// (topic names never hold `|`; group and consumer names may hold anything, so they end the code).
+pub fn pick_code(entity: &Selection) -> String {
+    match entity {
+        Selection::Record {
             topic,
             partition,
             offset,
-        }) = selection.get()
-        else {
-            return None;
-        };
-        engine.read(|sim| {
-            let log = sim.topic(&topic)?.partition(partition)?;
-            let record = log.get(offset)?;
-            let tp = TopicPartition {
-                topic: topic.clone(),
+        } => format!("r|{partition}|{offset}|{topic}"),
+        Selection::Partition { topic, partition } => format!("p|{partition}|{topic}"),
+        Selection::Topic { name } => format!("t|{name}"),
+        Selection::Producer { name } => format!("P|{name}"),
+        Selection::Group { id } => format!("g|{id}"),
+        Selection::Consumer { name } => format!("c|{name}"),
+        Selection::Broker => "b|".to_owned(),
+    }
+}
+
+/// The entity a `data-pick` code names, if it is one.
+pub fn parse_pick(code: &str) -> Option<Selection> {
+    let (kind, rest) = code.split_once('|')?;
+    let name = || rest.to_owned();
+    Some(match kind {
+        "r" => {
+            let mut parts = rest.splitn(3, '|');
+            let partition = parts.next()?.parse().ok()?;
+            let offset = parts.next()?.parse().ok()?;
+            Selection::Record {
+                topic: parts.next()?.to_owned(),
                 partition,
-            };
-            Some(RecordDetails {
-                partition: tp.to_string(),
                 offset,
-                key: record.key_text().unwrap_or_else(|| "null".into()),
-                value: record.value.clone().unwrap_or_else(|| "null".into()),
-                headers: record
-                    .headers
-                    .iter()
-                    .map(|h| (h.key.clone(), kplay_engine::log::bytes_to_text(&h.value)))
-                    .collect(),
-                timestamp: format_clock(record.timestamp_ms),
-                groups: sim
-                    .groups()
-                    .iter()
-                    .filter(|g| g.topics.contains(&topic))
-                    .map(|g| {
-                        let state = match g.committed.get(&tp) {
-                            Some(&c) if c > offset => {
-                                format!("committed past it (group offset {c})")
-                            }
-                            Some(&c) => format!("not yet consumed (group offset {c})"),
-                            None => "no committed offset".to_owned(),
-                        };
-                        (g.id.clone(), state)
-                    })
-                    .collect(),
-            })
-        })
+            }
+        }
+        "p" => {
+            let (partition, topic) = rest.split_once('|')?;
+            Selection::Partition {
+                topic: topic.to_owned(),
+                partition: partition.parse().ok()?,
+            }
+        }
+        "t" => Selection::Topic { name: name() },
+        "P" => Selection::Producer { name: name() },
+        "g" => Selection::Group { id: name() },
+        "c" => Selection::Consumer { name: name() },
+        "b" => Selection::Broker,
+        _ => return None,
+    })
+}
+
+/// Selects what the event happened on: the nearest element with a `data-pick` code around its
+/// target. One listener on the diagram serves every shape in it.
+pub fn pick_from(ev: &web_sys::Event) {
+    use wasm_bindgen::JsCast;
+    let code = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("[data-pick]").ok().flatten())
+        .and_then(|e| e.get_attribute("data-pick"));
+    if let Some(entity) = code.as_deref().and_then(parse_pick) {
+        ev.prevent_default();
+        selection().set(Some(entity));
+    }
+}
+
+/// The inspector panel, named "Inspector".
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_codes_round_trip_whatever_the_names_hold() {
+        for entity in [
+            Selection::Record {
+                topic: "order-events".into(),
+                partition: 2,
+                offset: 41,
+            },
+            Selection::Partition {
+                topic: "a.b_c-d".into(),
+                partition: 63,
+            },
+            Selection::Topic { name: "t".into() },
+            Selection::Producer { name: "p|x".into() },
+            Selection::Group {
+                id: "<b>|g|</b>".into(),
+            },
+            Selection::Consumer { name: "g|1".into() },
+            Selection::Broker,
+        ] {
+            assert_eq!(parse_pick(&pick_code(&entity)), Some(entity));
+        }
+        for bad in ["", "x|y", "r|1|z|t", "p|one|t", "r|1"] {
+            assert_eq!(parse_pick(bad), None, "{bad}");
+        }
+    }
+}
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let selection = selection();
+    let details = Memo::new(move |_| {
+        let entity = selection.get()?;
+        engine.read(|sim| inspect(sim, &entity))
     });
     view! {
         <section class="panel inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>
             {move || match details.get() {
                 None => view! {
-                    <p class="hint">"Click a record in the diagram to see it whole: key, value, headers and which groups have read it."</p>
+                    <p class="hint">"Click a record, partition, producer, group or consumer in the diagram to see it whole, with what you can do to it."</p>
                 }.into_any(),
-                Some(d) => view! {
-                    <dl class="details">
-                        <dt>"Partition"</dt><dd>{d.partition}</dd>
-                        <dt>"Offset"</dt><dd>{d.offset}</dd>
-                        <dt>"Key"</dt><dd class="mono">{d.key}</dd>
-                        <dt>"Timestamp"</dt><dd>{d.timestamp}" (CreateTime)"</dd>
-                        <dt>"Value"</dt><dd><pre>{d.value}</pre></dd>
-                        <dt>"Headers"</dt>
-                        <dd>
-                            {if d.headers.is_empty() {
-                                view! { <span class="hint">"none"</span> }.into_any()
-                            } else {
-                                view! {
-                                    <ul>{d.headers.into_iter().map(|(k, v)| view! { <li class="mono">{k}" = "{v}</li> }).collect_view()}</ul>
-                                }.into_any()
-                            }}
-                        </dd>
-                        <dt>"Groups"</dt>
-                        <dd><ul>{d.groups.into_iter().map(|(g, s)| view! { <li>{g}": "{s}</li> }).collect_view()}</ul></dd>
-                    </dl>
-                }.into_any(),
+                Some(d) => details_view(engine, d).into_any(),
             }}
         </section>
+    }
+}
+
+fn details_view(engine: Engine, d: Details) -> impl IntoView {
+    let facts = d
+        .facts
+        .into_iter()
+        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+        .collect_view();
+    let actions = d
+        .actions
+        .into_iter()
+        .map(|a| {
+            let command = a.command;
+            view! {
+                <button on:click=move |_| engine.report(engine.apply(command.clone()))>{a.label}</button>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{d.heading}</h3>
+        <dl class="details">{facts}</dl>
+        <div class="actions">{actions}</div>
     }
 }

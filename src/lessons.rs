@@ -211,6 +211,33 @@ pub fn LessonMenu() -> impl IntoView {
     }
 }
 
+/// The lesson's concept table: each term, its meaning, and a button that shows the live entity
+/// in the inspector.
+fn concept_table(concepts: &[kplay_engine::lesson::Concept]) -> impl IntoView {
+    let rows = concepts
+        .iter()
+        .map(|c| {
+            let selection = crate::inspector::selection();
+            let entity = c.entity.clone();
+            view! {
+                <tr>
+                    <th scope="row">{c.term.clone()}</th>
+                    <td>{c.meaning.clone()}</td>
+                    <td><button type="button" on:click=move |_| selection.set(Some(entity.clone()))>{format!("Show the {}", c.term.to_ascii_lowercase())}</button></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="concepts">
+            <summary>"Concepts, live in this run"</summary>
+            <table class="data" aria-label="Concepts">
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
+
 /// The lesson panel: the step's narration, its experiment with a live check, Back and
 /// Continue.
 #[component]
@@ -246,6 +273,7 @@ pub fn LessonPanel() -> impl IntoView {
             }
         });
         let back_lesson = Arc::clone(&lesson);
+        let concepts = (!lesson.concepts.is_empty()).then(|| concept_table(&lesson.concepts));
         Some(view! {
             <section class="panel lesson" aria-label="Lesson">
                 <header class="lesson-head">
@@ -264,6 +292,7 @@ pub fn LessonPanel() -> impl IntoView {
                 <h3>{current.title}</h3>
                 <div class="lesson-text">{paragraphs}</div>
                 {try_view}
+                {concepts}
                 <p class="hint">{format!("From the guide's section “{}”.", back_lesson.section)}</p>
             </section>
         })

@@ -46,6 +46,12 @@ pub const MAX_SOLUTION_COMMANDS: usize = 10;
 pub const DEFAULT_SETTLE_MS: u64 = 30_000;
 /// Longest [`Try::settle_ms`]: two minutes of virtual time.
 pub const MAX_SETTLE_MS: u64 = 120_000;
+/// Most entries of a lesson's concept table.
+pub const MAX_CONCEPTS: usize = 12;
+/// Longest concept term, in characters.
+pub const MAX_TERM_CHARS: usize = 40;
+/// Longest concept meaning, in characters.
+pub const MAX_MEANING_CHARS: usize = 200;
 /// Longest lesson file accepted, in bytes.
 pub const MAX_LESSON_BYTES: usize = 64 * 1024;
 
@@ -76,6 +82,21 @@ pub struct Lesson {
     pub scenario: Scenario,
     /// The narration, in order; 1–[`MAX_STEPS`] steps.
     pub steps: Vec<Step>,
+    /// A table of the concepts the lesson teaches, each pointing at the live entity that
+    /// embodies it in the preset (the page shows it in the inspector). Often empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<Concept>,
+}
+
+/// One row of a lesson's concept table: a term, what it means, and where it is in the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Concept {
+    /// The term, as Kafka names it ("Consumer group").
+    pub term: String,
+    /// What it is, in one or two sentences.
+    pub meaning: String,
+    /// The entity of the preset that shows it.
+    pub entity: crate::inspect::Entity,
 }
 
 /// One step of a lesson.
@@ -666,6 +687,24 @@ impl Lesson {
         self.scenario
             .validate()
             .map_err(|e| format!("lesson {id}: scenario: {e}"))?;
+        if self.concepts.len() > MAX_CONCEPTS {
+            return Err(format!(
+                "lesson {id} has {} concepts; the limit is {MAX_CONCEPTS}",
+                self.concepts.len()
+            ));
+        }
+        for c in &self.concepts {
+            bounded(
+                &format!("lesson {id}: concept term"),
+                &c.term,
+                MAX_TERM_CHARS,
+            )?;
+            bounded(
+                &format!("lesson {id}: concept {}", c.term),
+                &c.meaning,
+                MAX_MEANING_CHARS,
+            )?;
+        }
         if self.steps.is_empty() || self.steps.len() > MAX_STEPS {
             return Err(format!(
                 "lesson {id} has {} steps; a lesson has 1–{MAX_STEPS}",
@@ -772,7 +811,9 @@ impl Lesson {
     /// Reads a lesson from parsed JSON, without validating it.
     pub fn read(f: &Field) -> Result<Self, String> {
         let o = Obj::new(f)?;
-        o.deny_unknown(&["id", "title", "summary", "section", "scenario", "steps"])?;
+        o.deny_unknown(&[
+            "id", "title", "summary", "section", "scenario", "steps", "concepts",
+        ])?;
         Ok(Lesson {
             id: o.req("id")?.string()?,
             title: o.req("title")?.string()?,
@@ -780,6 +821,20 @@ impl Lesson {
             section: o.req("section")?.string()?,
             scenario: Scenario::read(&o.req("scenario")?)?,
             steps: o.req("steps")?.list(Step::read)?,
+            concepts: o.or("concepts", Vec::new(), |f| f.list(Concept::read))?,
+        })
+    }
+}
+
+impl Concept {
+    /// Reads a concept table entry.
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        o.deny_unknown(&["term", "meaning", "entity"])?;
+        Ok(Concept {
+            term: o.req("term")?.string()?,
+            meaning: o.req("meaning")?.string()?,
+            entity: crate::inspect::Entity::read(&o.req("entity")?)?,
         })
     }
 }

@@ -12,6 +12,8 @@
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
+//! * [`inspect`]: what the page's inspector shows for a record, topic, partition, producer,
+//!   group, consumer or the broker, with the actions that apply to it.
 //! * [`lesson`]: guided lessons: a preset scenario, narrated steps, and experiments whose
 //!   outcome a check verifies.
 //!
@@ -72,6 +74,7 @@ pub mod dead_letter;
 pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
+pub mod inspect;
 pub mod json_read;
 pub mod lesson;
 pub mod link;

@@ -213,3 +213,34 @@ fn lesson_files_with_misspelt_or_unknown_parts_are_refused_with_their_place() {
     let e = Lesson::from_json(&extra_field.to_string()).unwrap_err();
     assert!(e.contains("colour"), "{e}");
 }
+
+#[test]
+fn every_concept_points_at_a_live_entity_from_the_second_step_on() {
+    let mut with_concepts = 0;
+    for lesson in lessons() {
+        if lesson.concepts.is_empty() {
+            continue;
+        }
+        with_concepts += 1;
+        let mut sim = lesson.scenario.build().unwrap();
+        for step in lesson.steps.iter().skip(1) {
+            if let Some(t) = step.run_to_ms {
+                sim.run_until(t);
+            }
+            for c in &lesson.concepts {
+                assert!(
+                    kplay_engine::inspect::inspect(&sim, &c.entity).is_some(),
+                    "{}: concept {} points at {:?}, which does not exist at {} ms",
+                    lesson.id,
+                    c.term,
+                    c.entity,
+                    sim.now_ms()
+                );
+            }
+        }
+    }
+    assert!(
+        with_concepts >= 1,
+        "the architecture lesson has a concept table"
+    );
+}

@@ -36,7 +36,7 @@ test("a poison record is dead-lettered and redriven back to its topic", async ()
   await page.getByRole("checkbox", { name: "Dead-letter failed records of group-a" }).check();
   await page.getByRole("button", { name: "Poison value" }).click();
   assert.match(await page.getByRole("textbox", { name: "Value" }).inputValue(), /POISON/);
-  await page.getByRole("button", { name: "Produce" }).click();
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
   await page.getByRole("button", { name: "Play", exact: true }).click();
   // Spring's default back-off retries 9 times, then the recoverer publishes to the DLT.

@@ -38,7 +38,7 @@ test("markup typed into every input is shown as text and never runs", async () =
     await page.getByText("Partition and headers").click();
     await page.getByRole("textbox", { name: /Headers/ }).fill(`h${i}=${payload}`);
     await page.getByText("Partition and headers").click();
-    await page.getByRole("button", { name: "Produce" }).click();
+    await page.getByRole("button", { name: "Produce", exact: true }).click();
   }
   // Every record is drawn with its key as text.
   const names = await page
@@ -52,7 +52,7 @@ test("markup typed into every input is shown as text and never runs", async () =
   // The partition field refuses markup with a message that quotes it as text.
   await page.getByText("Partition and headers").click();
   await page.getByRole("textbox", { name: "Partition (optional)" }).fill(payloads[2]);
-  await page.getByRole("button", { name: "Produce" }).click();
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
   await page.locator(".produce-form [role=alert]").waitFor();
   await page.getByRole("textbox", { name: "Partition (optional)" }).fill("");
   // The filter gets markup too.

@@ -34,7 +34,7 @@ test("Share link replays the same run, actions included, to the same moment", as
   // Two actions the link must carry: a crash and a hand-made record.
   await page.getByRole("button", { name: "Crash group-a-1" }).click();
   await page.getByRole("textbox", { name: "Key" }).fill("shared-key");
-  await page.getByRole("button", { name: "Produce" }).click();
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
   for (let i = 0; i < 5; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
   const before = await visibleRun(page);
   assert.ok(before.records.some((r) => r.includes("key shared-key")), "the record is drawn");

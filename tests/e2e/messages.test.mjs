@@ -18,7 +18,7 @@ test("the message browser shows one partition's records, from an offset, filtere
   for (let i = 0; i < 3; i++) {
     await page.getByRole("textbox", { name: "Key" }).fill("browse-me");
     await page.getByRole("textbox", { name: "Value" }).fill(`{"n":${i}}`);
-    await page.getByRole("button", { name: "Produce" }).click();
+    await page.getByRole("button", { name: "Produce", exact: true }).click();
   }
   const sent = await page.locator(".callback").textContent();
   const partition = Number(sent.match(/partition=(\d+)/)[1]);

@@ -31,7 +31,7 @@ test("Produce appends keyed records to the murmur2 partition at the next offset"
   const key = page.getByRole("textbox", { name: "Key" });
   await key.fill("21");
   await page.getByRole("textbox", { name: "Value" }).fill('{"orderId":"21"}');
-  const produce = page.getByRole("button", { name: "Produce" });
+  const produce = page.getByRole("button", { name: "Produce", exact: true });
   await produce.click();
   await produce.click();
   // murmur2("21") = -973932308 (Kafka's UtilsTest); toPositive gives 1173551340, and

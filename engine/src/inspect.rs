@@ -1,0 +1,487 @@
+//! The inspector's content: for anything the user can point at (a record, a topic, a partition,
+//! a producer, a consumer group, a consumer, the broker), its facts in Kafka's vocabulary and the
+//! actions that make sense on it now, as [`Command`]s.
+//!
+//! It lives in the engine so that it is plain data, tested natively, and so that lessons can
+//! name the same entities (a lesson's concept table points at them, see [`crate::lesson`]).
+
+use serde::Serialize;
+
+use crate::assignor::TopicPartition;
+use crate::consumer::{ConsumerStatus, MemberPhase};
+use crate::group::{GroupRole, GroupState};
+use crate::json_read::{Field, Obj};
+use crate::producer::Acks;
+use crate::sim::{Command, ResetTarget, Simulation};
+
+/// Something in the simulation the user can point at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Entity {
+    /// One record of a partition.
+    Record {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: u32,
+        /// Offset.
+        offset: u64,
+    },
+    /// A topic.
+    Topic {
+        /// Its name.
+        name: String,
+    },
+    /// One partition of a topic.
+    Partition {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: u32,
+    },
+    /// A producer of the scenario.
+    Producer {
+        /// Its name.
+        name: String,
+    },
+    /// A consumer group.
+    Group {
+        /// `group.id`.
+        id: String,
+    },
+    /// A consumer.
+    Consumer {
+        /// Its name, e.g. `group-a-1`.
+        name: String,
+    },
+    /// The (single, simulated) broker.
+    Broker,
+}
+
+impl Entity {
+    /// Every `type` an entity can have.
+    pub const TYPES: &'static [&'static str] = &[
+        "record",
+        "topic",
+        "partition",
+        "producer",
+        "group",
+        "consumer",
+        "broker",
+    ];
+
+    /// Reads an entity from parsed JSON (see [`crate::json_read`]).
+    pub fn read(f: &Field) -> Result<Self, String> {
+        let o = Obj::new(f)?;
+        let text = |name| o.req(name).and_then(|f| f.string());
+        Ok(match o.tag("type")? {
+            "record" => Entity::Record {
+                topic: text("topic")?,
+                partition: o.req("partition")?.u32()?,
+                offset: o.req("offset")?.u64()?,
+            },
+            "topic" => Entity::Topic {
+                name: text("name")?,
+            },
+            "partition" => Entity::Partition {
+                topic: text("topic")?,
+                partition: o.req("partition")?.u32()?,
+            },
+            "producer" => Entity::Producer {
+                name: text("name")?,
+            },
+            "group" => Entity::Group { id: text("id")? },
+            "consumer" => Entity::Consumer {
+                name: text("name")?,
+            },
+            "broker" => Entity::Broker,
+            other => return Err(o.unknown_variant("type", other, Self::TYPES)),
+        })
+    }
+}
+
+/// An action offered on an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    /// The button's text, naming what it does (and unique among the page's buttons: "Crash
+    /// consumer", not "Crash").
+    pub label: &'static str,
+    /// The command it applies.
+    pub command: Command,
+}
+
+/// What the inspector shows for an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Details {
+    /// What it is and its name: "Consumer group-a-1".
+    pub heading: String,
+    /// Facts as (label, value) pairs; a value may span lines.
+    pub facts: Vec<(&'static str, String)>,
+    /// What the user can do to it now.
+    pub actions: Vec<Action>,
+}
+
+/// The details of `entity` in `sim` now, or `None` when it does not exist (any more).
+pub fn inspect(sim: &Simulation, entity: &Entity) -> Option<Details> {
+    match entity {
+        Entity::Record {
+            topic,
+            partition,
+            offset,
+        } => record(sim, topic, *partition, *offset),
+        Entity::Topic { name } => topic(sim, name),
+        Entity::Partition { topic, partition } => partition_details(sim, topic, *partition),
+        Entity::Producer { name } => producer(sim, name),
+        Entity::Group { id } => group(sim, id),
+        Entity::Consumer { name } => consumer(sim, name),
+        Entity::Broker => Some(broker(sim)),
+    }
+}
+
+fn tp(topic: &str, partition: u32) -> TopicPartition {
+    TopicPartition {
+        topic: topic.to_owned(),
+        partition,
+    }
+}
+
+fn lines(items: impl Iterator<Item = String>) -> String {
+    let text = items.collect::<Vec<_>>().join("\n");
+    if text.is_empty() {
+        "none".to_owned()
+    } else {
+        text
+    }
+}
+
+fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<Details> {
+    let log = sim.topic(topic)?.partition(partition)?;
+    let r = log.get(offset)?;
+    let at = tp(topic, partition);
+    let groups = sim
+        .groups()
+        .iter()
+        .filter(|g| g.topics.iter().any(|t| t == topic))
+        .map(|g| {
+            let state = match g.committed.get(&at) {
+                Some(&c) if c > offset => format!("committed past it (group offset {c})"),
+                Some(&c) => format!("not yet consumed (group offset {c})"),
+                None => "no committed offset".to_owned(),
+            };
+            format!("{}: {state}", g.id)
+        });
+    Some(Details {
+        heading: format!("Record {at} @ {offset}"),
+        facts: vec![
+            ("Partition", at.to_string()),
+            ("Offset", offset.to_string()),
+            ("Key", r.key_text().unwrap_or_else(|| "null".into())),
+            ("Timestamp", format!("{} ms (CreateTime)", r.timestamp_ms)),
+            ("Value", r.value.clone().unwrap_or_else(|| "null".into())),
+            (
+                "Headers",
+                lines(
+                    r.headers
+                        .iter()
+                        .map(|h| format!("{} = {}", h.key, crate::log::bytes_to_text(&h.value))),
+                ),
+            ),
+            ("Groups", lines(groups)),
+        ],
+        actions: Vec::new(),
+    })
+}
+
+fn topic(sim: &Simulation, name: &str) -> Option<Details> {
+    let t = sim.topic(name)?;
+    let records: u64 = t.partitions().iter().map(|p| p.len()).sum();
+    let readers = sim
+        .groups()
+        .iter()
+        .filter(|g| g.topics.iter().any(|x| x == name))
+        .map(|g| g.id.clone());
+    let count = t.partition_count();
+    let mut actions = Vec::new();
+    if count < crate::topic::MAX_PARTITIONS {
+        actions.push(Action {
+            label: "Add a partition",
+            command: Command::AddPartitions {
+                topic: name.to_owned(),
+                partitions: count + 1,
+            },
+        });
+    }
+    Some(Details {
+        heading: format!("Topic {name}"),
+        facts: vec![
+            ("Partitions", count.to_string()),
+            ("Records kept", records.to_string()),
+            ("Read by groups", lines(readers)),
+        ],
+        actions,
+    })
+}
+
+fn partition_details(sim: &Simulation, topic: &str, partition: u32) -> Option<Details> {
+    let log = sim.topic(topic)?.partition(partition)?;
+    let at = tp(topic, partition);
+    let groups = sim
+        .groups()
+        .iter()
+        .filter(|g| g.topics.iter().any(|t| t == topic))
+        .map(|g| {
+            let owner = sim
+                .consumers()
+                .iter()
+                .find(|c| {
+                    sim.groups().get(c.group).is_some_and(|cg| cg.id == g.id)
+                        && c.status == ConsumerStatus::Running
+                        && c.assignment.contains(&at)
+                })
+                .map_or("no consumer", |c| c.name.as_str());
+            let offset = g
+                .committed
+                .get(&at)
+                .map_or("no group offset".to_owned(), |c| {
+                    format!("group offset {c}")
+                });
+            let lag = sim
+                .lag(g, &at)
+                .map_or(String::new(), |l| format!(", lag {l}"));
+            format!("{}: {owner}, {offset}{lag}", g.id)
+        });
+    let dead_letter = topic.ends_with(".DLT") || topic.ends_with("-dlt");
+    let mut actions = Vec::new();
+    if dead_letter && !log.is_empty() {
+        actions.push(Action {
+            label: "Redrive its records",
+            command: Command::Redrive {
+                topic: topic.to_owned(),
+                partition,
+                from_offset: log.log_start_offset(),
+                count: log.len().min(10_000) as u32,
+            },
+        });
+    }
+    Some(Details {
+        heading: format!("Partition {at}"),
+        facts: vec![
+            ("Low Water Mark", log.log_start_offset().to_string()),
+            ("High Water Mark", log.high_watermark().to_string()),
+            ("Log End Offset", log.log_end_offset().to_string()),
+            ("Records", log.len().to_string()),
+            ("Groups", lines(groups)),
+        ],
+        actions,
+    })
+}
+
+fn producer(sim: &Simulation, name: &str) -> Option<Details> {
+    let p = sim
+        .producers()
+        .iter()
+        .find(|p| p.spec.name == name && !p.removed)?;
+    let s = &p.spec;
+    Some(Details {
+        heading: format!("Producer {name}"),
+        facts: vec![
+            ("Topic", s.topic.clone()),
+            ("Rate", format!("{} records/s", s.rate_per_sec)),
+            (
+                "acks",
+                match s.acks {
+                    Acks::All => "all",
+                    Acks::One => "1",
+                    Acks::Zero => "0",
+                }
+                .to_owned(),
+            ),
+            ("Idempotent", s.enable_idempotence.to_string()),
+            ("Records sent", p.sent.to_string()),
+            ("Send errors", p.errors.to_string()),
+        ],
+        actions: vec![
+            Action {
+                label: "Send one record",
+                command: Command::ProducerSend {
+                    producer: name.to_owned(),
+                    count: 1,
+                },
+            },
+            Action {
+                label: "Remove producer",
+                command: Command::RemoveProducer {
+                    name: name.to_owned(),
+                },
+            },
+        ],
+    })
+}
+
+fn group(sim: &Simulation, id: &str) -> Option<Details> {
+    let g = sim.group(id)?;
+    let index = sim.groups().iter().position(|x| x.id == id)?;
+    let members = sim
+        .consumers()
+        .iter()
+        .filter(|c| c.group == index && c.status != ConsumerStatus::Stopped)
+        .map(|c| {
+            let owns = c
+                .assignment
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "{} ({}): {}",
+                c.name,
+                c.status.name(),
+                if owns.is_empty() {
+                    "no partition"
+                } else {
+                    &owns
+                }
+            )
+        });
+    let lag: u64 = g.committed.keys().filter_map(|at| sim.lag(g, at)).sum();
+    let mut actions = Vec::new();
+    if g.role == GroupRole::Main {
+        actions.push(Action {
+            label: "Add a consumer",
+            command: Command::AddConsumer {
+                group: id.to_owned(),
+            },
+        });
+    }
+    if g.state == GroupState::Empty {
+        for (label, to) in [
+            ("Reset offsets to earliest", ResetTarget::Earliest),
+            ("Reset offsets to latest", ResetTarget::Latest),
+        ] {
+            actions.push(Action {
+                label,
+                command: Command::ResetOffsets {
+                    group: id.to_owned(),
+                    to,
+                },
+            });
+        }
+    }
+    Some(Details {
+        heading: format!("Consumer group {id}"),
+        facts: vec![
+            ("State", g.state.name().to_owned()),
+            ("Generation", g.generation.to_string()),
+            (
+                "Assignor",
+                crate::spring::assignor_class(g.config.assignor)
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            ("Topics", g.topics.join(", ")),
+            ("Members", lines(members)),
+            ("Lag (committed partitions)", lag.to_string()),
+        ],
+        actions,
+    })
+}
+
+fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
+    let c = sim.consumer(name)?;
+    let group = sim.groups().get(c.group)?;
+    let phase = match c.phase {
+        MemberPhase::Unjoined => "not a member",
+        MemberPhase::Joining => "joining",
+        MemberPhase::Active => "member",
+    };
+    let positions = c
+        .positions
+        .iter()
+        .map(|(at, p)| format!("{at}: next offset {p}"));
+    let action = |label, command| Action { label, command };
+    let consumer = || name.to_owned();
+    let actions = match c.status {
+        ConsumerStatus::Running | ConsumerStatus::Paused => {
+            let paused = c.status == ConsumerStatus::Paused;
+            vec![
+                action(
+                    "Crash consumer",
+                    Command::CrashConsumer {
+                        consumer: consumer(),
+                    },
+                ),
+                action(
+                    if paused {
+                        "Resume consumer"
+                    } else {
+                        "Pause consumer"
+                    },
+                    Command::PauseConsumer {
+                        consumer: consumer(),
+                        paused: !paused,
+                    },
+                ),
+                action(
+                    "Remove consumer",
+                    Command::RemoveConsumer {
+                        consumer: consumer(),
+                    },
+                ),
+            ]
+        }
+        _ => vec![action(
+            "Restart consumer",
+            Command::RestartConsumer {
+                consumer: consumer(),
+            },
+        )],
+    };
+    Some(Details {
+        heading: format!("Consumer {name}"),
+        facts: vec![
+            ("Group", group.id.clone()),
+            ("Status", c.status.name().to_owned()),
+            (
+                "Membership",
+                format!("{phase}, generation {}", c.generation),
+            ),
+            (
+                "Member id",
+                c.member_id.clone().unwrap_or_else(|| "none".into()),
+            ),
+            (
+                "Assigned",
+                lines(c.assignment.iter().map(|t| t.to_string())),
+            ),
+            ("Positions", lines(positions)),
+            ("Records processed", c.processed.to_string()),
+        ],
+        actions,
+    })
+}
+
+fn broker(sim: &Simulation) -> Details {
+    let topics = sim.topics().count();
+    let partitions: u32 = sim.topics().map(|t| t.partition_count()).sum();
+    Details {
+        heading: "Broker".to_owned(),
+        facts: vec![
+            (
+                "Brokers",
+                "1 (the playground simulates one broker, which leads every partition)".to_owned(),
+            ),
+            ("Topics", topics.to_string()),
+            ("Partitions", partitions.to_string()),
+            ("Groups coordinated", sim.groups().len().to_string()),
+            (
+                "Network latency",
+                format!("{} ms each way", sim.cluster_config().network_latency_ms),
+            ),
+        ],
+        actions: Vec::new(),
+    }
+}
+
+crate::json_read::deserialize_with_reader!(Entity);

@@ -1,0 +1,206 @@
+//! The inspector's facts and actions for each kind of entity, read off a running simulation.
+
+mod common;
+
+use kplay_engine::group::GroupConfig;
+use kplay_engine::inspect::{inspect, Details, Entity};
+use kplay_engine::json_read::{parse, Field};
+use kplay_engine::Simulation;
+
+fn running() -> Simulation {
+    let mut sim = common::orders(4, 3, 20.0, 2, GroupConfig::default())
+        .build()
+        .unwrap();
+    sim.run_until(10_000);
+    sim
+}
+
+fn fact<'a>(d: &'a Details, label: &str) -> &'a str {
+    &d.facts
+        .iter()
+        .find(|(l, _)| *l == label)
+        .unwrap_or_else(|| panic!("{label} in {d:?}"))
+        .1
+}
+
+fn labels(d: &Details) -> Vec<&'static str> {
+    d.actions.iter().map(|a| a.label).collect()
+}
+
+#[test]
+fn a_partition_shows_its_watermarks_and_who_reads_it() {
+    let sim = running();
+    let d = inspect(
+        &sim,
+        &Entity::Partition {
+            topic: "order-events".into(),
+            partition: 1,
+        },
+    )
+    .unwrap();
+    let log = sim.topic("order-events").unwrap().partition(1).unwrap();
+    assert_eq!(d.heading, "Partition order-events-1");
+    assert_eq!(fact(&d, "Log End Offset"), log.log_end_offset().to_string());
+    assert_eq!(fact(&d, "Low Water Mark"), "0");
+    let owner = sim
+        .consumers()
+        .iter()
+        .find(|c| c.assignment.iter().any(|t| t.partition == 1))
+        .unwrap();
+    assert!(
+        fact(&d, "Groups").starts_with(&format!("group-a: {}, group offset ", owner.name)),
+        "{d:?}"
+    );
+    assert!(d.actions.is_empty(), "no redrive on an ordinary topic");
+}
+
+#[test]
+fn a_consumer_offers_what_its_status_allows_and_the_actions_work() {
+    let mut sim = running();
+    let name = sim.consumers()[0].name.clone();
+    let entity = Entity::Consumer { name: name.clone() };
+    let d = inspect(&sim, &entity).unwrap();
+    assert_eq!(fact(&d, "Status"), "running");
+    assert_eq!(
+        labels(&d),
+        ["Crash consumer", "Pause consumer", "Remove consumer"]
+    );
+    assert_ne!(fact(&d, "Assigned"), "none");
+    let crash = d.actions[0].command.clone();
+    sim.apply(crash).unwrap();
+    let d = inspect(&sim, &entity).unwrap();
+    assert_eq!(fact(&d, "Status"), "crashed");
+    assert_eq!(labels(&d), ["Restart consumer"]);
+}
+
+#[test]
+fn a_group_shows_state_members_and_offers_resets_only_when_empty() {
+    let mut sim = running();
+    let group = Entity::Group {
+        id: "group-a".into(),
+    };
+    let d = inspect(&sim, &group).unwrap();
+    assert_eq!(fact(&d, "State"), "Stable");
+    assert_eq!(fact(&d, "Assignor"), "RangeAssignor");
+    assert_eq!(fact(&d, "Members").lines().count(), 2);
+    assert_eq!(labels(&d), ["Add a consumer"]);
+    for c in sim
+        .consumers()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+    {
+        sim.apply(kplay_engine::Command::RemoveConsumer { consumer: c })
+            .unwrap();
+    }
+    sim.run_for(5_000);
+    let d = inspect(&sim, &group).unwrap();
+    assert_eq!(fact(&d, "State"), "Empty");
+    assert_eq!(
+        labels(&d),
+        [
+            "Add a consumer",
+            "Reset offsets to earliest",
+            "Reset offsets to latest"
+        ]
+    );
+    sim.apply(d.actions[1].command.clone()).unwrap();
+    assert!(sim
+        .group("group-a")
+        .unwrap()
+        .committed
+        .values()
+        .all(|&o| o == 0));
+}
+
+#[test]
+fn records_topics_producers_and_the_broker_have_details_and_missing_things_have_none() {
+    let mut sim = running();
+    let d = inspect(
+        &sim,
+        &Entity::Record {
+            topic: "order-events".into(),
+            partition: 0,
+            offset: 0,
+        },
+    )
+    .unwrap();
+    assert!(fact(&d, "Key").starts_with("order-"));
+    assert!(
+        fact(&d, "Groups").starts_with("group-a: committed past it"),
+        "{d:?}"
+    );
+    let d = inspect(
+        &sim,
+        &Entity::Topic {
+            name: "order-events".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(fact(&d, "Partitions"), "3");
+    assert_eq!(labels(&d), ["Add a partition"]);
+    sim.apply(d.actions[0].command.clone()).unwrap();
+    assert_eq!(sim.topic("order-events").unwrap().partition_count(), 4);
+    let d = inspect(
+        &sim,
+        &Entity::Producer {
+            name: "order-service".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(fact(&d, "Rate"), "20 records/s");
+    let sent: u64 = fact(&d, "Records sent").parse().unwrap();
+    sim.apply(d.actions[0].command.clone()).unwrap();
+    let d = inspect(
+        &sim,
+        &Entity::Producer {
+            name: "order-service".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(fact(&d, "Records sent"), (sent + 1).to_string());
+    assert!(fact(&inspect(&sim, &Entity::Broker).unwrap(), "Brokers").starts_with("1 "));
+    for missing in [
+        Entity::Topic {
+            name: "nope".into(),
+        },
+        Entity::Partition {
+            topic: "order-events".into(),
+            partition: 9,
+        },
+        Entity::Record {
+            topic: "order-events".into(),
+            partition: 0,
+            offset: 1_000_000,
+        },
+        Entity::Group { id: "nope".into() },
+        Entity::Consumer {
+            name: "nope".into(),
+        },
+        Entity::Producer {
+            name: "nope".into(),
+        },
+    ] {
+        assert_eq!(inspect(&sim, &missing), None, "{missing:?}");
+    }
+}
+
+#[test]
+fn entities_read_from_json_with_clear_errors() {
+    let read = |text: &str| Entity::read(&Field::root(&parse(text).unwrap()));
+    assert_eq!(
+        read(r#"{"type": "partition", "topic": "t", "partition": 2}"#),
+        Ok(Entity::Partition {
+            topic: "t".into(),
+            partition: 2
+        })
+    );
+    assert_eq!(read(r#"{"type": "broker"}"#), Ok(Entity::Broker));
+    assert!(read(r#"{"type": "cluster"}"#)
+        .unwrap_err()
+        .contains("unknown variant"));
+    assert_eq!(
+        read(r#"{"type": "group"}"#).unwrap_err(),
+        "missing field \"id\""
+    );
+}

@@ -1,0 +1,72 @@
+// End to end: the inspector shows whatever is picked in the diagram (or in a lesson's concept
+// table) and offers the actions that apply to it now.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, BASE_URL } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const fact = async (inspector, label) =>
+  (await inspector.locator("dt", { hasText: label }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
+
+test("a consumer, a partition, a group and a producer picked in the diagram show their details and actions", async () => {
+  const { page, errors } = await openPage(browser);
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await page.getByRole("button", { name: "Consumer group-a-1" }).click();
+  await inspector.getByRole("heading", { name: "Consumer group-a-1" }).waitFor();
+  assert.equal(await fact(inspector, "Group"), "group-a");
+  await inspector.getByRole("button", { name: "Crash consumer" }).click();
+  await inspector.getByRole("button", { name: "Restart consumer" }).waitFor();
+  assert.equal(await fact(inspector, "Status"), "crashed");
+  assert.match(await page.getByRole("button", { name: "Consumer group-a-1" }).textContent(), /crashed/);
+
+  await page.getByRole("button", { name: "Partition order-events-0" }).click();
+  await inspector.getByRole("heading", { name: "Partition order-events-0" }).waitFor();
+  assert.match(await fact(inspector, "Log End Offset"), /^\d+$/);
+
+  await page.getByRole("button", { name: "Group group-a" }).click();
+  await inspector.getByRole("heading", { name: "Consumer group group-a" }).waitFor();
+  await inspector.getByRole("button", { name: "Add a consumer" }).click();
+  await page.getByRole("button", { name: "Consumer group-a-3" }).waitFor();
+
+  // The keyboard picks too.
+  const producer = page.getByRole("button", { name: /^Producer / }).first();
+  const name = (await producer.getAttribute("aria-label")).replace(/^Producer /, "");
+  await producer.focus();
+  await page.keyboard.press("Enter");
+  await inspector.getByRole("heading", { name: `Producer ${name}` }).waitFor();
+  const sent = Number(await fact(inspector, "Records sent"));
+  await inspector.getByRole("button", { name: "Send one record" }).click();
+  await page.waitForFunction(
+    (before) => [...document.querySelectorAll(".inspector dt")].some(
+      (dt) => dt.textContent === "Records sent" && Number(dt.nextElementSibling.textContent) === before + 1,
+    ),
+    sent,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a lesson's concept table shows each concept's live entity in the inspector", async () => {
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=architecture&step=2`);
+  const lesson = page.getByRole("region", { name: "Lesson" });
+  await lesson.getByText("Concepts, live in this run").click();
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  await lesson.getByRole("button", { name: "Show the broker" }).click();
+  await inspector.getByRole("heading", { name: "Broker", exact: true }).waitFor();
+  await lesson.getByRole("button", { name: "Show the consumer group" }).click();
+  await inspector.getByRole("heading", { name: "Consumer group group-a" }).waitFor();
+  assert.equal(await fact(inspector, "State"), "Stable");
+  await lesson.getByRole("button", { name: "Show the offset" }).click();
+  await inspector.getByRole("heading", { name: "Record order-events-0 @ 0" }).waitFor();
+  assert.match(await fact(inspector, "Groups"), /^group-a: committed past it/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
