@@ -159,8 +159,10 @@ const GROUP_COLOURS: [&str; 6] = [
 pub fn Diagram() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let model = Memo::new(move |_| engine.read(model));
+    let traced = expect_context::<crate::inspector::Traced>().0;
     move || {
         let m = model.get();
+        let traced = traced.get();
         let counts: Vec<u32> = m.topics.iter().map(|t| t.partitions.len() as u32).collect();
         let topics = layout::topic_boxes(TOP + 20.0, &counts);
         let consumer_counts: Vec<usize> = m.groups.iter().map(|g| g.consumers.len()).collect();
@@ -210,7 +212,7 @@ pub fn Diagram() -> impl IntoView {
                     .partitions
                     .iter()
                     .zip(tb.rows.iter())
-                    .map(|(p, &y)| partition_view(t, p, y))
+                    .map(|(p, &y)| partition_view(t, p, y, &traced))
                     .collect_view();
                 view! {
                     <g class="topic" class:dead-letter=t.dead_letter>
@@ -262,9 +264,10 @@ pub fn Diagram() -> impl IntoView {
                                 c.assignment.iter().map(|tp| tp.partition.to_string()).collect::<Vec<_>>().join(",")
                             ),
                         };
+                        let consumer_pick = pick_code(&Selection::Consumer { name: c.name.clone() });
                         view! {
                             {edges}
-                            <g role="button" tabindex="0" aria-label=format!("Consumer {}", c.name) data-pick=pick_code(&Selection::Consumer { name: c.name.clone() }) class="consumer pick" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
+                            <g role="button" tabindex="0" aria-label=format!("Consumer {}", c.name) data-pick=consumer_pick.clone() class:traced=traced.contains(&consumer_pick) class="consumer pick" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
                                 <rect x=GROUP_X + 8.0 y=y width=GROUP_W - 16.0 height=CONSUMER_H rx="5"/>
                                 <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{c.name.clone()}</text>
                                 <text x=GROUP_X + GROUP_W - 14.0 y=y + 17.0 class="sub end">{state}</text>
@@ -316,7 +319,12 @@ pub fn Diagram() -> impl IntoView {
     }
 }
 
-fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoView {
+fn partition_view(
+    topic: &TopicModel,
+    p: &PartitionModel,
+    y: f64,
+    traced: &[String],
+) -> impl IntoView {
     let label = format!("{}-{}", topic.name, p.partition);
     let top = y - ROW_H / 2.0 + 4.0;
     let cells = p
@@ -336,6 +344,7 @@ fn partition_view(topic: &TopicModel, p: &PartitionModel, y: f64) -> impl IntoVi
             view! {
                 <g
                     class="cell"
+                    class:traced=traced.contains(&pick)
                     role="listitem"
                     aria-label=name
                     tabindex="0"

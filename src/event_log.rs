@@ -34,7 +34,7 @@ pub fn describe(event: &TraceEvent) -> String {
         ),
         Revoked { consumer, partitions, .. } => format!("{consumer} revoked [{}]", partitions.join(", ")),
         Fetched { consumer, partition, from_offset, count, .. } => {
-            format!("{consumer} polled {count} records from {partition} at offset {from_offset}")
+            format!("{consumer} polled {count} record{} from {partition} at offset {from_offset}", if *count == 1 { "" } else { "s" })
         }
         Processed { consumer, partition, offset, .. } => format!("{consumer} processed {partition}@{offset}"),
         Committed { group, partition, offset, .. } => format!("Group {group} committed offset {offset} for {partition}"),

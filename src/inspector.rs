@@ -11,6 +11,84 @@ use crate::engine::Engine;
 /// What the inspector shows: any entity of the simulation.
 pub type Selection = kplay_engine::inspect::Entity;
 
+/// The diagram's highlighted shapes, by `data-pick` code: the traced record, its copies and the
+/// consumers that processed it (provided by the page).
+#[derive(Clone, Copy)]
+pub struct Traced(pub RwSignal<Vec<String>>);
+
+/// A traced record's journey as the inspector lists it.
+#[derive(Clone, Debug, PartialEq)]
+struct Journey {
+    of: Selection,
+    lines: Vec<String>,
+    complete: bool,
+}
+
+/// Replays the run to now and lists the record's events; returns the shapes to highlight.
+fn trace_record(engine: Engine, entity: &Selection) -> Option<(Journey, Vec<String>)> {
+    let Selection::Record {
+        topic,
+        partition,
+        offset,
+    } = entity
+    else {
+        return None;
+    };
+    let now = engine.peek(kplay_engine::Simulation::now_ms);
+    let (events, complete) = kplay_engine::journey::record_journey(
+        &engine.scenario(),
+        now,
+        topic,
+        *partition,
+        *offset,
+        crate::engine::OPEN_EVENT_BUDGET,
+    )
+    .ok()?;
+    let mut shapes = vec![pick_code(entity)];
+    for event in &events {
+        use kplay_engine::trace::EventKind::*;
+        let shape = match &event.kind {
+            Processed { consumer, .. } | ListenerFailed { consumer, .. } => {
+                pick_code(&Selection::Consumer {
+                    name: consumer.as_str().to_owned(),
+                })
+            }
+            DeadLettered {
+                dead_letter_topic,
+                dead_letter_partition,
+                dead_letter_offset,
+                ..
+            } => pick_code(&Selection::Record {
+                topic: dead_letter_topic.as_str().to_owned(),
+                partition: *dead_letter_partition,
+                offset: *dead_letter_offset,
+            }),
+            _ => continue,
+        };
+        if !shapes.contains(&shape) {
+            shapes.push(shape);
+        }
+    }
+    let lines = events
+        .iter()
+        .map(|e| {
+            format!(
+                "{}  {}",
+                crate::format_clock(e.at_ms),
+                crate::event_log::describe(e)
+            )
+        })
+        .collect();
+    Some((
+        Journey {
+            of: entity.clone(),
+            lines,
+            complete,
+        },
+        shapes,
+    ))
+}
+
 /// The selection every view shares (provided by the page).
 pub fn selection() -> RwSignal<Option<Selection>> {
     expect_context::<RwSignal<Option<Selection>>>()
@@ -121,6 +199,37 @@ pub fn Inspector() -> impl IntoView {
         let entity = selection.get()?;
         engine.read(|sim| inspect(sim, &entity))
     });
+    let traced = expect_context::<Traced>().0;
+    let journey = RwSignal::new(None::<Journey>);
+    let trace = move |_| {
+        let Some(entity) = selection.get_untracked() else {
+            return;
+        };
+        match trace_record(engine, &entity) {
+            Some((j, shapes)) => {
+                journey.set(Some(j));
+                traced.set(shapes);
+            }
+            None => engine
+                .notice
+                .set(Some("This record could not be traced.".into())),
+        }
+    };
+    let journey_view = move || {
+        let j = journey
+            .get()
+            .filter(|j| selection.get().as_ref() == Some(&j.of))?;
+        let note =
+            (!j.complete).then_some("The replay stopped early: later events are not listed.");
+        Some(view! {
+            <h3>"Journey"</h3>
+            <ol class="journey" aria-label="Journey of the record">
+                {j.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ol>
+            <p class="hint">{note}</p>
+        })
+    };
+    let can_trace = move || matches!(selection.get(), Some(Selection::Record { .. }));
     view! {
         <section class="panel inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>
@@ -130,6 +239,10 @@ pub fn Inspector() -> impl IntoView {
                 }.into_any(),
                 Some(d) => details_view(engine, d).into_any(),
             }}
+            <Show when=can_trace>
+                <button class="trace" on:click=trace>"Trace this record"</button>
+            </Show>
+            {journey_view}
         </section>
     }
 }

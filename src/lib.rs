@@ -175,6 +175,7 @@ pub fn App() -> impl IntoView {
     }
     let link_error = RwSignal::new(link_error);
     provide_context(RwSignal::new(None::<inspector::Selection>));
+    provide_context(inspector::Traced(RwSignal::new(Vec::new())));
     let tab = RwSignal::new(Tab::Groups);
     let tab_button = move |which: Tab, label: &'static str| {
         view! {

@@ -14,6 +14,7 @@
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
 //! * [`inspect`]: what the page's inspector shows for a record, topic, partition, producer,
 //!   group, consumer or the broker, with the actions that apply to it.
+//! * [`journey`]: trace one record through a run (send, polls, attempts, dead letter, commits).
 //! * [`lesson`]: guided lessons: a preset scenario, narrated steps, and experiments whose
 //!   outcome a check verifies.
 //!
@@ -75,6 +76,7 @@ pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;
 pub mod inspect;
+pub mod journey;
 pub mod json_read;
 pub mod lesson;
 pub mod link;

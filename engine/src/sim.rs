@@ -836,6 +836,11 @@ impl Simulation {
         &self.trace
     }
 
+    /// Takes the kept trace events out, oldest first (the trace hash still covers them).
+    pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        self.trace.drain().collect()
+    }
+
     /// Keeps only the newest `n` trace events in memory from now on (the hash still covers all).
     pub fn set_trace_retention(&mut self, retention: TraceRetention) {
         self.trace.set_retention(retention);

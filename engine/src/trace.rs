@@ -445,6 +445,11 @@ impl Trace {
         self.events.iter()
     }
 
+    /// Takes the kept events out, oldest first; the hash and the total stay.
+    pub fn drain(&mut self) -> std::collections::vec_deque::Drain<'_, TraceEvent> {
+        self.events.drain(..)
+    }
+
     /// How many events were ever recorded.
     pub fn total(&self) -> u64 {
         self.total

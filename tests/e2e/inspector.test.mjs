@@ -70,3 +70,22 @@ test("a lesson's concept table shows each concept's live entity in the inspector
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("Trace this record lists the record's journey and highlights it in the diagram", async () => {
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=architecture&step=3`);
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  const cell = page.getByRole("list", { name: "order-events-2", exact: true }).getByRole("listitem").first();
+  const offset = (await cell.getAttribute("aria-label")).match(/^offset (\d+)/)[1];
+  await cell.click();
+  await inspector.getByRole("button", { name: "Trace this record" }).click();
+  const journey = inspector.getByRole("list", { name: "Journey of the record" });
+  await journey.waitFor();
+  const lines = await journey.getByRole("listitem").allTextContents();
+  assert.match(lines[0], new RegExp(`Sent key=\\S+ to topic=order-events partition=2 offset=${offset}$`));
+  assert.ok(lines.some((l) => new RegExp(`processed order-events-2@${offset}$`).test(l)), lines.join("\n"));
+  assert.ok(lines.some((l) => /Group group-a committed offset \d+ for order-events-2$/.test(l)), lines.join("\n"));
+  assert.equal(await page.locator(".diagram-svg .cell.traced").count(), 1);
+  assert.equal(await page.locator(".diagram-svg .consumer.traced").count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
