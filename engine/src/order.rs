@@ -1,4 +1,4 @@
-//! One stable sort shared by the whole engine.
+//! One stable sort shared by the whole engine, and a fast byte-string comparison.
 //!
 //! `slice::sort_by` is generic over the element and the comparator, so every call site links its
 //! own copy of the standard library's merge sort into the page (about 4 kB of wasm each). The
@@ -60,8 +60,67 @@ fn permute<T>(items: &mut [T], order: Vec<usize>) {
     }
 }
 
+/// Byte-string order (as `<[u8]>::cmp`), comparing eight bytes at a time: big-endian words
+/// order exactly as their bytes do. Compiled to wasm, the standard comparison goes byte by
+/// byte through `memcmp`; this one is several times faster on names like `order-events`.
+pub fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    let n = a.len().min(b.len());
+    let (mut x, mut y) = (a[..n].chunks_exact(8), b[..n].chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        let p = u64::from_be_bytes(p.try_into().expect("eight bytes"));
+        let q = u64::from_be_bytes(q.try_into().expect("eight bytes"));
+        if p != q {
+            return p.cmp(&q);
+        }
+    }
+    for (p, q) in x.remainder().iter().zip(y.remainder()) {
+        if p != q {
+            return p.cmp(q);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Byte-string equality, eight bytes at a time (see [`cmp_bytes`]).
+pub fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && cmp_bytes(a, b) == Ordering::Equal
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_comparison_orders_exactly_as_the_standard_one() {
+        let words: Vec<Vec<u8>> = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "order-events",
+            "order-events.DLT",
+            "order-eventt",
+            "order-event",
+            "orders",
+            "order-events-0123456789",
+            "order-events-0123456788",
+            "\u{ff}\u{0}x",
+        ]
+        .iter()
+        .map(|w| w.as_bytes().to_vec())
+        .chain((0u32..300).map(|i| {
+            let n = (i * 7 % 23) as usize;
+            (0..n)
+                .map(|j| (i.wrapping_mul(31).wrapping_add(j as u32 * 17) % 5) as u8 + b'a')
+                .collect()
+        }))
+        .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(super::cmp_bytes(a, b), a.cmp(b), "{a:?} {b:?}");
+                assert_eq!(super::eq_bytes(a, b), a == b);
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
