@@ -280,6 +280,7 @@ pub fn Diagram() -> impl IntoView {
                     <g class="group" class:rebalancing=rebalancing>
                         <rect class="group-box" x=GROUP_X y=gb.y width=GROUP_W height=gb.h rx="8"/>
                         <g class="pick" role="button" tabindex="0" aria-label=format!("Group {}", g.id) data-pick=pick_code(&Selection::Group { id: g.id.clone() })>
+                            <rect class="hit" x=GROUP_X y=gb.y width=GROUP_W height="26" rx="8"/>
                             <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
                             <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">{g.id.clone()}</text>
                             <text x=GROUP_X + GROUP_W - 8.0 y=gb.y + 18.0 class="badge end">

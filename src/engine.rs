@@ -4,6 +4,7 @@
 //! Components read through [`Engine::read`] (which subscribes them to changes) and act through
 //! [`Engine::apply`]; nothing else mutates the simulation.
 
+use kplay_engine::checkpoint::Checkpoints;
 use kplay_engine::scenario::Scenario;
 use kplay_engine::trace::TraceRetention;
 use kplay_engine::{Command, CommandError, Outcome, Simulation};
@@ -55,12 +56,14 @@ pub struct Engine {
     /// How many scenarios were loaded into this handle: views derived from the scenario's
     /// setup (not its clock) track it.
     pub loads: RwSignal<u64>,
+    /// Copies of the run that scrubbing back replays from.
+    checkpoints: StoredValue<Checkpoints>,
 }
 
 impl Engine {
     /// A handle for `scenario`, replayed to its `open_at_ms` (time 0 when it has none).
     pub fn new(scenario: Scenario) -> Result<Self, String> {
-        let (sim, open_at, notice) = Self::open(&scenario)?;
+        let (sim, open_at, notice, copies) = Self::open(&scenario)?;
         Ok(Self {
             sim: StoredValue::new(sim),
             scenario: StoredValue::new(Self::setup_of(scenario)),
@@ -74,16 +77,18 @@ impl Engine {
             draw_pending: StoredValue::new(false),
             history: StoredValue::new(crate::charts::History::default()),
             loads: RwSignal::new(0),
+            checkpoints: StoredValue::new(copies),
         })
     }
 
     /// Replaces the run with `scenario` (a lesson's preset), paused at its `open_at_ms`.
     pub fn load(&self, scenario: Scenario) -> Result<(), String> {
-        let (sim, open_at, notice) = Self::open(&scenario)?;
+        let (sim, open_at, notice, copies) = Self::open(&scenario)?;
         self.playing.set(false);
         self.sim.set_value(sim);
         self.scenario.set_value(Self::setup_of(scenario));
         self.history.set_value(crate::charts::History::default());
+        self.checkpoints.set_value(copies);
         self.loads.update(|n| *n += 1);
         self.horizon_ms.set(open_at);
         self.notice.set(notice);
@@ -92,12 +97,27 @@ impl Engine {
     }
 
     /// Builds `scenario` and replays it to its `open_at_ms`, within [`OPEN_EVENT_BUDGET`].
-    fn open(scenario: &Scenario) -> Result<(Simulation, u64, Option<String>), String> {
+    fn open(scenario: &Scenario) -> Result<(Simulation, u64, Option<String>, Checkpoints), String> {
         let mut sim = scenario.build().map_err(|e| e.to_string())?;
         sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
         let mut open_at = scenario.open_at_ms.unwrap_or(0);
         let mut notice = None;
-        if !sim.run_until_bounded(open_at, OPEN_EVENT_BUDGET) {
+        // Replay in steps, copying the run on the way, so that scrubbing back from the link's
+        // moment starts from a copy.
+        let mut copies = Checkpoints::default();
+        let mut budget = OPEN_EVENT_BUDGET;
+        let mut reached = true;
+        while sim.now_ms() < open_at && reached {
+            let step_to = open_at.min(
+                sim.now_ms()
+                    .saturating_add(kplay_engine::checkpoint::EVERY_MS),
+            );
+            let before = sim.counters().events;
+            reached = sim.run_until_bounded(step_to, budget);
+            budget -= (sim.counters().events - before).min(budget);
+            copies.offer(&sim);
+        }
+        if !reached {
             open_at = sim.now_ms();
             notice = Some(format!(
                 "This link's moment needs more than {OPEN_EVENT_BUDGET} events to replay; the run stops at {} instead. Press Play to go on.",
@@ -106,7 +126,7 @@ impl Engine {
         }
         crate::panic_panel::remember_run(scenario.clone());
         crate::panic_panel::remember_moment(open_at);
-        Ok((sim, open_at, notice))
+        Ok((sim, open_at, notice, copies))
     }
 
     /// The scenario without its script and opening moment: what replays start from.
@@ -142,8 +162,10 @@ impl Engine {
     }
 
     fn changed(&self) {
-        self.sim
-            .with_value(|sim| self.history.update_value(|h| h.record(sim)));
+        self.sim.with_value(|sim| {
+            self.history.update_value(|h| h.record(sim));
+            self.checkpoints.update_value(|c| c.offer(sim));
+        });
         let now = self.peek(Simulation::now_ms);
         crate::panic_panel::remember_moment(now);
         self.horizon_ms.update(|h| *h = (*h).max(now));
@@ -162,6 +184,8 @@ impl Engine {
                 let result = sim.apply(command);
                 if result.is_ok() && forked {
                     sim.discard_pending_script();
+                    self.checkpoints
+                        .update_value(|c| c.forget_after(sim.now_ms()));
                 }
                 result
             })
@@ -215,13 +239,22 @@ impl Engine {
     }
 
     /// Moves to virtual time `t_ms` (clamped to the part already simulated): forward by
-    /// running, backward by replaying the scenario and its script from the start.
+    /// running, backward by replaying from the latest checkpoint before `t_ms` (from the start
+    /// of the scenario when there is none).
     pub fn scrub_to(&self, t_ms: u64) {
         let t_ms = t_ms.min(self.horizon_ms.get_untracked());
         let now = self.peek(Simulation::now_ms);
-        if t_ms < now {
+        let script = self.peek(Simulation::full_script);
+        // A copy helps going back, and going forward past it.
+        let restored = self.checkpoints.with_value(|c| {
+            let from = c.best_ms(t_ms, &script)?;
+            (t_ms < now || from > now).then(|| c.restore(t_ms, &script))?
+        });
+        if let Some(sim) = restored {
+            self.sim.set_value(sim);
+        } else if t_ms < now {
             let scenario = Scenario {
-                script: self.peek(Simulation::full_script),
+                script,
                 ..self.scenario.get_value()
             };
             match scenario.build() {

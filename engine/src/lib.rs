@@ -6,6 +6,7 @@
 //! The simulation and its clock:
 //! * [`sim`]: the [`Simulation`], its [`Command`]s, virtual time and the event queue.
 //! * [`rng`]: the seeded, portable PRNG every random choice draws from.
+//! * [`checkpoint`]: copies of the run that scrubbing back replays from.
 //! * [`scenario`]: a whole run (setup, seed, script of actions) as one serializable value.
 //! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
 //! * [`json_read`]: the lean reader every scenario type parses itself with (no serde derive).
@@ -70,6 +71,7 @@ pub mod backoff;
 pub mod bench;
 pub mod call_chain;
 pub mod checker;
+pub mod checkpoint;
 pub mod consumer;
 pub mod dead_letter;
 pub mod error_handler;

@@ -1025,6 +1025,13 @@ impl Simulation {
         n
     }
 
+    /// Replaces the script entries still to replay with `entries` (a checkpoint restored into a
+    /// run whose future differs from the one it was copied from).
+    pub fn replace_pending_script(&mut self, entries: Vec<ScriptEntry>) {
+        self.pending_script.clear();
+        self.pending_script.extend(entries);
+    }
+
     /// Forgets the recorded script (after a scenario's setup, which is not part of it).
     pub(crate) fn clear_script(&mut self) {
         self.script.clear();
