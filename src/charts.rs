@@ -1,4 +1,5 @@
-//! Charts over virtual time: each consumer group's lag, and the records produced per second.
+//! Charts over virtual time: each consumer group's lag, one group's lag per partition, and the
+//! records produced per second.
 //!
 //! The page samples the simulation at most once per virtual second ([`History::record`]); a
 //! scrub back or a new scenario drops the samples after the new moment, so the charts always
@@ -24,6 +25,8 @@ pub struct Sample {
     pub produced: u64,
     /// Each user group's total lag, in the order of [`History::groups`].
     pub lags: Vec<u64>,
+    /// Each group's lag per partition, in the order of [`History::partitions`].
+    pub partition_lags: Vec<u64>,
 }
 
 /// The samples of the run on screen.
@@ -31,6 +34,8 @@ pub struct Sample {
 pub struct History {
     /// The user's groups, by id, in the order they appeared.
     pub groups: Vec<String>,
+    /// (group, partition as `topic-N`) pairs, in the order they appeared.
+    pub partitions: Vec<(String, String)>,
     /// Samples in time order.
     pub samples: Vec<Sample>,
 }
@@ -47,20 +52,41 @@ impl History {
             return;
         }
         let (produced, lags) = measure(sim);
-        for (id, _) in &lags {
+        for (id, _, per_partition) in &lags {
             if !self.groups.contains(id) {
                 self.groups.push(id.clone());
             }
+            for (tp, _) in per_partition {
+                let key = (id.clone(), tp.clone());
+                if !self.partitions.contains(&key) {
+                    self.partitions.push(key);
+                }
+            }
         }
-        let lags = self
+        let group_lags = self
             .groups
             .iter()
-            .map(|id| lags.iter().find(|(g, _)| g == id).map_or(0, |(_, l)| *l))
+            .map(|id| {
+                lags.iter()
+                    .find(|(g, _, _)| g == id)
+                    .map_or(0, |(_, l, _)| *l)
+            })
+            .collect();
+        let partition_lags = self
+            .partitions
+            .iter()
+            .map(|(id, tp)| {
+                lags.iter()
+                    .find(|(g, _, _)| g == id)
+                    .and_then(|(_, _, per)| per.iter().find(|(p, _)| p == tp))
+                    .map_or(0, |(_, l)| *l)
+            })
             .collect();
         self.samples.push(Sample {
             t_ms: now,
             produced,
-            lags,
+            lags: group_lags,
+            partition_lags,
         });
         if self.samples.len() > MAX_SAMPLES {
             // Keep every other sample: the same span at half the resolution.
@@ -96,11 +122,32 @@ impl History {
             .map(|s| (s.t_ms, s.lags.get(group).copied().unwrap_or(0)))
             .collect()
     }
+
+    /// Each partition's lag over time for `group`, named by partition.
+    pub fn partition_series(&self, group: &str) -> Vec<(String, Vec<(u64, u64)>)> {
+        self.partitions
+            .iter()
+            .enumerate()
+            .filter(|(_, (g, _))| g == group)
+            .map(|(i, (_, tp))| {
+                let series = self
+                    .samples
+                    .iter()
+                    .map(|s| (s.t_ms, s.partition_lags.get(i).copied().unwrap_or(0)))
+                    .collect();
+                (tp.clone(), series)
+            })
+            .collect()
+    }
 }
 
-/// Records appended so far, and each user group's lag: the end offset minus the committed
-/// offset, a partition without a committed offset counting from its log start (C7).
-pub fn measure(sim: &Simulation) -> (u64, Vec<(String, u64)>) {
+/// A group's id, its total lag, and its lag per partition (`topic-N`).
+pub type GroupLag = (String, u64, Vec<(String, u64)>);
+
+/// Records appended so far, and each user group's lag, in total and per partition: the end
+/// offset minus the committed offset, a partition without a committed offset counting from
+/// its log start (C7).
+pub fn measure(sim: &Simulation) -> (u64, Vec<GroupLag>) {
     let produced = sim
         .topics()
         .filter(|t| !t.name().starts_with("__"))
@@ -112,7 +159,7 @@ pub fn measure(sim: &Simulation) -> (u64, Vec<(String, u64)>) {
         .iter()
         .filter(|g| g.role == GroupRole::Main)
         .map(|g| {
-            let lag = g
+            let per_partition: Vec<(String, u64)> = g
                 .topics
                 .iter()
                 .filter_map(|name| sim.topics().find(|t| t.name() == name))
@@ -120,12 +167,14 @@ pub fn measure(sim: &Simulation) -> (u64, Vec<(String, u64)>) {
                 .map(|(t, p)| {
                     let log = t.partition(p).expect("in range");
                     let tp = TopicPartition::new(t.name(), p);
-                    sim.lag(g, &tp).unwrap_or_else(|| {
+                    let lag = sim.lag(g, &tp).unwrap_or_else(|| {
                         log.high_watermark().saturating_sub(log.log_start_offset())
-                    })
+                    });
+                    (tp.to_string(), lag)
                 })
-                .sum();
-            (g.id.clone(), lag)
+                .collect();
+            let total = per_partition.iter().map(|(_, l)| l).sum();
+            (g.id.clone(), total, per_partition)
         })
         .collect();
     (produced, lags)
@@ -215,12 +264,32 @@ fn chart(title: String, lines: Vec<(String, Vec<(u64, u64)>)>, t_max: u64) -> im
     }
 }
 
-/// The charts tab: lag per group and throughput, over the run so far.
+/// The charts tab: lag per group, one group's lag per partition, and throughput, over the
+/// run so far.
 #[component]
 pub fn Charts() -> impl IntoView {
     let engine = expect_context::<crate::Engine>();
+    let picked = RwSignal::new(None::<String>);
     move || {
         let history = engine.history();
+        let group = picked
+            .get()
+            .filter(|g| history.groups.contains(g))
+            .or_else(|| history.groups.first().cloned());
+        let per_partition = group.clone().map(|g| {
+            let options = history
+                .groups
+                .iter()
+                .map(|id| view! { <option value=id.clone() selected=Some(id) == group.as_ref()>{id.clone()}</option> })
+                .collect_view();
+            view! {
+                <label class="chart-pick">
+                    "Lag per partition of group "
+                    <select on:change=move |ev| picked.set(Some(event_target_value(&ev)))>{options}</select>
+                </label>
+                {chart(format!("Lag per partition of {g} (records)"), history.partition_series(&g), history.samples.last().map_or(0, |s| s.t_ms))}
+            }
+        });
         let t_max = history.samples.last().map_or(0, |s| s.t_ms);
         let lags = history
             .groups
@@ -231,6 +300,7 @@ pub fn Charts() -> impl IntoView {
         view! {
             <div class="charts">
                 {chart("Lag per consumer group (records)".into(), lags, t_max)}
+                {per_partition}
                 {chart(
                     "Throughput (records/s produced)".into(),
                     vec![("all topics".into(), history.throughput())],
@@ -274,6 +344,15 @@ mod tests {
         let (produced, lags) = measure(&sim);
         assert_eq!(last.produced, produced);
         assert_eq!(last.lags, [lags[0].1]);
+        // Per partition, the same lag split three ways, named as Kafka names partitions.
+        let parts = history.partition_series("group-a");
+        assert_eq!(
+            parts.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            ["order-events-0", "order-events-1", "order-events-2"]
+        );
+        let now: u64 = parts.iter().map(|(_, s)| s.last().unwrap().1).sum();
+        assert_eq!(now, lags[0].1);
+        assert_eq!(lags[0].2.iter().map(|(_, l)| l).sum::<u64>(), lags[0].1);
         // The producers send 3 records/s in all: throughput says so once the run is going.
         let rates: Vec<u64> = history.throughput().iter().map(|&(_, r)| r).collect();
         let mean = rates.iter().sum::<u64>() / rates.len() as u64;

@@ -31,6 +31,12 @@ test("lag per group and throughput are charted over the run and follow a scrub b
   await lag.waitFor();
   const throughput = page.getByRole("img", { name: /^Throughput \(records\/s produced\): now all topics \d+/ });
   await throughput.waitFor();
+  const perPartition = page.getByRole("img", {
+    name: /^Lag per partition of group-a \(records\): now order-events-0 \d+, order-events-1 \d+, order-events-2 \d+;/,
+  });
+  await perPartition.waitFor();
+  assert.equal(await perPartition.locator("polyline").count(), 3);
+  assert.equal(await page.getByRole("combobox", { name: /Lag per partition of group/ }).inputValue(), "group-a");
   // At 100× a frame covers more than a virtual second: at least one sample per frame.
   const before = await pointCount(page, /^Lag per consumer group/);
   assert.ok(before >= 15, `${before} samples over 30 s`);
