@@ -40,6 +40,90 @@ pub struct Snapshot {
     pub counters: Counters,
     /// Violations the checker found.
     pub violations: Vec<Anomaly>,
+    /// Message queues beside the cluster (left out when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueSnapshot>,
+    /// Synchronous call chains beside the cluster (left out when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_chains: Vec<CallChainSnapshot>,
+}
+
+/// A queue beside the cluster ([`crate::queue`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueSnapshot {
+    /// Name.
+    pub name: String,
+    /// The producer feeding it.
+    pub producer: String,
+    /// Messages published.
+    pub published: u64,
+    /// Messages acknowledged and deleted.
+    pub deleted: u64,
+    /// Messages on the broker now (ready and unacknowledged).
+    pub depth: u64,
+    /// Redeliveries after a worker crashed.
+    pub redelivered: u64,
+    /// Messages finished after a later one with the same key.
+    pub out_of_order: u64,
+    /// Publishes refused because the queue was full.
+    pub refused: u64,
+    /// Workers: name, running or not, unacknowledged message ids, acknowledged count.
+    pub workers: Vec<WorkerSnapshot>,
+}
+
+/// A queue's worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkerSnapshot {
+    /// Name.
+    pub name: String,
+    /// Whether it runs.
+    pub up: bool,
+    /// Ids of the messages it holds unacknowledged.
+    pub unacked: Vec<u64>,
+    /// Messages it acknowledged.
+    pub acked: u64,
+}
+
+/// A call chain beside the cluster ([`crate::call_chain`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallChainSnapshot {
+    /// Name.
+    pub name: String,
+    /// The producer feeding it.
+    pub producer: String,
+    /// Requests started, succeeded, failed (timeout) and refused (client busy).
+    pub started: u64,
+    /// See `started`.
+    pub succeeded: u64,
+    /// See `started`.
+    pub failed: u64,
+    /// See `started`.
+    pub refused: u64,
+    /// Requests waiting now.
+    pub in_flight: u32,
+    /// Response times, ms.
+    pub last_response_ms: Option<u64>,
+    /// See `last_response_ms`.
+    pub max_response_ms: u64,
+    /// Services in call order: name, latency, up, calls, missed, threads held.
+    pub services: Vec<ServiceSnapshot>,
+}
+
+/// A service of a call chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSnapshot {
+    /// Name.
+    pub name: String,
+    /// Latency, ms.
+    pub latency_ms: u64,
+    /// Whether it answers.
+    pub up: bool,
+    /// Requests that reached it while up.
+    pub calls: u64,
+    /// Requests that reached it while down.
+    pub missed: u64,
+    /// Requests it holds a thread for now.
+    pub in_flight: u32,
 }
 
 /// One topic.
@@ -330,6 +414,57 @@ impl Simulation {
             groups,
             counters: self.counters(),
             violations: self.checker().violations().to_vec(),
+            queues: self
+                .queues()
+                .iter()
+                .map(|q| QueueSnapshot {
+                    name: q.name.clone(),
+                    producer: q.producer.clone(),
+                    published: q.published,
+                    deleted: q.deleted,
+                    depth: q.depth() as u64,
+                    redelivered: q.redelivered,
+                    out_of_order: q.out_of_order,
+                    refused: q.refused,
+                    workers: q
+                        .workers
+                        .iter()
+                        .map(|w| WorkerSnapshot {
+                            name: w.name.clone(),
+                            up: w.up,
+                            unacked: w.unacked.iter().map(|m| m.id).collect(),
+                            acked: w.acked,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            call_chains: self
+                .call_chains()
+                .iter()
+                .map(|c| CallChainSnapshot {
+                    name: c.name.clone(),
+                    producer: c.producer.clone(),
+                    started: c.started,
+                    succeeded: c.succeeded,
+                    failed: c.failed,
+                    refused: c.refused,
+                    in_flight: c.in_flight,
+                    last_response_ms: c.last_response_ms,
+                    max_response_ms: c.max_response_ms,
+                    services: c
+                        .services
+                        .iter()
+                        .map(|s| ServiceSnapshot {
+                            name: s.name.clone(),
+                            latency_ms: s.latency_ms,
+                            up: s.up,
+                            calls: s.calls,
+                            missed: s.missed,
+                            in_flight: s.in_flight,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

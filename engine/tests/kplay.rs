@@ -128,3 +128,37 @@ fn run_explains_what_is_wrong_with_a_scenario() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn run_shows_the_queues_and_call_chains_beside_the_cluster() {
+    let dir = std::env::temp_dir().join(format!("kplay-beside-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (lesson, until) in [("sync-vs-async", "45000"), ("kafka-vs-rabbitmq", "20000")] {
+        let text = std::fs::read_to_string(format!(
+            "{}/../public/lessons/{lesson}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let lesson_json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let path = dir.join(format!("{lesson}.json"));
+        std::fs::write(&path, lesson_json["scenario"].to_string()).unwrap();
+        let out = json(&kplay(
+            &["run", path.to_str().unwrap(), "--until-ms", until],
+            "",
+        ));
+        let snapshot = &out["snapshot"];
+        if lesson == "sync-vs-async" {
+            let chain = &snapshot["call_chains"][0];
+            assert_eq!(chain["name"], "checkout");
+            assert!(chain["failed"].as_u64().unwrap() > 50, "{chain}");
+            assert_eq!(chain["services"][2]["name"], "inventory-service");
+            assert_eq!(chain["services"][2]["up"], false);
+            assert!(snapshot.get("queues").is_none(), "no queues, no field");
+        } else {
+            let queue = &snapshot["queues"][0];
+            assert!(queue["deleted"].as_u64().unwrap() >= 190, "{queue}");
+            assert_eq!(queue["workers"].as_array().unwrap().len(), 2);
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
