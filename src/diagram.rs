@@ -160,7 +160,8 @@ pub fn Diagram() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let model = Memo::new(move |_| engine.read(model));
     let traced = expect_context::<crate::inspector::Traced>().0;
-    move || {
+    let flights = flights(engine, model);
+    let drawing = move || {
         let m = model.get();
         let traced = traced.get();
         let counts: Vec<u32> = m.topics.iter().map(|t| t.partitions.len() as u32).collect();
@@ -317,7 +318,227 @@ pub fn Diagram() -> impl IntoView {
                 {group_views}
             </svg>
         }
+    };
+    view! {
+        <div class="diagram-wrap">
+            {drawing}
+            <svg
+                class="flights-svg"
+                viewBox=move || format!("0 0 {WIDTH} {:.0}", anchors(&model.get()).height)
+                preserveAspectRatio="xMinYMin meet"
+                aria-hidden="true"
+            >
+                <For each=move || flights.get().list key=|f| f.id let:f>
+                    <circle class=format!("flight {}", f.class) cx=f.from.0 cy=f.from.1 r="4" style=flight_style(&f)/>
+                </For>
+            </svg>
+        </div>
     }
+}
+
+/// Where records fly from and to: each producer's box, each partition row (`topic-N`), each
+/// consumer's box, by name; and the diagram's height. The same layout as the drawing.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Anchors {
+    producers: Vec<(String, f64)>,
+    rows: Vec<(String, f64)>,
+    consumers: Vec<(String, f64)>,
+    height: f64,
+}
+
+fn anchors(m: &Model) -> Anchors {
+    let counts: Vec<u32> = m.topics.iter().map(|t| t.partitions.len() as u32).collect();
+    let topics = layout::topic_boxes(TOP + 20.0, &counts);
+    let consumer_counts: Vec<usize> = m.groups.iter().map(|g| g.consumers.len()).collect();
+    let groups = layout::group_boxes(TOP, &consumer_counts);
+    Anchors {
+        producers: m
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _, _))| (name.clone(), layout::producer_y(TOP + 20.0, i) + 17.0))
+            .collect(),
+        rows: m
+            .topics
+            .iter()
+            .zip(&topics)
+            .flat_map(|(t, b)| {
+                t.partitions
+                    .iter()
+                    .zip(&b.rows)
+                    .map(|(p, &y)| (format!("{}-{}", t.name, p.partition), y))
+            })
+            .collect(),
+        consumers: m
+            .groups
+            .iter()
+            .zip(&groups)
+            .flat_map(|(g, b)| {
+                g.consumers
+                    .iter()
+                    .zip(&b.consumers)
+                    .map(|(c, &y)| (c.name.clone(), y + CONSUMER_H / 2.0))
+            })
+            .collect(),
+        height: layout::diagram_height(&topics, &groups, m.producers.len(), TOP),
+    }
+}
+
+/// How long a record's flight lasts, wall-clock ms.
+const FLIGHT_MS: f64 = 650.0;
+/// Most flights started per update, and alive at once: at high speed the dots stay a sample.
+const NEW_FLIGHTS: usize = 12;
+const LIVE_FLIGHTS: usize = 40;
+
+/// A record moving along an edge: produced (producer → partition), fetched (partition →
+/// consumer), committed (consumer → partition), dead-lettered or sent to a retry topic
+/// (partition → partition).
+#[derive(Clone, Debug, PartialEq)]
+struct Flight {
+    id: u64,
+    class: &'static str,
+    from: (f64, f64),
+    to: (f64, f64),
+    born_ms: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Flights {
+    /// Trace events seen so far.
+    seen: u64,
+    list: Vec<Flight>,
+}
+
+fn wall_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// The flights of the newest trace events, started as the simulation moves on and dropped
+/// when over. A run that moved back (or a new one) starts with none.
+fn flights(engine: Engine, model: Memo<Model>) -> Memo<Flights> {
+    Memo::new(move |prev: Option<&Flights>| {
+        let a = anchors(&model.get());
+        let now = wall_ms();
+        let total = engine.read(|sim| sim.trace().total());
+        let Some(prev) = prev.filter(|p| p.seen <= total) else {
+            return Flights {
+                seen: total,
+                list: Vec::new(),
+            };
+        };
+        let mut next = prev.clone();
+        next.list.retain(|f| now - f.born_ms < FLIGHT_MS);
+        let fresh = (total - prev.seen) as usize;
+        next.seen = total;
+        let y = |list: &[(String, f64)], name: &str| {
+            list.iter().find(|(n, _)| n == name).map(|&(_, y)| y)
+        };
+        let out_x = CLUSTER_X + CLUSTER_W - 14.0;
+        let consumer_x = GROUP_X + 8.0;
+        engine.peek(|sim| {
+            use kplay_engine::trace::EventKind::*;
+            let events = sim.trace().events();
+            let kept = events.len();
+            let newest = events
+                .enumerate()
+                .skip(kept.saturating_sub(fresh))
+                .filter_map(|(i, e)| {
+                    let (class, from, to) = match &e.kind {
+                        Produced {
+                            producer: Some(p),
+                            topic,
+                            partition,
+                            ..
+                        } => (
+                            "produce",
+                            (PRODUCER_X + PRODUCER_W, y(&a.producers, p.as_str())?),
+                            (
+                                CLUSTER_X + 20.0,
+                                y(&a.rows, &format!("{topic}-{partition}"))?,
+                            ),
+                        ),
+                        Fetched {
+                            consumer,
+                            partition,
+                            ..
+                        } => (
+                            "fetch",
+                            (out_x, y(&a.rows, partition.as_str())?),
+                            (consumer_x, y(&a.consumers, consumer.as_str())?),
+                        ),
+                        Committed {
+                            consumer,
+                            partition,
+                            ..
+                        } => (
+                            "commit",
+                            (consumer_x, y(&a.consumers, consumer.as_str())?),
+                            (out_x, y(&a.rows, partition.as_str())?),
+                        ),
+                        DeadLettered {
+                            partition,
+                            dead_letter_topic,
+                            dead_letter_partition,
+                            ..
+                        } => (
+                            "dead",
+                            (out_x, y(&a.rows, partition.as_str())?),
+                            (
+                                out_x,
+                                y(
+                                    &a.rows,
+                                    &format!("{dead_letter_topic}-{dead_letter_partition}"),
+                                )?,
+                            ),
+                        ),
+                        RetryScheduled {
+                            partition,
+                            retry_topic,
+                            retry_partition,
+                            ..
+                        } => (
+                            "retry",
+                            (out_x, y(&a.rows, partition.as_str())?),
+                            (
+                                out_x,
+                                y(&a.rows, &format!("{retry_topic}-{retry_partition}"))?,
+                            ),
+                        ),
+                        _ => return None,
+                    };
+                    let id = total - (kept - i) as u64;
+                    Some(Flight {
+                        id,
+                        class,
+                        from,
+                        to,
+                        born_ms: now,
+                    })
+                })
+                .collect::<Vec<_>>();
+            let start = newest.len().saturating_sub(NEW_FLIGHTS);
+            next.list.extend(newest.into_iter().skip(start));
+        });
+        let over = next.list.len().saturating_sub(LIVE_FLIGHTS);
+        next.list.drain(..over);
+        next
+    })
+}
+
+/// The flight's path as CSS custom properties: where the dot is a quarter, half, three
+/// quarters of the way and at the end, relative to where it starts (see `@keyframes fly`).
+fn flight_style(f: &Flight) -> String {
+    let ((x1, y1), (x2, y2)) = (f.from, f.to);
+    let mut style = String::new();
+    for (name, t) in [("a", 0.25), ("b", 0.5), ("c", 0.75), ("d", 1.0)] {
+        let (x, y) = layout::edge_point(x1, y1, x2, y2, t);
+        style.push_str(&format!(
+            "--{name}:translate({:.1}px,{:.1}px);",
+            x - x1,
+            y - y1
+        ));
+    }
+    style
 }
 
 fn partition_view(

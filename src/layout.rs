@@ -149,6 +149,16 @@ pub fn edge_path(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}")
 }
 
+/// The point at `t` (0 to 1) along [`edge_path`]`(x1, y1, x2, y2)`: where a record flying along
+/// that edge is at that fraction of its flight.
+pub fn edge_point(x1: f64, y1: f64, x2: f64, y2: f64, t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let mid = (x1 + x2) / 2.0;
+    let x = x1 * u * u * u + mid * 3.0 * u * t + x2 * t * t * t;
+    let y = y1 * (u * u * u + 3.0 * u * u * t) + y2 * (3.0 * u * t * t + t * t * t);
+    (x, y)
+}
+
 /// Height the diagram needs for all its columns.
 pub fn diagram_height(topics: &[TopicBox], groups: &[GroupBox], producers: usize, top: f64) -> f64 {
     let t = topics.last().map_or(top, |b| b.y + b.h);
@@ -159,6 +169,18 @@ pub fn diagram_height(topics: &[TopicBox], groups: &[GroupBox], producers: usize
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edge_points_follow_the_edge_from_end_to_end() {
+        let p = |t| super::edge_point(10.0, 20.0, 110.0, 220.0, t);
+        assert_eq!(p(0.0), (10.0, 20.0));
+        assert_eq!(p(1.0), (110.0, 220.0));
+        // Half way the S-curve crosses the straight line's midpoint; a quarter of the way it
+        // has moved right more than down (it leaves horizontally).
+        assert_eq!(p(0.5), (60.0, 120.0));
+        let (x, y) = super::edge_point(0.0, 0.0, 100.0, 100.0, 0.25);
+        assert!(x > y && y > 0.0, "{x} {y}");
+    }
+
     use super::*;
 
     #[test]

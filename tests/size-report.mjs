@@ -13,13 +13,14 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * Kafka (about 28 kB: 11 kB of engine, 17 kB of views), and the inspector for every kind of
  * entity (about 6 kB, with one delegated click handler for the whole diagram) tracing one
  * record (about 5 kB) and checkpoints for scrubbing (about 9 kB: copying a whole simulation
- * links a clone of every engine type). The test command fails only above a ceiling that catches
+ * links a clone of every engine type) and records flying along the diagram's edges (about
+ * 5 kB). The test command fails only above a ceiling that catches
  * regressions from here; the report says when the build is over budget. Lower the ceiling to
  * the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 452 * 1000;
+const BROTLI_CEILING_BYTES = 458 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
