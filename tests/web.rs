@@ -162,3 +162,49 @@ async fn group_tables_use_kafkas_columns_and_crash_marks_the_consumer() {
     leptos::task::tick().await;
     assert!(query(&root, ".consumer.crashed").is_empty());
 }
+
+/// Clicks `element` with a bubbling event, as a pointer would (SVG shapes have no `click()`).
+fn click(element: &web_sys::Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("click", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+/// The inspector's value for `label`.
+fn fact(root: &HtmlElement, label: &str) -> String {
+    query(root, ".inspector dt")
+        .into_iter()
+        .find(|dt| dt.text_content().as_deref() == Some(label))
+        .and_then(|dt| dt.next_element_sibling())
+        .and_then(|dd| dd.text_content())
+        .unwrap_or_else(|| panic!("no fact {label:?}"))
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_what_is_picked_in_the_diagram_and_acts_on_it() {
+    let root = mount();
+    leptos::task::tick().await;
+    let consumer = query(&root, r#"[data-pick="c|group-a-1"]"#);
+    assert_eq!(consumer.len(), 1);
+    click(&consumer[0]);
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, ".inspector h3")[0].text_content().unwrap(),
+        "Consumer group-a-1"
+    );
+    assert_eq!(fact(&root, "Group"), "group-a");
+    assert_eq!(fact(&root, "Status"), "running");
+    button(&root, "Crash consumer").click();
+    leptos::task::tick().await;
+    assert_eq!(fact(&root, "Status"), "crashed");
+    button(&root, "Restart consumer");
+    // A partition row's label picks the partition.
+    click(&query(&root, r#"[data-pick="p|1|order-events"]"#)[0]);
+    leptos::task::tick().await;
+    assert_eq!(
+        query(&root, ".inspector h3")[0].text_content().unwrap(),
+        "Partition order-events-1"
+    );
+    assert_eq!(fact(&root, "Low Water Mark"), "0");
+}
