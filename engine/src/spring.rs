@@ -643,6 +643,32 @@ pub fn application_yml(s: &Scenario) -> String {
     for p in s.producers.iter().skip(1) {
         out.push_str(&yml_other_producer(s, p));
     }
+    out.push_str(&yml_beside(s));
+    out
+}
+
+/// Comments on what the scenario runs beside Kafka: none of it is Spring Kafka configuration.
+fn yml_beside(s: &Scenario) -> String {
+    let mut out = String::new();
+    for q in &s.queues {
+        let name = comment(&q.name);
+        out.push_str(&format!(
+            "# {name} is a RabbitMQ-style queue, not Kafka: with Spring AMQP it would be set up under\n\
+             # spring.rabbitmq (listener.simple.prefetch: {}, acknowledge-mode: manual) and read\n\
+             # with @RabbitListener(queues = \"{name}\").\n",
+            q.prefetch
+        ));
+    }
+    for c in &s.call_chains {
+        let path: Vec<&str> = c.services.iter().map(|x| x.name.as_str()).collect();
+        out.push_str(&format!(
+            "# {} is a chain of blocking REST calls ({}), not Kafka: each caller would wait\n\
+             # with a {} ms timeout (e.g. RestClient or RestTemplate read timeouts).\n",
+            comment(&c.name),
+            comment(&path.join(" -> ")),
+            c.timeout_ms
+        ));
+    }
     out
 }
 

@@ -479,3 +479,34 @@ fn the_view_shows_the_run_as_configured_after_its_actions() {
     );
     assert!(cli_commands(&now).contains("--partitions 6"));
 }
+
+#[test]
+fn queues_and_call_chains_are_named_as_what_they_would_be_outside_kafka() {
+    let lesson = |id: &str| {
+        let path = format!("{}/../public/lessons/{id}.json", env!("CARGO_MANIFEST_DIR"));
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        serde_json::from_value::<Scenario>(value["scenario"].clone()).unwrap()
+    };
+    let queue = lesson("kafka-vs-rabbitmq");
+    let yml = application_yml(&queue);
+    assert!(
+        yml.contains("# order-queue is a RabbitMQ-style queue, not Kafka")
+            && yml.contains("listener.simple.prefetch: 1")
+            && yml.contains("@RabbitListener(queues = \"order-queue\")"),
+        "{yml}"
+    );
+    let chain = lesson("sync-vs-async");
+    let yml = application_yml(&chain);
+    assert!(
+        yml.contains(
+            "# checkout is a chain of blocking REST calls (order-api -> payment-service -> inventory-service -> notification-service)"
+        ) && yml.contains("with a 2000 ms timeout"),
+        "{yml}"
+    );
+    // Pasted back, the comments change nothing and are not reported as unknown keys.
+    let applied = kplay_engine::spring_yaml::apply(&chain, &yml).unwrap();
+    assert!(applied.unknown.is_empty(), "{:?}", applied.unknown);
+    assert_eq!(applied.scenario, chain);
+    assert!(!application_yml(&lesson("post-office")).contains("not Kafka"));
+}
