@@ -33,6 +33,8 @@ struct PartitionModel {
     cells: Vec<CellModel>,
     /// (group index, committed offset)
     committed: Vec<(usize, u64)>,
+    /// A running consumer cannot get past a record here (poll failure or back-off).
+    blocked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,6 +127,9 @@ fn model(sim: &Simulation) -> Model {
                             .enumerate()
                             .filter_map(|(gi, g)| g.committed.get(&tp).map(|&o| (gi, o)))
                             .collect(),
+                        blocked: sim.consumers().iter().any(|c| {
+                            c.status == ConsumerStatus::Running && c.blocked_on(&tp, sim.now_ms())
+                        }),
                     }
                 })
                 .collect(),
@@ -600,7 +605,12 @@ fn partition_view(
     });
     let partition_name = format!("Partition {label}");
     view! {
-        <g class="partition" role="list" aria-label=label>
+        <g class="partition" class:blocked=p.blocked role="list" aria-label=label>
+            {p.blocked.then(|| view! {
+                <rect class="blocked-band" x=CLUSTER_X + 44.0 y=top - 2.0 width=CLUSTER_W - 64.0 height=ROW_H - 4.0 rx="4">
+                    <title>"blocked: the consumer cannot get past a failing record (retrying with back-off)"</title>
+                </rect>
+            })}
             <text x=CLUSTER_X + 20.0 y=y - 1.0 class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
             {(p.hidden > 0).then(|| {
                 let text = format!("+{}", p.hidden);

@@ -88,6 +88,15 @@ pub(crate) fn set_offset(
     }
 }
 
+impl Consumer {
+    /// Whether this consumer cannot get past a record of `tp` at `now_ms`: its poll keeps
+    /// failing there (J1), or the error handler is backing off on a failed record there (E1).
+    pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> bool {
+        self.stuck.contains_key(tp)
+            || (self.failed.contains_key(tp) && self.backing_off_until.is_some_and(|t| t > now_ms))
+    }
+}
+
 impl ConsumerStatus {
     /// The status in words.
     pub fn name(self) -> &'static str {

@@ -2,7 +2,7 @@
 // fetched, committed), and not at all when the system asks for reduced motion.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, BASE_URL } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -41,6 +41,22 @@ test("with reduced motion nothing flies, and the simulation still runs", async (
     (dots) => dots.filter((d) => getComputedStyle(d).display !== "none").length,
   );
   assert.equal(shown, 0);
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a partition whose consumer is backing off on a failing record is marked as blocked", async () => {
+  // The lesson's listener fails on some records and retries them with back-off.
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=error-handling&step=1`);
+  assert.equal(await page.locator(".diagram-svg .partition.blocked").count(), 0);
+  await play(page);
+  const blocked = page.locator(".diagram-svg .partition.blocked");
+  await blocked.first().waitFor({ state: "attached", timeout: 20_000 });
+  const label = await blocked.first().getAttribute("aria-label");
+  assert.match(label, /^order-events-\d+$/);
+  assert.match(await blocked.locator("title").first().textContent(), /blocked/);
+  await page.locator(".diagram-wrap").screenshot({ path: "tests/e2e/output/blocked.png" });
   await page.getByRole("button", { name: "Pause", exact: true }).click();
   assert.deepEqual(errors, []);
   await page.close();
