@@ -113,3 +113,33 @@ test("Firefox: a shared link replays the same run to the same moment", async () 
   );
   assert.ok(await noPanic());
 });
+
+test("Firefox: the tabs show the group tables, partitions, messages, charts, event log, scenario and Spring Boot", async () => {
+  await open(BASE_URL);
+  await press("Play");
+  await ff.until(`return document.querySelector('[role="timer"]').textContent >= "00:06.000"`);
+  await press("Pause");
+  const tab = async (name, ready) => {
+    const tabs = await ff.all('[role="tab"]');
+    const index = await ff.run(`return [...document.querySelectorAll('[role="tab"]')].findIndex(t => t.textContent === arguments[0])`, name);
+    assert.ok(index >= 0, name);
+    await ff.click(tabs[index]);
+    return ff.until(ready);
+  };
+  assert.ok(await tab("Consumer groups", `return document.querySelector('table[aria-label="Consumer group group-a"] tbody tr')`));
+  assert.ok(await tab("Partitions", `return document.querySelector('table[aria-label="Partitions"] tbody tr')`));
+  const rows = await tab("Messages", `return document.querySelectorAll('table[aria-label="Messages"] tbody tr').length`);
+  assert.ok(rows >= 1, `${rows} messages`);
+  const points = await tab(
+    "Charts",
+    `const l = document.querySelector('.charts svg polyline'); return l && l.getAttribute("points").trim().split(/\\s+/).length`,
+  );
+  assert.ok(points >= 3, `${points} chart points`);
+  const lines = await tab("Event log", `return [...document.querySelectorAll(".event-log li, .event-log tr")].length`);
+  assert.ok(lines >= 5, `${lines} log lines`);
+  const json = await tab("Scenario", `return document.querySelector('textarea[aria-label="Scenario JSON"]')?.value`);
+  assert.match(json, /"version": 1/);
+  const yml = await tab("Spring Boot", `return document.querySelector('[aria-label="application.yml"]')?.textContent`);
+  assert.match(yml, /bootstrap-servers: localhost:9092/);
+  assert.ok(await noPanic());
+});
