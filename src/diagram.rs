@@ -325,7 +325,13 @@ pub fn Diagram() -> impl IntoView {
         }
     };
     view! {
-        <div class="diagram-wrap">
+        // At 100× and faster single records are a blur: the edges pulse instead.
+        <div
+            class="diagram-wrap"
+            class:fast=move || {
+                engine.playing.get() && crate::engine::SPEEDS[engine.speed.get()] >= FAST_SPEED
+            }
+        >
             {drawing}
             <svg
                 class="flights-svg"
@@ -388,6 +394,9 @@ fn anchors(m: &Model) -> Anchors {
         height: layout::diagram_height(&topics, &groups, m.producers.len(), TOP),
     }
 }
+
+/// Speed from which the edges pulse instead of carrying records.
+const FAST_SPEED: f64 = 100.0;
 
 /// How long a record's flight lasts, wall-clock ms.
 const FLIGHT_MS: f64 = 650.0;

@@ -61,3 +61,17 @@ test("a partition whose consumer is backing off on a failing record is marked as
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("at 100× and faster the edges pulse instead of carrying records", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  const wrap = page.locator(".diagram-wrap");
+  await page.waitForFunction(() => document.querySelector(".diagram-wrap").classList.contains("fast"));
+  assert.equal(await page.locator(".flights-svg").evaluate((e) => getComputedStyle(e).display), "none");
+  assert.equal(await page.locator(".diagram-svg .edge").first().evaluate((e) => getComputedStyle(e).animationName), "pulse");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.equal(await wrap.evaluate((e) => e.classList.contains("fast")), false, "paused, nothing pulses");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
