@@ -934,10 +934,17 @@ impl Simulation {
             return;
         }
         let group = c.group;
-        let config = self.groups[group].config.clone();
-        if config.commit_mode == CommitMode::Auto
-            && self.now_ms
-                >= self.consumers[index].last_auto_commit_ms + config.auto_commit_interval_ms
+        // The settings this poll needs, copied: a clone of the whole config (failure rules,
+        // error handler) would allocate on every poll.
+        let config = &self.groups[group].config;
+        let commit_mode = config.commit_mode;
+        let auto_commit_interval_ms = config.auto_commit_interval_ms;
+        let max_poll_records = config.max_poll_records;
+        let commit_before_processing = config.listener.commit_before_processing;
+        let processing_time_ms = config.processing_time_ms;
+        let processing_jitter_ms = config.listener.processing_jitter_ms;
+        if commit_mode == CommitMode::Auto
+            && self.now_ms >= self.consumers[index].last_auto_commit_ms + auto_commit_interval_ms
         {
             self.consumers[index].last_auto_commit_ms = self.now_ms;
             let offsets = self.consumers[index]
@@ -947,15 +954,14 @@ impl Simulation {
                 .collect();
             self.send_commit(index, offsets);
         }
-        if !self.fetch(index, config.max_poll_records) {
+        if !self.fetch(index, max_poll_records) {
             return;
         }
         if self.consumers[index].batch.is_empty() {
             // Long poll: sleep until records arrive, or until the next auto commit is due.
             self.consumers[index].waiting = true;
-            if config.commit_mode == CommitMode::Auto {
-                let due =
-                    self.consumers[index].last_auto_commit_ms + config.auto_commit_interval_ms;
+            if commit_mode == CommitMode::Auto {
+                let due = self.consumers[index].last_auto_commit_ms + auto_commit_interval_ms;
                 self.schedule(
                     due,
                     Event::Poll {
@@ -966,7 +972,7 @@ impl Simulation {
             }
             return;
         }
-        if config.listener.commit_before_processing {
+        if commit_before_processing {
             // At-most-once: the positions are committed before the records are processed.
             let offsets = self.consumers[index]
                 .positions
@@ -975,7 +981,7 @@ impl Simulation {
                 .collect();
             self.send_commit(index, offsets);
         }
-        if config.processing_time_ms == 0 && config.listener.processing_jitter_ms == 0 {
+        if processing_time_ms == 0 && processing_jitter_ms == 0 {
             while !self.consumers[index].batch.is_empty() {
                 if !self.process_head(index) {
                     return;
@@ -997,10 +1003,32 @@ impl Simulation {
     /// Fills the consumer's batch with up to `max_records` records from its partitions.
     /// Returns false when the consumer failed.
     fn fetch(&mut self, index: usize, max_records: u32) -> bool {
-        let owned = self.consumers[index].assignment.clone();
-        if owned.is_empty() {
+        if self.consumers[index].assignment.is_empty() {
             return true;
         }
+        // The assignment is lent out for the loop instead of cloned (a poll comes every few
+        // records, and a clone is an allocation per partition). Nothing the loop calls reads
+        // it; it is put back before a failure, which hands it to `drop_client_state`.
+        let owned = std::mem::take(&mut self.consumers[index].assignment);
+        let outcome = self.fetch_owned(index, &owned, max_records);
+        self.consumers[index].assignment = owned;
+        match outcome {
+            Ok(()) => true,
+            Err(error) => {
+                self.fail_consumer(index, error);
+                false
+            }
+        }
+    }
+
+    /// The loop of [`Simulation::fetch`] over the consumer's partitions `owned`. An error
+    /// means the consumer must fail with it.
+    fn fetch_owned(
+        &mut self,
+        index: usize,
+        owned: &[TopicPartition],
+        max_records: u32,
+    ) -> Result<(), String> {
         let group = self.consumers[index].group;
         let group_id = self.groups[group].label.clone();
         let consumer_name = self.consumers[index].label.clone();
@@ -1036,11 +1064,9 @@ impl Simulation {
                     OffsetResetPolicy::Earliest => log_start,
                     OffsetResetPolicy::Latest => limit,
                     OffsetResetPolicy::None => {
-                        let error = format!(
+                        return Err(format!(
                             "OffsetOutOfRangeException: fetch position {position} is out of range for partition {tp} and auto.offset.reset=none"
-                        );
-                        self.fail_consumer(index, error);
-                        return false;
+                        ));
                     }
                 };
                 let policy = self.groups[group]
@@ -1097,7 +1123,7 @@ impl Simulation {
                 count: count as u32,
             });
         }
-        true
+        Ok(())
     }
 
     /// Fetches `tp` from `from` up to `limit`, giving out at most `budget` records and stepping
