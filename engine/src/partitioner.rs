@@ -559,14 +559,20 @@ impl ProducerPartitioner {
 
     fn topic_state(&mut self, topic: &str) -> &mut TopicState {
         let batch_size = self.config.batch_size;
-        self.topics
-            .entry(topic.to_owned())
-            .or_insert_with(|| TopicState {
-                built_in: BuiltInPartitioner::new(batch_size),
-                awaiting_append: None,
-                sticky_cache: StickyPartitionCache::default(),
-                counter: None,
-            })
+        // Looked up before inserting, so the name is copied only for a new topic (this runs
+        // for every record).
+        if !self.topics.contains_key(topic) {
+            self.topics.insert(
+                topic.to_owned(),
+                TopicState {
+                    built_in: BuiltInPartitioner::new(batch_size),
+                    awaiting_append: None,
+                    sticky_cache: StickyPartitionCache::default(),
+                    counter: None,
+                },
+            );
+        }
+        self.topics.get_mut(topic).expect("inserted above")
     }
 
     /// Chooses the partition for one record of `topic`, following P5: an `explicit` partition

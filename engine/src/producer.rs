@@ -91,6 +91,15 @@ impl KeySerializer {
         ])
     }
 
+    /// Like [`KeySerializer::serialize`], taking the text: StringSerializer's bytes are then
+    /// the text's own buffer, not a copy.
+    pub fn serialize_owned(self, key: String) -> Result<Vec<u8>, String> {
+        match self {
+            KeySerializer::String => Ok(key.into_bytes()),
+            KeySerializer::Integer => self.serialize(&key),
+        }
+    }
+
     /// Serializes `key` as Kafka's serializer would, or says why it cannot.
     pub fn serialize(self, key: &str) -> Result<Vec<u8>, String> {
         match self {
@@ -484,7 +493,14 @@ impl Producer {
                     }
                     None => self.rng.below(u64::from(*count)) as u32,
                 };
-                Some(format!("{prefix}{index}"))
+                // `format!("{prefix}{index}")` without the formatting machinery: this runs
+                // for every record, and formatting is slow in wasm.
+                let mut digits = [0; 20];
+                let index = decimal(u64::from(index), &mut digits);
+                let mut key = String::with_capacity(prefix.len() + index.len());
+                key.push_str(prefix);
+                key.push_str(index);
+                Some(key)
             }
             KeyStream::Null => None,
         }
@@ -492,22 +508,25 @@ impl Producer {
 
     /// Fills in the value template for one record.
     /// One pass over the template, so a key that itself contains `{seq}` stays as it is.
+    /// Numbers are written with [`decimal`] and `{` found byte-wise: this runs for every
+    /// record, and both `write!` and `str::find` are slow in wasm.
     pub(crate) fn render_value(&self, key: Option<&str>, now_ms: u64) -> String {
-        use std::fmt::Write;
         let template = self.spec.value_template.as_str();
         let mut out = String::with_capacity(template.len() + 24);
         let mut rest = template;
-        while let Some(start) = rest.find('{') {
+        let mut digits = [0; 20];
+        // `{` is ASCII, so its byte position is a char boundary.
+        while let Some(start) = rest.bytes().position(|b| b == b'{') {
             out.push_str(&rest[..start]);
             let tail = &rest[start..];
             if let Some(after) = tail.strip_prefix("{key}") {
                 out.push_str(key.unwrap_or("null"));
                 rest = after;
             } else if let Some(after) = tail.strip_prefix("{seq}") {
-                let _ = write!(out, "{}", self.sent);
+                out.push_str(decimal(self.sent, &mut digits));
                 rest = after;
             } else if let Some(after) = tail.strip_prefix("{time}") {
-                let _ = write!(out, "{now_ms}");
+                out.push_str(decimal(now_ms, &mut digits));
                 rest = after;
             } else {
                 out.push('{');
@@ -519,9 +538,31 @@ impl Producer {
     }
 }
 
+/// `n` in decimal, as `n.to_string()` writes it, in `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).expect("ASCII digits")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_writes_numbers_as_to_string_does() {
+        let mut buf = [0; 20];
+        for n in [0, 7, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+    }
 
     fn spec(keys: KeyStream) -> ProducerSpec {
         ProducerSpec {

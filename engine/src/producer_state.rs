@@ -174,8 +174,9 @@ pub struct ProducerIdentity {
     pub producer_id: u64,
     /// Producer epoch.
     pub epoch: u16,
-    /// Next sequence per partition.
-    sequences: BTreeMap<TopicPartition, i32>,
+    /// Next sequence per topic and partition: nested, so that a send can look its partition
+    /// up by the topic name it has, without building a `TopicPartition` (an allocation).
+    sequences: BTreeMap<String, BTreeMap<u32, i32>>,
 }
 
 impl ProducerIdentity {
@@ -190,7 +191,17 @@ impl ProducerIdentity {
 
     /// Takes the sequence for the next one-record batch to `tp`.
     pub fn next_sequence(&mut self, tp: &TopicPartition) -> i32 {
-        let next = self.sequences.entry(tp.clone()).or_insert(0);
+        self.next_sequence_at(&tp.topic, tp.partition)
+    }
+
+    /// Like [`ProducerIdentity::next_sequence`], for `partition` of `topic`.
+    pub fn next_sequence_at(&mut self, topic: &str, partition: u32) -> i32 {
+        // The topic's name is copied only the first time.
+        if !self.sequences.contains_key(topic) {
+            self.sequences.insert(topic.to_owned(), BTreeMap::new());
+        }
+        let per_topic = self.sequences.get_mut(topic).expect("inserted above");
+        let next = per_topic.entry(partition).or_insert(0);
         let seq = *next;
         *next = increment_sequence(seq, 1);
         seq

@@ -1626,12 +1626,13 @@ impl Simulation {
             self.feed_beside(index, key.as_deref());
         }
         let producer = &mut self.producers[index];
-        let topic = producer.spec.topic.clone();
-        match key
-            .as_deref()
-            .map(|k| producer.spec.key_serializer.serialize(k))
-            .transpose()
-        {
+        // The topic's shared trace name (a reference count), rather than a copy of the text.
+        let topic = match self.topics.get(&producer.spec.topic) {
+            Some(t) => t.label.clone(),
+            None => crate::trace::Name::from(producer.spec.topic.as_str()),
+        };
+        let serializer = producer.spec.key_serializer;
+        match key.map(|k| serializer.serialize_owned(k)).transpose() {
             Ok(key_bytes) => {
                 self.send(
                     Some(index),
@@ -1647,7 +1648,7 @@ impl Simulation {
                 let name = producer.spec.name.clone();
                 self.emit(EventKind::ProduceFailed {
                     producer: name.into(),
-                    topic: topic.into(),
+                    topic,
                     error: error.into(),
                 });
             }
@@ -1712,7 +1713,9 @@ impl Simulation {
         };
         let mut batch = None;
         if let Some(i) = producer {
-            let tp = TopicPartition {
+            // The partition as an owned key is made only on the paths that keep one: making it
+            // for every record would copy the topic's name every time.
+            let tp = || TopicPartition {
                 topic: topic.to_owned(),
                 partition,
             };
@@ -1728,11 +1731,11 @@ impl Simulation {
                     });
                     return None;
                 }
-                self.add_partition_to_transaction(&id, &tp);
+                self.add_partition_to_transaction(&id, &tp());
                 self.producers[i].transaction_records += 1;
             }
             if self.producers[i].sender.is_some() {
-                self.enqueue_batch(i, tp, key, value, headers);
+                self.enqueue_batch(i, tp(), key, value, headers);
                 return None;
             }
             let p = &mut self.producers[i];
@@ -1740,7 +1743,7 @@ impl Simulation {
             batch = p.identity.as_mut().map(|id| ProducerBatch {
                 producer_id: id.producer_id,
                 epoch: id.epoch,
-                sequence: id.next_sequence(&tp),
+                sequence: id.next_sequence_at(topic, partition),
                 transactional,
             });
         }
