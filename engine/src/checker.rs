@@ -143,6 +143,10 @@ impl Checker {
     /// The id of the processed-offsets track of `group` on `tp`, created on first use. A fetch
     /// resolves it once, so processing each record needs no lookup.
     pub(crate) fn track_id(&mut self, group: &str, tp: &TopicPartition) -> usize {
+        // One lookup of the group's name when the track exists (every commit looks one up).
+        if let Some(&id) = self.track_ids.get(group).and_then(|m| m.get(tp)) {
+            return id;
+        }
         if !self.track_ids.contains_key(group) {
             self.track_ids.insert(group.to_owned(), BTreeMap::new());
         }
@@ -210,12 +214,17 @@ impl Checker {
         next: u64,
     ) {
         debug_assert!(next >= from + count);
-        match self
+        // The expected position is read and moved to `next` in one lookup (this runs for
+        // every fetch); a partition without one gets it afterwards.
+        let expected = self
             .expected_fetch
-            .get(&consumer)
-            .and_then(|m| m.get(tp))
-            .copied()
-        {
+            .get_mut(&consumer)
+            .and_then(|m| m.get_mut(tp))
+            .map(|slot| std::mem::replace(slot, next));
+        if expected.is_none() {
+            crate::consumer::set_offset(self.expected_fetch.entry(consumer).or_default(), tp, next);
+        }
+        match expected {
             Some(expected) if from > expected => self.violation(Anomaly {
                 kind: "poll-skip".into(),
                 group: group.into(),
@@ -242,7 +251,6 @@ impl Checker {
                 detail: "a consumer fetched a partition it has no position for".into(),
             }),
         }
-        crate::consumer::set_offset(self.expected_fetch.entry(consumer).or_default(), tp, next);
     }
 
     /// A fetch stepped over `offset` of `tp` on purpose: a transaction marker, or (`counts` =
@@ -271,11 +279,18 @@ impl Checker {
     /// Like [`Checker::on_processed`], with the track already resolved by [`Checker::track_id`].
     pub(crate) fn on_processed_in(&mut self, track: usize, group: &str, offset: u64) -> bool {
         let again = self.tracks[track].set(offset);
-        let stats = self.stats(group);
-        if again {
-            stats.duplicates += 1;
-        } else {
-            stats.processed += 1;
+        let count = |stats: &mut GroupGuarantees| {
+            if again {
+                stats.duplicates += 1;
+            } else {
+                stats.processed += 1;
+            }
+        };
+        // This runs for every record: one lookup of the group's name, not the two of
+        // `stats`, when the group has statistics already.
+        match self.guarantees.get_mut(group) {
+            Some(stats) => count(stats),
+            None => count(self.stats(group)),
         }
         again
     }
