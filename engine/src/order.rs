@@ -63,17 +63,31 @@ fn permute<T>(items: &mut [T], order: Vec<usize>) {
 /// Byte-string order (as `<[u8]>::cmp`), comparing eight bytes at a time: big-endian words
 /// order exactly as their bytes do. Compiled to wasm, the standard comparison goes byte by
 /// byte through `memcmp`; this one is several times faster on names like `order-events`.
+///
+/// Words are loaded in little-endian order and byte-swapped only when they differ: the keys
+/// compared are mostly equal names, and wasm has no byte-swap instruction. A tail of four
+/// bytes or more is compared as one more word.
 pub fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
     let n = a.len().min(b.len());
     let (mut x, mut y) = (a[..n].chunks_exact(8), b[..n].chunks_exact(8));
     for (p, q) in (&mut x).zip(&mut y) {
-        let p = u64::from_be_bytes(p.try_into().expect("eight bytes"));
-        let q = u64::from_be_bytes(q.try_into().expect("eight bytes"));
+        let p = u64::from_le_bytes(p.try_into().expect("eight bytes"));
+        let q = u64::from_le_bytes(q.try_into().expect("eight bytes"));
         if p != q {
-            return p.cmp(&q);
+            return p.swap_bytes().cmp(&q.swap_bytes());
         }
     }
-    for (p, q) in x.remainder().iter().zip(y.remainder()) {
+    // Both tails have the same length, below eight.
+    let (mut x, mut y) = (x.remainder(), y.remainder());
+    if let (Some((p, rest_x)), Some((q, rest_y))) = (x.split_first_chunk(), y.split_first_chunk()) {
+        let p = u32::from_le_bytes(*p);
+        let q = u32::from_le_bytes(*q);
+        if p != q {
+            return p.swap_bytes().cmp(&q.swap_bytes());
+        }
+        (x, y) = (rest_x, rest_y);
+    }
+    for (p, q) in x.iter().zip(y) {
         if p != q {
             return p.cmp(q);
         }
