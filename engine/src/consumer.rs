@@ -1057,6 +1057,7 @@ impl Simulation {
             };
             let (log_start, hw) = (log.log_start_offset(), log.high_watermark());
             let limit = log.fetch_limit(isolation);
+            let has_control_records = log.has_control_records();
             let mut from = position;
             if position < log_start || position > hw {
                 // The position fell out of the log (retention): auto.offset.reset applies (C2).
@@ -1084,12 +1085,8 @@ impl Simulation {
                     .entry(tp.clone())
                     .or_insert(from);
             }
-            let log = self
-                .topics
-                .get(&tp.topic)
-                .and_then(|t| t.partition(tp.partition))
-                .expect("looked up above");
-            if log.has_control_records() || limit != hw {
+            // Read from the log above: a position reset changes no log.
+            if has_control_records || limit != hw {
                 // Markers, aborted records or an open transaction: look at each record.
                 budget -= self.fetch_skipping(index, tp, from, limit, budget);
                 continue;
