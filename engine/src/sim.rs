@@ -692,6 +692,60 @@ impl PartialOrd for Scheduled {
     }
 }
 
+/// The events still to run, taken in (time, sequence) order.
+///
+/// Most events are due within one network latency of now (polls, offset commits, wake-ups),
+/// while a few hundred heartbeats and session checks wait seconds ahead. The near ones are kept
+/// in a sorted deque, where adding one is nearly always a push at the back and taking one a pop
+/// at the front; only the far ones go through the binary heap, each of whose pops sifts through
+/// all of them. Taking the earlier of the two heads gives exactly the order of a single heap.
+#[derive(Clone, Debug, Default)]
+struct EventQueue {
+    near: std::collections::VecDeque<Scheduled>,
+    far: BinaryHeap<Reverse<Scheduled>>,
+}
+
+impl EventQueue {
+    /// Adds `item`, near when it is due by `near_until_ms`.
+    fn push(&mut self, item: Scheduled, near_until_ms: u64) {
+        if item.at_ms > near_until_ms {
+            self.far.push(Reverse(item));
+        } else if self.near.back().is_none_or(|last| last.at_ms <= item.at_ms) {
+            self.near.push_back(item);
+        } else {
+            // Sequence numbers only grow, so `item` goes after every event of its time.
+            let at = self.near.partition_point(|s| s.at_ms <= item.at_ms);
+            self.near.insert(at, item);
+        }
+    }
+
+    /// Whether the near head comes before the far head (false when there is no near one).
+    fn near_first(&self) -> bool {
+        match (self.near.front(), self.far.peek()) {
+            (Some(near), Some(Reverse(far))) => near < far,
+            (near, _) => near.is_some(),
+        }
+    }
+
+    /// The next event.
+    fn peek(&self) -> Option<&Scheduled> {
+        if self.near_first() {
+            self.near.front()
+        } else {
+            self.far.peek().map(|Reverse(s)| s)
+        }
+    }
+
+    /// Takes the next event.
+    fn pop(&mut self) -> Option<Scheduled> {
+        if self.near_first() {
+            self.near.pop_front()
+        } else {
+            self.far.pop().map(|Reverse(s)| s)
+        }
+    }
+}
+
 /// Counters for benchmarks and the status bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counters {
@@ -721,7 +775,7 @@ pub struct Simulation {
     pub(crate) seed: u64,
     pub(crate) now_ms: u64,
     seq: u64,
-    queue: BinaryHeap<Reverse<Scheduled>>,
+    queue: EventQueue,
     pub(crate) rng: SimRng,
     pub(crate) topics: BTreeMap<String, Topic>,
     pub(crate) producers: Vec<Producer>,
@@ -761,7 +815,7 @@ impl Simulation {
             seed,
             now_ms: 0,
             seq: 0,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             rng: SimRng::new(seed),
             topics: BTreeMap::new(),
             producers: Vec::new(),
@@ -919,7 +973,7 @@ impl Simulation {
         if let Some(entry) = self.due_script_entry() {
             return Some(entry.at_ms.max(self.now_ms));
         }
-        self.queue.peek().map(|Reverse(s)| s.at_ms)
+        self.queue.peek().map(|s| s.at_ms)
     }
 
     /// The script entry to apply before the next event, if one is due.
@@ -927,21 +981,22 @@ impl Simulation {
         let entry = self.pending_script.front()?;
         let due = match entry.after_events {
             Some(n) => self.counters.events >= n,
-            None => self
-                .queue
-                .peek()
-                .is_none_or(|Reverse(s)| s.at_ms > entry.at_ms),
+            None => self.queue.peek().is_none_or(|s| s.at_ms > entry.at_ms),
         };
         due.then_some(entry)
     }
 
     pub(crate) fn schedule(&mut self, at_ms: u64, event: Event) {
         self.seq += 1;
-        self.queue.push(Reverse(Scheduled {
-            at_ms,
-            seq: self.seq,
-            event,
-        }));
+        let near_until_ms = self.now_ms.saturating_add(self.config.network_latency_ms);
+        self.queue.push(
+            Scheduled {
+                at_ms,
+                seq: self.seq,
+                event,
+            },
+            near_until_ms,
+        );
     }
 
     pub(crate) fn schedule_in(&mut self, delay_ms: u64, event: Event) {
@@ -966,7 +1021,7 @@ impl Simulation {
             let _ = self.apply(entry.command);
             return true;
         }
-        let Some(Reverse(next)) = self.queue.pop() else {
+        let Some(next) = self.queue.pop() else {
             return false;
         };
         self.now_ms = next.at_ms;
