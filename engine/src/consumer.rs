@@ -75,6 +75,14 @@ impl std::fmt::Display for FetchedPartition {
     }
 }
 
+/// Sets the pending commit of `tp` to `offset`, keeping the list sorted as a map would be.
+fn set_pending(pending: &mut Vec<(TopicPartition, u64)>, tp: &TopicPartition, offset: u64) {
+    match pending.binary_search_by(|(t, _)| t.cmp(tp)) {
+        Ok(i) => pending[i].1 = offset,
+        Err(i) => pending.insert(i, (tp.clone(), offset)),
+    }
+}
+
 /// Sets `map[tp] = offset`, cloning the key only when it is new (fetches and commits update
 /// the same few partitions over and over).
 pub(crate) fn set_offset(
@@ -165,8 +173,10 @@ pub struct Consumer {
     pub error: Option<String>,
     /// Records this consumer processed.
     pub processed: u64,
-    /// Next offsets processed but not yet committed (batch and record modes).
-    pending_commit: BTreeMap<TopicPartition, u64>,
+    /// Next offsets processed but not yet committed (batch and record modes), sorted by
+    /// partition as a map's entries would be. A sorted list rather than a map: a commit takes
+    /// all of it as its offsets, with no map to allocate and take apart every batch.
+    pending_commit: Vec<(TopicPartition, u64)>,
     /// The transactional producer of an `exactly_once` consumer, once it sent something.
     pub transaction: Option<ConsumerTransaction>,
     /// Per partition, the position the current batch started at (`exactly_once` only): where
@@ -217,7 +227,7 @@ impl Consumer {
             batch: VecDeque::new(),
             error: None,
             processed: 0,
-            pending_commit: BTreeMap::new(),
+            pending_commit: Vec::new(),
             transaction: None,
             batch_start: BTreeMap::new(),
             incarnation: 0,
@@ -582,9 +592,7 @@ impl Simulation {
                 }
                 at.into_iter().collect()
             }
-            CommitMode::Batch | CommitMode::Record => {
-                c.pending_commit.clone().into_iter().collect()
-            }
+            CommitMode::Batch | CommitMode::Record => c.pending_commit.clone(),
         };
         self.consumers[index].pending_commit.clear();
         self.send_commit(index, offsets);
@@ -1265,12 +1273,7 @@ impl Simulation {
         self.counters.records_processed += 1;
         let c = &mut self.consumers[index];
         c.processed += 1;
-        match c.pending_commit.get_mut(tp) {
-            Some(next) => *next = offset + 1,
-            None => {
-                c.pending_commit.insert(tp.clone(), offset + 1);
-            }
-        }
+        set_pending(&mut c.pending_commit, tp, offset + 1);
         let consumer = c.label.clone();
         let partition = match fetched {
             Some(f) => f.label.clone(),
@@ -1293,26 +1296,20 @@ impl Simulation {
     pub(crate) fn ack_record(&mut self, index: usize) {
         let group = self.consumers[index].group;
         if self.groups[group].config.commit_mode == CommitMode::Record {
-            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
-                .into_iter()
-                .collect();
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit);
             self.send_commit(index, offsets);
         }
     }
 
     /// Acknowledges `offset` of `tp` without processing (a recovered or skipped record).
     pub(crate) fn ack_offset(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
-        self.consumers[index]
-            .pending_commit
-            .insert(tp.clone(), offset + 1);
+        set_pending(&mut self.consumers[index].pending_commit, tp, offset + 1);
         self.ack_record(index);
     }
 
     /// Commits what was processed so far (the error handler does this before it seeks, E6).
     pub(crate) fn commit_processed(&mut self, index: usize) {
-        let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
-            .into_iter()
-            .collect();
+        let offsets = std::mem::take(&mut self.consumers[index].pending_commit);
         self.send_commit(index, offsets);
     }
 
@@ -1337,9 +1334,7 @@ impl Simulation {
         if self.groups[group].config.exactly_once {
             self.commit_consumer_transaction(index);
         } else if self.groups[group].config.commit_mode == CommitMode::Batch {
-            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
-                .into_iter()
-                .collect();
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit);
             self.send_commit(index, offsets);
         }
         self.schedule_in(
@@ -1488,9 +1483,7 @@ impl Simulation {
         let c = &self.consumers[index];
         let Some(txn) = c.transaction.as_ref().filter(|t| t.open) else {
             // Nothing was sent in this batch; offsets, if any, are committed as usual.
-            let offsets = std::mem::take(&mut self.consumers[index].pending_commit)
-                .into_iter()
-                .collect();
+            let offsets = std::mem::take(&mut self.consumers[index].pending_commit);
             self.send_commit(index, offsets);
             return;
         };
@@ -1513,9 +1506,7 @@ impl Simulation {
             return;
         }
         let offsets: Vec<(TopicPartition, u64)> =
-            std::mem::take(&mut self.consumers[index].pending_commit)
-                .into_iter()
-                .collect();
+            std::mem::take(&mut self.consumers[index].pending_commit);
         self.add_offsets_to_transaction(
             &id,
             TransactionOffsets {
