@@ -196,15 +196,17 @@ impl ProducerIdentity {
 
     /// Like [`ProducerIdentity::next_sequence`], for `partition` of `topic`.
     pub fn next_sequence_at(&mut self, topic: &str, partition: u32) -> i32 {
-        // The topic's name is copied only the first time.
-        if !self.sequences.contains_key(topic) {
-            self.sequences.insert(topic.to_owned(), BTreeMap::new());
+        let take = |per_topic: &mut BTreeMap<u32, i32>| {
+            let next = per_topic.entry(partition).or_insert(0);
+            let seq = *next;
+            *next = increment_sequence(seq, 1);
+            seq
+        };
+        // One lookup of the topic's name, which is copied only the first time.
+        match self.sequences.get_mut(topic) {
+            Some(per_topic) => take(per_topic),
+            None => take(self.sequences.entry(topic.to_owned()).or_default()),
         }
-        let per_topic = self.sequences.get_mut(topic).expect("inserted above");
-        let next = per_topic.entry(partition).or_insert(0);
-        let seq = *next;
-        *next = increment_sequence(seq, 1);
-        seq
     }
 
     /// Moves to a new epoch: sequences start again at 0 (T4).
