@@ -20,6 +20,13 @@ fn now_ms() -> f64 {
 #[ignore]
 fn bench_heavy_scenario_in_the_browser() {
     let runs = 3;
+    // One run first, not measured: V8 compiles wasm in tiers (a baseline compiler, then the
+    // optimising one), so the first run is slower; the native benchmark warms up the same way.
+    let (warm_up, _) = run_heavy();
+    console_log!(
+        "wasm warm-up run (not counted): trace {:016x}",
+        warm_up.trace_hash
+    );
     let mut rates = Vec::new();
     for _ in 0..runs {
         let start = now_ms();

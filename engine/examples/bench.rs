@@ -10,6 +10,13 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(3);
+    // One run first, not measured, as in the browser (where V8 compiles the wasm in tiers and
+    // the first run is slower): both sides report steady-state speed.
+    let (warm_up, _) = run_heavy();
+    println!(
+        "native warm-up run (not counted): trace {:016x}",
+        warm_up.trace_hash
+    );
     let mut rates = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
