@@ -10,6 +10,7 @@
 //! * [`scenario`]: a whole run (setup, seed, script of actions) as one serializable value.
 //! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
 //! * [`json_read`]: the lean reader every scenario type parses itself with (no serde derive).
+//! * [`json_pretty`]: indents compact JSON (one serializer per type in the page, not two).
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
@@ -79,6 +80,7 @@ pub mod group;
 pub mod group_coordinator;
 pub mod inspect;
 pub mod journey;
+pub mod json_pretty;
 pub mod json_read;
 pub mod lesson;
 pub mod link;

@@ -182,7 +182,7 @@ impl std::error::Error for LinkError {}
 /// The link payload for `scenario`: `k1.` and base64url of its zlib-compressed compact JSON.
 /// Put it after `#` in the page's address.
 pub fn encode(scenario: &Scenario) -> String {
-    let json = serde_json::to_string(scenario).expect("scenarios always serialize");
+    let json = scenario.to_compact_json();
     let compressed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), COMPRESSION_LEVEL);
     format!("{LINK_PREFIX}.{}", BASE64URL.encode(compressed))
 }

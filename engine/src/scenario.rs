@@ -183,9 +183,14 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// Serializes the scenario as pretty JSON.
+    /// Serializes the scenario as compact JSON, as share links carry it.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).expect("scenarios always serialize")
+    }
+
+    /// Serializes the scenario as indented JSON, as the editor and exported files show it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("scenarios always serialize")
+        crate::json_pretty::pretty(&self.to_compact_json())
     }
 
     /// Checks the version, the script's order and size, and (by building it) every setting.

@@ -592,6 +592,23 @@ fn a_scenario_of_every_type_reads_back_the_same() {
     assert_eq!(read(&text), Ok(scenario));
 }
 
+/// The editor's and `kplay`'s indented JSON is serde_json's pretty format, written by
+/// re-indenting the compact text (the page carries one serializer per type, not two).
+#[test]
+fn indented_json_is_serde_json_pretty_for_every_example_and_type() {
+    let mut scenarios: Vec<Scenario> = examples()
+        .iter()
+        .map(|(name, text)| read(text).unwrap_or_else(|e| panic!("{name}: {e}")))
+        .collect();
+    scenarios.push(everything());
+    for scenario in scenarios {
+        assert_eq!(
+            scenario.to_json(),
+            serde_json::to_string_pretty(&scenario).unwrap()
+        );
+    }
+}
+
 /// What serde's derived `Deserialize` made of every single change to [`everything`]
 /// (computed while it existed).
 const EVERYTHING_CHANGED: Fingerprint = Fingerprint {
