@@ -7,20 +7,16 @@ import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 /**
- * The goal is 200 kB brotli and the budget 250 kB. The build is over the budget today: the
- * engine, the Leptos views, the JSON reader that opens share links and lessons, and the Spring
- * Boot view's text generation, and the queue and call chain the comparison lessons run beside
- * Kafka (about 28 kB: 11 kB of engine, 17 kB of views), and the inspector for every kind of
- * entity (about 6 kB, with one delegated click handler for the whole diagram) tracing one
- * record (about 5 kB) and checkpoints for scrubbing (about 9 kB: copying a whole simulation
- * links a clone of every engine type) and records flying along the diagram's edges (about
- * 5 kB). The test command fails only above a ceiling that catches
- * regressions from here; the report says when the build is over budget. Lower the ceiling to
- * the budget once the build fits.
+ * The goal is 200 kB brotli and the budget 250 kB. The build is over the budget: README's
+ * "One test level alone" lists what each part of the page costs, measured by building the
+ * page without it; the engine, Leptos, the diagram and the time controls alone are about
+ * 299 kB. The test command fails only above a ceiling that catches regressions from here;
+ * the report says when the build is over budget. Lower the ceiling to the budget once the
+ * build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 462 * 1000;
+const BROTLI_CEILING_BYTES = 458 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
