@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::TopicPartition;
+use crate::vec_map::VecMap;
 
 /// One anomaly the checker found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,12 +111,12 @@ pub struct Checker {
     /// Offsets processed, one track per group and partition.
     tracks: Vec<PartitionTrack>,
     /// Where each group's partitions' tracks are (nested so lookups need no allocation).
-    track_ids: BTreeMap<String, BTreeMap<TopicPartition, usize>>,
-    guarantees: BTreeMap<String, GroupGuarantees>,
+    track_ids: VecMap<String, VecMap<TopicPartition, usize>>,
+    guarantees: VecMap<String, GroupGuarantees>,
     violations: Vec<Anomaly>,
     violation_count: u64,
     /// Fetch positions per consumer and partition: the next offset a poll must start at.
-    expected_fetch: BTreeMap<usize, BTreeMap<TopicPartition, u64>>,
+    expected_fetch: VecMap<usize, VecMap<TopicPartition, u64>>,
     /// Groups that commit before processing (at-most-once): losses there are allowed.
     at_most_once: std::collections::BTreeSet<String>,
     /// Per group and key (as text; `null` for a null key): keys with anomalies.
@@ -136,7 +137,7 @@ impl Checker {
     }
 
     /// Allowed-anomaly counts per group.
-    pub fn guarantees(&self) -> &BTreeMap<String, GroupGuarantees> {
+    pub fn guarantees(&self) -> &VecMap<String, GroupGuarantees> {
         &self.guarantees
     }
 
@@ -148,7 +149,7 @@ impl Checker {
             return id;
         }
         if !self.track_ids.contains_key(group) {
-            self.track_ids.insert(group.to_owned(), BTreeMap::new());
+            self.track_ids.insert(group.to_owned(), VecMap::new());
         }
         let per_group = self.track_ids.get_mut(group).expect("inserted above");
         if let Some(&id) = per_group.get(tp) {

@@ -30,7 +30,9 @@
 //! sent at once (no acknowledgements to lose); without `exactly_once` they carry no producer
 //! id.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 use crate::assignor::{RebalanceProtocol, TopicPartition};
@@ -86,7 +88,7 @@ fn set_pending(pending: &mut Vec<(TopicPartition, u64)>, tp: &TopicPartition, of
 /// Sets `map[tp] = offset`, cloning the key only when it is new (fetches and commits update
 /// the same few partitions over and over).
 pub(crate) fn set_offset(
-    map: &mut BTreeMap<TopicPartition, u64>,
+    map: &mut VecMap<TopicPartition, u64>,
     tp: &TopicPartition,
     offset: u64,
 ) -> Option<u64> {
@@ -164,7 +166,7 @@ pub struct Consumer {
     /// Partitions it owns.
     pub assignment: Vec<TopicPartition>,
     /// Next offset to fetch per owned partition (C4).
-    pub positions: BTreeMap<TopicPartition, u64>,
+    pub positions: VecMap<TopicPartition, u64>,
     /// Records fetched by the last poll and not yet processed: (partition, offset).
     /// Entries share their partition through an `Arc`, so a fetch of many records clones no
     /// strings.
@@ -181,7 +183,7 @@ pub struct Consumer {
     pub transaction: Option<ConsumerTransaction>,
     /// Per partition, the position the current batch started at (`exactly_once` only): where
     /// a rollback seeks back to.
-    batch_start: BTreeMap<TopicPartition, u64>,
+    batch_start: VecMap<TopicPartition, u64>,
     /// Changes on crash, restart and pause, so scheduled events for an old life are dropped.
     pub(crate) incarnation: u32,
     pub(crate) rejoin_needed: bool,
@@ -194,9 +196,9 @@ pub struct Consumer {
     /// Rotates which owned partition a fetch starts with, as Kafka's fetcher does.
     fetch_cursor: usize,
     /// Partitions whose poll fails at a record that cannot be deserialized (J1), by offset.
-    pub stuck: BTreeMap<TopicPartition, u64>,
+    pub stuck: VecMap<TopicPartition, u64>,
     /// The error handler's per-partition failure state (E1).
-    pub(crate) failed: BTreeMap<TopicPartition, crate::error_handler::FailedRecord>,
+    pub(crate) failed: VecMap<TopicPartition, crate::error_handler::FailedRecord>,
     /// Until when the consumer thread sleeps in the error handler's back-off (or waits for a
     /// retry topic's record to be due).
     pub backing_off_until: Option<u64>,
@@ -206,9 +208,9 @@ pub struct Consumer {
     /// sent with without carrying a copy of it.
     pub(crate) member_epoch: u32,
     /// Trace names of the partitions it has read.
-    partition_labels: BTreeMap<TopicPartition, crate::trace::Name>,
+    partition_labels: VecMap<TopicPartition, crate::trace::Name>,
     /// The partitions it has fetched, resolved for processing.
-    fetched: BTreeMap<TopicPartition, Arc<FetchedPartition>>,
+    fetched: VecMap<TopicPartition, Arc<FetchedPartition>>,
 }
 
 impl Consumer {
@@ -223,13 +225,13 @@ impl Consumer {
             instance_id,
             generation: -1,
             assignment: Vec::new(),
-            positions: BTreeMap::new(),
+            positions: VecMap::new(),
             batch: VecDeque::new(),
             error: None,
             processed: 0,
             pending_commit: Vec::new(),
             transaction: None,
-            batch_start: BTreeMap::new(),
+            batch_start: VecMap::new(),
             incarnation: 0,
             rejoin_needed: false,
             waiting: false,
@@ -237,13 +239,13 @@ impl Consumer {
             last_auto_commit_ms: 0,
             heartbeating: false,
             fetch_cursor: 0,
-            stuck: BTreeMap::new(),
-            failed: BTreeMap::new(),
+            stuck: VecMap::new(),
+            failed: VecMap::new(),
             backing_off_until: None,
             label,
             member_epoch: 0,
-            partition_labels: BTreeMap::new(),
-            fetched: BTreeMap::new(),
+            partition_labels: VecMap::new(),
+            fetched: VecMap::new(),
         }
     }
 

@@ -19,7 +19,7 @@
 //!   `retry_topic-backoff-timestamp` header's time; the main partition is not blocked, so
 //!   per-key order is lost for retried records.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::assignor::TopicPartition;
 use crate::backoff::BackOffExecution;
@@ -406,7 +406,7 @@ impl Simulation {
     /// positions return to the first of them, so the next poll fetches them again (E6).
     fn seek_back(&mut self, index: usize, tp: &TopicPartition, offset: u64) {
         let c = &mut self.consumers[index];
-        let mut first: BTreeMap<TopicPartition, u64> = BTreeMap::new();
+        let mut first: VecMap<TopicPartition, u64> = VecMap::new();
         first.insert(tp.clone(), offset);
         for (t, o) in c.batch.drain(..) {
             first
@@ -613,7 +613,7 @@ impl Simulation {
         };
         let topics = self.groups[main].topics.clone();
         let main_id = self.groups[main].id.clone();
-        let mut stage_topics: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut stage_topics: VecMap<String, Vec<String>> = VecMap::new();
         let mut dlt_topics: Vec<String> = Vec::new();
         for topic in &topics {
             let (retries, dlt) = retry_topic_names(topic, &config);

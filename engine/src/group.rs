@@ -18,7 +18,7 @@
 //! Follows the Kafka 3.x/4.x classic protocol. Not modelled: the consumer protocol of KIP-848,
 //! offset expiry (`offsets.retention.minutes`), and group deletion.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -377,15 +377,15 @@ pub struct Group {
     /// The member whose assignor computes the assignment.
     pub leader: Option<String>,
     /// Members by member id.
-    pub members: BTreeMap<String, Member>,
+    pub members: VecMap<String, Member>,
     /// Committed offsets: the next offset to read (C3).
-    pub committed: BTreeMap<TopicPartition, u64>,
+    pub committed: VecMap<TopicPartition, u64>,
     /// The id as a shared trace name.
     pub(crate) label: crate::trace::Name,
     /// What the group is for: a user's group, or one Spring creates for retry topics.
     pub role: GroupRole,
     /// Deliveries so far of records that match a transient failure rule, by record.
-    pub(crate) failure_deliveries: BTreeMap<(TopicPartition, u64), u32>,
+    pub(crate) failure_deliveries: VecMap<(TopicPartition, u64), u32>,
     /// Ids (key and value) of records an idempotent listener processed.
     pub(crate) processed_ids: std::collections::BTreeSet<(Option<Vec<u8>>, Option<String>)>,
     /// Bumped whenever a join phase starts, so stale join-phase deadlines are ignored.
@@ -413,11 +413,11 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            committed: BTreeMap::new(),
+            members: VecMap::new(),
+            committed: VecMap::new(),
             label,
             role: GroupRole::Main,
-            failure_deliveries: BTreeMap::new(),
+            failure_deliveries: VecMap::new(),
             processed_ids: Default::default(),
             join_epoch: 0,
             in_initial_delay: false,

@@ -14,7 +14,7 @@
 //! Simplified: the leader's assignor runs inside the coordinator as soon as the join phase
 //! completes (one network hop later), and KIP-394's MEMBER_ID_REQUIRED round trip is skipped.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::assignor::{assign_in_join_order, RebalanceProtocol, Subscription, TopicPartition};
 use crate::consumer::MemberPhase;
@@ -312,7 +312,7 @@ impl Simulation {
             return;
         }
         let kind = g.config.assignor;
-        let mut partitions: BTreeMap<String, u32> = BTreeMap::new();
+        let mut partitions: VecMap<String, u32> = VecMap::new();
         for topic in &g.topics {
             if let Some(t) = self.topics.get(topic) {
                 partitions.insert(topic.clone(), t.partition_count());
@@ -365,10 +365,10 @@ impl Simulation {
     fn check_assignment(
         &mut self,
         group: usize,
-        assignment: &BTreeMap<String, Vec<TopicPartition>>,
+        assignment: &VecMap<String, Vec<TopicPartition>>,
         protocol: RebalanceProtocol,
     ) {
-        let mut owners: BTreeMap<&TopicPartition, usize> = BTreeMap::new();
+        let mut owners: VecMap<&TopicPartition, usize> = VecMap::new();
         for tps in assignment.values() {
             for tp in tps {
                 *owners.entry(tp).or_default() += 1;

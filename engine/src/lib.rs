@@ -11,6 +11,7 @@
 //! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
 //! * [`json_read`]: the lean reader every scenario type parses itself with (no serde derive).
 //! * [`json_pretty`]: indents compact JSON (one serializer per type in the page, not two).
+//! * [`vec_map`]: a map kept as a sorted vector, for the engine's many small maps.
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
 //! * [`checker`]: Jepsen-style anomaly checks (violations versus allowed anomalies).
@@ -105,5 +106,6 @@ pub mod timers;
 pub mod topic;
 pub mod trace;
 pub mod transaction;
+pub mod vec_map;
 
 pub use sim::{Command, CommandError, Outcome, RecordMetadata, Simulation};

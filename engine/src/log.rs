@@ -12,7 +12,7 @@
 //! read_committed fetches leave out (T7). Transaction markers are control records that take an
 //! offset like any record (T6).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -148,11 +148,11 @@ pub struct PartitionLog {
     /// Sum of `size_bytes` over `records`, kept for retention by size.
     size_bytes: u64,
     /// Producer state per producer id (T3, T4).
-    producers: BTreeMap<u64, ProducerStateEntry>,
+    producers: VecMap<u64, ProducerStateEntry>,
     /// Open transactions: producer id → first offset in this partition.
-    open_txns: BTreeMap<u64, u64>,
+    open_txns: VecMap<u64, u64>,
     /// Aborted transactions: producer id → (first offset → offset of the abort marker).
-    aborted: BTreeMap<u64, BTreeMap<u64, u64>>,
+    aborted: VecMap<u64, VecMap<u64, u64>>,
     /// Aborted transactions ever recorded here.
     aborted_count: u64,
     /// Control records ever appended (0 lets fetches skip looking at each record).

@@ -66,7 +66,7 @@
 //!
 //! The keyed formula is the same from 0.8.2 to 4.x.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::Serialize;
 
@@ -529,8 +529,8 @@ struct TopicState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerPartitioner {
     config: PartitionerConfig,
-    /// Keyed by topic name; a `BTreeMap` so nothing depends on hash iteration order.
-    topics: BTreeMap<String, TopicState>,
+    /// Keyed by topic name; a `VecMap` so nothing depends on hash iteration order.
+    topics: VecMap<String, TopicState>,
 }
 
 impl ProducerPartitioner {
@@ -538,7 +538,7 @@ impl ProducerPartitioner {
     pub fn new(config: PartitionerConfig) -> Self {
         Self {
             config,
-            topics: BTreeMap::new(),
+            topics: VecMap::new(),
         }
     }
 

@@ -13,7 +13,9 @@
 //! `ProducerAppendInfo.java`). Simplified: every batch holds one record, so first and last
 //! sequence are equal; producer ids never expire (`producer.id.expiration.ms` is not modelled).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -176,7 +178,7 @@ pub struct ProducerIdentity {
     pub epoch: u16,
     /// Next sequence per topic and partition: nested, so that a send can look its partition
     /// up by the topic name it has, without building a `TopicPartition` (an allocation).
-    sequences: BTreeMap<String, BTreeMap<u32, i32>>,
+    sequences: VecMap<String, VecMap<u32, i32>>,
 }
 
 impl ProducerIdentity {
@@ -185,7 +187,7 @@ impl ProducerIdentity {
         Self {
             producer_id,
             epoch,
-            sequences: BTreeMap::new(),
+            sequences: VecMap::new(),
         }
     }
 
@@ -196,7 +198,7 @@ impl ProducerIdentity {
 
     /// Like [`ProducerIdentity::next_sequence`], for `partition` of `topic`.
     pub fn next_sequence_at(&mut self, topic: &str, partition: u32) -> i32 {
-        let take = |per_topic: &mut BTreeMap<u32, i32>| {
+        let take = |per_topic: &mut VecMap<u32, i32>| {
             let next = per_topic.entry(partition).or_insert(0);
             let seq = *next;
             *next = increment_sequence(seq, 1);

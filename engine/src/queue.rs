@@ -17,7 +17,9 @@
 //! limits, and persistence. Time is virtual and the model draws no random numbers, so it is as
 //! deterministic as the simulation that feeds it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vec_map::VecMap;
 
 use serde::Serialize;
 
@@ -199,7 +201,7 @@ pub struct Queue {
     /// Acknowledged messages that finished after a later message with the same key: with
     /// competing workers, order holds in the queue but not in processing.
     pub out_of_order: u64,
-    last_done_by_key: BTreeMap<String, u64>,
+    last_done_by_key: VecMap<String, u64>,
     next_worker: usize,
     timers: Timers<(usize, u32)>,
 }
@@ -218,7 +220,7 @@ impl Queue {
             deleted: 0,
             redelivered: 0,
             out_of_order: 0,
-            last_done_by_key: BTreeMap::new(),
+            last_done_by_key: VecMap::new(),
             next_worker: 0,
             timers: Timers::default(),
         }

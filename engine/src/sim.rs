@@ -10,7 +10,9 @@
 //! virtual time.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
+
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -777,7 +779,7 @@ pub struct Simulation {
     seq: u64,
     queue: EventQueue,
     pub(crate) rng: SimRng,
-    pub(crate) topics: BTreeMap<String, Topic>,
+    pub(crate) topics: VecMap<String, Topic>,
     pub(crate) producers: Vec<Producer>,
     pub(crate) groups: Vec<Group>,
     pub(crate) consumers: Vec<Consumer>,
@@ -788,7 +790,7 @@ pub struct Simulation {
     manual_partitioner: crate::partitioner::ProducerPartitioner,
     /// Member ids per group in the order they joined: Kafka's leader is the first to join,
     /// and its assignors see members in this order.
-    pub(crate) join_order: BTreeMap<usize, Vec<String>>,
+    pub(crate) join_order: VecMap<usize, Vec<String>>,
     /// Commands applied so far, with their times: the run's script.
     script: Vec<ScriptEntry>,
     /// Script entries still to replay (from a scenario), in order.
@@ -817,7 +819,7 @@ impl Simulation {
             seq: 0,
             queue: EventQueue::default(),
             rng: SimRng::new(seed),
-            topics: BTreeMap::new(),
+            topics: VecMap::new(),
             producers: Vec::new(),
             groups: Vec::new(),
             consumers: Vec::new(),
@@ -825,7 +827,7 @@ impl Simulation {
             checker: Checker::default(),
             counters: Counters::default(),
             manual_partitioner: crate::partitioner::ProducerPartitioner::new(Default::default()),
-            join_order: BTreeMap::new(),
+            join_order: VecMap::new(),
             script: Vec::new(),
             pending_script: std::collections::VecDeque::new(),
             retention_scheduled: false,

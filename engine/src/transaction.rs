@@ -20,7 +20,9 @@
 //! markers are written the moment a transaction ends, and transaction version 2 (KIP-890,
 //! an epoch bump per transaction) is not modelled.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +124,7 @@ pub struct TransactionalIdEntry {
 /// The transaction coordinator of the simulated cluster.
 #[derive(Clone, Debug, Default)]
 pub struct TransactionCoordinator {
-    entries: BTreeMap<String, TransactionalIdEntry>,
+    entries: VecMap<String, TransactionalIdEntry>,
     next_producer_id: u64,
     next_serial: u64,
 }

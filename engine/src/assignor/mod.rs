@@ -47,7 +47,9 @@ pub mod sticky;
 mod tests;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
+
+use crate::vec_map::VecMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -224,9 +226,9 @@ impl AssignorKind {
 /// An empty group gets an empty map (Kafka's assignors are never called for one).
 pub fn assign(
     kind: AssignorKind,
-    partitions_per_topic: &BTreeMap<String, u32>,
-    subscriptions: &BTreeMap<String, Subscription>,
-) -> BTreeMap<String, Vec<TopicPartition>> {
+    partitions_per_topic: &VecMap<String, u32>,
+    subscriptions: &VecMap<String, Subscription>,
+) -> VecMap<String, Vec<TopicPartition>> {
     let members: Vec<Subscription> = subscriptions
         .iter()
         .map(|(id, s)| Subscription {
@@ -244,12 +246,12 @@ pub fn assign(
 /// Member ids must be unique; a repeated id keeps its first subscription.
 pub fn assign_in_join_order(
     kind: AssignorKind,
-    partitions_per_topic: &BTreeMap<String, u32>,
+    partitions_per_topic: &VecMap<String, u32>,
     members: &[Subscription],
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     let group = Group::new(partitions_per_topic, members);
     if group.members.is_empty() {
-        return BTreeMap::new();
+        return VecMap::new();
     }
     let lists = match kind {
         AssignorKind::Range => range::assign(&group),
@@ -275,7 +277,7 @@ pub(crate) struct Group {
 }
 
 impl Group {
-    fn new(partitions_per_topic: &BTreeMap<String, u32>, members: &[Subscription]) -> Group {
+    fn new(partitions_per_topic: &VecMap<String, u32>, members: &[Subscription]) -> Group {
         // Kafka's coordinator builds a HashMap member by member; a repeated key keeps its slot
         // and the first value here (the coordinator never sends one twice).
         let mut seen = HashSet::new();
@@ -376,7 +378,7 @@ pub struct AssignmentProblem {
     pub assignor: AssignorKind,
     /// Partition count per topic.
     #[serde(deserialize_with = "deserialize_topics")]
-    pub topics: BTreeMap<String, u32>,
+    pub topics: VecMap<String, u32>,
     /// The members, in the order they joined.
     pub members: Vec<MemberInput>,
 }
@@ -409,15 +411,15 @@ struct TopicEntry {
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum TopicsForm {
-    Map(BTreeMap<String, u32>),
+    Map(std::collections::BTreeMap<String, u32>),
     List(Vec<TopicEntry>),
 }
 
-fn deserialize_topics<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, u32>, D::Error> {
+fn deserialize_topics<'de, D: Deserializer<'de>>(d: D) -> Result<VecMap<String, u32>, D::Error> {
     match TopicsForm::deserialize(d)? {
-        TopicsForm::Map(m) => Ok(m),
+        TopicsForm::Map(m) => Ok(m.into_iter().collect()),
         TopicsForm::List(list) => {
-            let mut map = BTreeMap::new();
+            let mut map = VecMap::new();
             for entry in list {
                 if map.insert(entry.name.clone(), entry.partitions).is_some() {
                     return Err(serde::de::Error::custom(format!(
@@ -585,7 +587,7 @@ pub fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
 impl AssignmentProblem {
     /// Validates the problem and runs the assignor: member id → `"topic-partition"` strings, in
     /// the order Kafka returns them (see [`assign`]).
-    pub fn solve(&self) -> Result<BTreeMap<String, Vec<String>>, AssignError> {
+    pub fn solve(&self) -> Result<VecMap<String, Vec<String>>, AssignError> {
         let members = self.validate()?;
         let result = assign_in_join_order(self.assignor, &self.topics, &members);
         Ok(result

@@ -2,7 +2,7 @@
 //! 4.0.0-SNAPSHOT, and its cooperative oracle: no partition moves directly between live members
 //! (C14 c), and a follow-up rebalance reaches a balanced assignment.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::oracle::{is_fully_balanced, verify_cooperative_validity, verify_validity_and_balance};
 use super::{member, next_generation, owning, run, topics, tp};
@@ -11,10 +11,10 @@ use crate::assignor::{AssignorKind::CooperativeSticky, Subscription, TopicPartit
 /// Kafka's overridden `verifyValidityAndBalance`: rebalance while something is revoked (at most
 /// four times), then run the eager oracle on the final state.
 pub(crate) fn settle(
-    counts: &BTreeMap<String, u32>,
+    counts: &VecMap<String, u32>,
     mut members: Vec<Subscription>,
-    mut out: BTreeMap<String, Vec<TopicPartition>>,
-) -> Result<BTreeMap<String, Vec<TopicPartition>>, String> {
+    mut out: VecMap<String, Vec<TopicPartition>>,
+) -> Result<VecMap<String, Vec<TopicPartition>>, String> {
     let mut rebalances = 0;
     while verify_cooperative_validity(&members, &out)? {
         members = next_generation(&members, &out, 1);

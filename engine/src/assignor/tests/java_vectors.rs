@@ -7,17 +7,17 @@
 //! `KPLAY_ASSIGNOR_VECTORS=/path/to/file` and run the ignored test to replay a larger file in the
 //! same format.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::assignor::{assign_in_join_order, parse_topic_partition, AssignorKind, Subscription};
 
 /// Member id → `"topic-partition"` list, or `None` when Kafka threw.
-type Expected = Option<BTreeMap<String, Vec<String>>>;
+type Expected = Option<VecMap<String, Vec<String>>>;
 
 /// One generated case: topics, members in join order, and Kafka's result per assignor.
 pub(crate) struct Case {
     pub name: String,
-    pub topics: BTreeMap<String, u32>,
+    pub topics: VecMap<String, u32>,
     pub members: Vec<Subscription>,
     pub expected: Vec<(AssignorKind, Expected)>,
 }
@@ -44,7 +44,7 @@ pub(crate) fn parse(text: &str) -> Vec<Case> {
             "CASE" => {
                 current = Some(Case {
                     name: fields[1].to_string(),
-                    topics: BTreeMap::new(),
+                    topics: VecMap::new(),
                     members: Vec::new(),
                     expected: Vec::new(),
                 })
@@ -72,7 +72,7 @@ pub(crate) fn parse(text: &str) -> Vec<Case> {
                 let kind: AssignorKind =
                     serde_json::from_value(serde_json::Value::String(fields[1].to_string()))
                         .expect("assignor name");
-                c.expected.push((kind, Some(BTreeMap::new())));
+                c.expected.push((kind, Some(VecMap::new())));
             }
             "ASSIGN" => {
                 let c = current.as_mut().expect("inside a case");
@@ -98,7 +98,7 @@ pub(crate) fn replay(cases: &[Case]) -> Vec<String> {
     for case in cases {
         for (kind, expected) in &case.expected {
             let Some(expected) = expected else { continue };
-            let got: BTreeMap<String, Vec<String>> =
+            let got: VecMap<String, Vec<String>> =
                 assign_in_join_order(*kind, &case.topics, &case.members)
                     .into_iter()
                     .map(|(m, l)| (m, l.iter().map(ToString::to_string).collect()))

@@ -11,7 +11,7 @@ mod range;
 mod round_robin;
 mod sticky;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::{assign, AssignorKind, Subscription, TopicPartition};
 
@@ -21,7 +21,7 @@ pub(crate) fn tp(topic: &str, partition: u32) -> TopicPartition {
 }
 
 /// Partition counts from `(topic, count)` pairs.
-pub(crate) fn topics(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
+pub(crate) fn topics(pairs: &[(&str, u32)]) -> VecMap<String, u32> {
     pairs.iter().map(|(t, n)| (t.to_string(), *n)).collect()
 }
 
@@ -53,7 +53,7 @@ pub(crate) fn static_member(id: &str, instance: &str, topics: &[&str]) -> Subscr
 }
 
 /// Subscriptions keyed by member id.
-pub(crate) fn group(members: &[Subscription]) -> BTreeMap<String, Subscription> {
+pub(crate) fn group(members: &[Subscription]) -> VecMap<String, Subscription> {
     members
         .iter()
         .map(|m| (m.member_id.clone(), m.clone()))
@@ -63,9 +63,9 @@ pub(crate) fn group(members: &[Subscription]) -> BTreeMap<String, Subscription> 
 /// Runs `kind` and returns member id → partitions.
 pub(crate) fn run(
     kind: AssignorKind,
-    counts: &BTreeMap<String, u32>,
+    counts: &VecMap<String, u32>,
     members: &[Subscription],
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     assign(kind, counts, &group(members))
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn sorted(mut list: Vec<TopicPartition>) -> Vec<TopicPartition> {
 /// The next member's subscription after a rebalance: same topics, owning what it was given.
 pub(crate) fn next_generation(
     members: &[Subscription],
-    result: &BTreeMap<String, Vec<TopicPartition>>,
+    result: &VecMap<String, Vec<TopicPartition>>,
     generation: i32,
 ) -> Vec<Subscription> {
     members

@@ -1,7 +1,9 @@
 //! The sticky assignors' test oracles, after Kafka's `AbstractStickyAssignorTest
 //! .verifyValidityAndBalance` and `CooperativeStickyAssignorTest.verifyCooperativeValidity`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::vec_map::VecMap;
 
 use crate::assignor::{Subscription, TopicPartition};
 
@@ -9,7 +11,7 @@ use crate::assignor::{Subscription, TopicPartition};
 /// two members whose counts differ by more than one hold no partitions of a common topic.
 pub(crate) fn verify_validity_and_balance(
     members: &[Subscription],
-    assignment: &BTreeMap<String, Vec<TopicPartition>>,
+    assignment: &VecMap<String, Vec<TopicPartition>>,
 ) -> Result<(), String> {
     if members.len() != assignment.len() {
         return Err(format!(
@@ -18,7 +20,7 @@ pub(crate) fn verify_validity_and_balance(
             assignment.len()
         ));
     }
-    let subs: BTreeMap<&str, &Subscription> =
+    let subs: VecMap<&str, &Subscription> =
         members.iter().map(|m| (m.member_id.as_str(), m)).collect();
     let consumers: Vec<&String> = assignment.keys().collect();
     for (i, c) in consumers.iter().enumerate() {
@@ -59,7 +61,7 @@ pub(crate) fn verify_validity_and_balance(
 /// Returns whether anything was revoked (so a follow-up rebalance is due).
 pub(crate) fn verify_cooperative_validity(
     members: &[Subscription],
-    assignment: &BTreeMap<String, Vec<TopicPartition>>,
+    assignment: &VecMap<String, Vec<TopicPartition>>,
 ) -> Result<bool, String> {
     let mut added = BTreeSet::new();
     let mut revoked = BTreeSet::new();
@@ -87,7 +89,7 @@ pub(crate) fn verify_cooperative_validity(
 }
 
 /// True when all member counts are within one of each other (`isFullyBalanced`).
-pub(crate) fn is_fully_balanced(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> bool {
+pub(crate) fn is_fully_balanced(assignment: &VecMap<String, Vec<TopicPartition>>) -> bool {
     let sizes: Vec<usize> = assignment.values().map(Vec::len).collect();
     match (sizes.iter().min(), sizes.iter().max()) {
         (Some(min), Some(max)) => max - min <= 1,
@@ -104,13 +106,13 @@ fn c14_oracle_rejects_a_movable_imbalance() {
     ];
     // Like Kafka's, the oracle looks at topics both members hold: a 4-to-1 split of one topic
     // is caught, a 3-to-0 split is not.
-    let unbalanced: BTreeMap<String, Vec<TopicPartition>> = [
+    let unbalanced: VecMap<String, Vec<TopicPartition>> = [
         ("a".to_string(), vec![t(0), t(1), t(2), t(3)]),
         ("b".to_string(), vec![t(4)]),
     ]
     .into();
     assert!(verify_validity_and_balance(&members, &unbalanced).is_err());
-    let balanced: BTreeMap<String, Vec<TopicPartition>> = [
+    let balanced: VecMap<String, Vec<TopicPartition>> = [
         ("a".to_string(), vec![t(0), t(1)]),
         ("b".to_string(), vec![t(2)]),
     ]

@@ -3,7 +3,9 @@
 //! sticky results pass the balance oracle (C14 a), survivors keep their partitions across a
 //! membership change, and cooperative rounds never move a partition directly (C14 c).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::vec_map::VecMap;
 
 use super::cooperative_sticky::settle;
 use super::oracle::{is_fully_balanced, verify_validity_and_balance};
@@ -43,9 +45,9 @@ const MEMBER_NAMES: [&str; 10] = [
     "AaAa",
 ];
 
-fn random_group(g: &mut Gen) -> (BTreeMap<String, u32>, Vec<Subscription>) {
+fn random_group(g: &mut Gen) -> (VecMap<String, u32>, Vec<Subscription>) {
     let topic_count = 1 + g.below(4) as usize;
-    let counts: BTreeMap<String, u32> = TOPIC_NAMES[..topic_count]
+    let counts: VecMap<String, u32> = TOPIC_NAMES[..topic_count]
         .iter()
         .map(|t| (t.to_string(), 1 + g.below(9) as u32))
         .collect();
@@ -81,9 +83,9 @@ fn random_group(g: &mut Gen) -> (BTreeMap<String, u32>, Vec<Subscription>) {
 }
 
 fn check_exactly_once(
-    counts: &BTreeMap<String, u32>,
+    counts: &VecMap<String, u32>,
     members: &[Subscription],
-    out: &BTreeMap<String, Vec<crate::assignor::TopicPartition>>,
+    out: &VecMap<String, Vec<crate::assignor::TopicPartition>>,
 ) -> Result<(), String> {
     let subscribed: BTreeSet<&String> = members.iter().flat_map(|m| &m.topics).collect();
     let mut seen = BTreeSet::new();

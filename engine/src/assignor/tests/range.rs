@@ -2,7 +2,7 @@
 //! Kafka's `assertAssignment` compares as sets, so most checks here sort first; the order
 //! itself is covered by the Java vectors.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::{member, run, sorted, static_member, topics, tp};
 use crate::assignor::{AssignorKind::Range, Subscription, TopicPartition};
@@ -172,7 +172,7 @@ fn c15_range_static_member_range_assignment_persistent() {
         static_member("consumer3", "instance3", &both),
         member("consumer4", &both),
     ];
-    let expected = |last: &str| -> BTreeMap<String, Vec<TopicPartition>> {
+    let expected = |last: &str| -> VecMap<String, Vec<TopicPartition>> {
         [
             (
                 "consumer1",
@@ -186,10 +186,10 @@ fn c15_range_static_member_range_assignment_persistent() {
         .map(|(k, v)| (k.to_string(), v))
         .collect()
     };
-    let sort_all = |m: BTreeMap<String, Vec<TopicPartition>>| {
+    let sort_all = |m: VecMap<String, Vec<TopicPartition>>| {
         m.into_iter()
             .map(|(k, v)| (k, sorted(v)))
-            .collect::<BTreeMap<_, _>>()
+            .collect::<VecMap<_, _>>()
     };
     assert_eq!(
         sort_all(run(Range, &counts, &members)),
@@ -204,8 +204,8 @@ fn c15_range_static_member_range_assignment_persistent() {
 
 fn by_instance(
     members: &[Subscription],
-    out: &BTreeMap<String, Vec<TopicPartition>>,
-) -> BTreeMap<String, Vec<TopicPartition>> {
+    out: &VecMap<String, Vec<TopicPartition>>,
+) -> VecMap<String, Vec<TopicPartition>> {
     members
         .iter()
         .filter_map(|m| {

@@ -1,7 +1,7 @@
 //! Ports of Kafka's `RoundRobinAssignorTest`, Kafka trunk 4.0.0-SNAPSHOT. These compare lists
 //! exactly, as Kafka's test does.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::{member, run, static_member, topics, tp};
 use crate::assignor::{AssignorKind::RoundRobin, Subscription, TopicPartition};
@@ -174,7 +174,7 @@ fn c15_roundrobin_static_member_round_robin_assignment_persistent() {
         static_member("consumer3", "instance3", &both),
         member("consumer4", &both),
     ];
-    let expected = |last: &str| -> BTreeMap<String, Vec<TopicPartition>> {
+    let expected = |last: &str| -> VecMap<String, Vec<TopicPartition>> {
         [
             ("consumer1", vec![tp("topic1", 0), tp("topic2", 1)]),
             ("consumer2", vec![tp("topic1", 1), tp("topic2", 2)]),
@@ -194,7 +194,7 @@ fn c15_roundrobin_static_member_round_robin_assignment_persistent() {
 fn c15_roundrobin_static_member_round_robin_assignment_persistent_after_member_id_changes() {
     let both = ["topic1", "topic2"];
     let counts = topics(&[("topic1", 5), ("topic2", 5)]);
-    let by_instance = |members: &[Subscription]| -> BTreeMap<String, Vec<TopicPartition>> {
+    let by_instance = |members: &[Subscription]| -> VecMap<String, Vec<TopicPartition>> {
         let out = run(RoundRobin, &counts, members);
         members
             .iter()

@@ -2,7 +2,7 @@
 //! concrete expectations (rack-less variants), Kafka trunk 4.0.0-SNAPSHOT. Each also runs the
 //! balance oracle, as Kafka's tests do.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::oracle::{is_fully_balanced, verify_validity_and_balance};
 use super::{member, next_generation, owning, run, sorted, topics, tp};
@@ -10,9 +10,9 @@ use crate::assignor::{AssignorKind, AssignorKind::Sticky, Subscription, TopicPar
 
 fn checked(
     kind: AssignorKind,
-    counts: &BTreeMap<String, u32>,
+    counts: &VecMap<String, u32>,
     members: &[Subscription],
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     let out = run(kind, counts, members);
     verify_validity_and_balance(members, &out).unwrap();
     out
