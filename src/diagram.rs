@@ -177,7 +177,7 @@ pub fn Diagram() -> impl IntoView {
         let cluster_bottom = topics.last().map_or(TOP + 60.0, |b| b.y + b.h) + 6.0;
 
         // Where each partition's row is, for edges.
-        let mut row_of = std::collections::BTreeMap::new();
+        let mut row_of = kplay_engine::vec_map::VecMap::new();
         for (t, tb) in m.topics.iter().zip(&topics) {
             for (p, y) in t.partitions.iter().zip(&tb.rows) {
                 row_of.insert((t.name.clone(), p.partition), *y);

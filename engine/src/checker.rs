@@ -118,9 +118,9 @@ pub struct Checker {
     /// Fetch positions per consumer and partition: the next offset a poll must start at.
     expected_fetch: VecMap<usize, VecMap<TopicPartition, u64>>,
     /// Groups that commit before processing (at-most-once): losses there are allowed.
-    at_most_once: std::collections::BTreeSet<String>,
+    at_most_once: crate::vec_map::VecSet<String>,
     /// Per group and key (as text; `null` for a null key): keys with anomalies.
-    keys: BTreeMap<String, BTreeMap<String, KeyAnomalies>>,
+    keys: VecMap<String, BTreeMap<String, KeyAnomalies>>,
     /// Per main group, key and original partition: the highest original offset processed.
     order: BTreeMap<(String, String, Option<Vec<u8>>), u64>,
 }

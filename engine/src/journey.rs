@@ -7,7 +7,7 @@
 //! the scenario (deterministic, so the replay is the same run) and scanning the trace as it
 //! grows, with a bound on the events replayed.
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::{EventKind, TraceEvent};
@@ -28,8 +28,8 @@ struct Place {
 #[derive(Clone, Debug)]
 pub struct Follower {
     places: Vec<Place>,
-    groups_past: BTreeSet<(String, String)>,
-    deleted: BTreeSet<String>,
+    groups_past: VecSet<(String, String)>,
+    deleted: VecSet<String>,
 }
 
 impl Follower {
@@ -40,8 +40,8 @@ impl Follower {
                 partition: format!("{topic}-{partition}"),
                 offset,
             }],
-            groups_past: BTreeSet::new(),
-            deleted: BTreeSet::new(),
+            groups_past: VecSet::new(),
+            deleted: VecSet::new(),
         }
     }
 

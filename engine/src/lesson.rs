@@ -610,7 +610,7 @@ fn duplicate_records(sim: &Simulation, topic: &str) -> Option<u64> {
     let topic = sim.topic(topic)?;
     let mut duplicates = 0;
     for log in topic.partitions() {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::vec_map::VecSet::new();
         for record in log.range(log.log_start_offset(), log.log_end_offset()) {
             if record.control.is_none() && !seen.insert((&record.key, &record.value)) {
                 duplicates += 1;

@@ -7,10 +7,8 @@
 //! move the elements into that order. The result is the same as `slice::sort_by`: stable, like
 //! Java's `Collections.sort`, which the assignors follow.
 
+use crate::vec_map::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
-
-use crate::vec_map::VecMap;
 
 /// Sorts `items` stably by `compare`, exactly as `items.sort_by(compare)` would.
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -31,10 +29,8 @@ pub fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> VecMap<K,
 }
 
 /// A set of `items`, inserted one by one (see [`map_of`]).
-pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    set.extend(items);
-    set
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> VecSet<T> {
+    items.into_iter().collect()
 }
 
 /// The positions `0..n` in stable sorted order: the only instance of the standard sort.

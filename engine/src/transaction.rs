@@ -20,9 +20,7 @@
 //! markers are written the moment a transaction ends, and transaction version 2 (KIP-890,
 //! an epoch bump per transaction) is not modelled.
 
-use std::collections::BTreeSet;
-
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +95,7 @@ pub struct OngoingTransaction {
     /// When its first partition was added, ms.
     pub started_ms: u64,
     /// Partitions it wrote to.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: VecSet<TopicPartition>,
     /// Offsets to commit with it.
     pub offsets: Option<TransactionOffsets>,
 }
@@ -243,7 +241,7 @@ impl Simulation {
                 entry.ongoing = Some(OngoingTransaction {
                     serial,
                     started_ms: now,
-                    partitions: BTreeSet::from([tp.clone()]),
+                    partitions: VecSet::from([tp.clone()]),
                     offsets: None,
                 });
                 Some((serial, entry.timeout_ms))

@@ -1,4 +1,4 @@
-//! [`VecMap`]: a map kept as a vector sorted by key, for the engine's small maps (a consumer's
+//! [`VecMap`] and [`VecSet`]: a map (a set) kept as a vector sorted by key, for the engine's small maps (a consumer's
 //! positions, a group's members and committed offsets, a producer's sequences …).
 //!
 //! Why not `BTreeMap`: the page links the B-tree's node code (search, split, merge, steal)
@@ -7,8 +7,9 @@
 //! entries these maps hold it is as fast. Maps that grow with the records (the checker's, the
 //! idempotent consumer's processed ids) stay B-trees.
 //!
-//! The methods are `BTreeMap`'s, with the same meaning: iteration is in key order, `insert`
-//! returns the value it replaced, collecting keeps the last value given for a key.
+//! The methods are `BTreeMap`'s and `BTreeSet`'s, with the same meaning: iteration is in key
+//! order, `insert` returns the value it replaced (whether the item is new, for a set),
+//! collecting keeps the last value given for a key.
 
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
@@ -286,6 +287,119 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V>
     }
 }
 
+/// A set kept sorted, stored as one vector (a [`VecMap`] with no values).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VecSet<T> {
+    map: VecMap<T, ()>,
+}
+
+impl<T> Default for VecSet<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> VecSet<T> {
+    /// An empty set.
+    pub const fn new() -> Self {
+        Self { map: VecMap::new() }
+    }
+
+    /// How many items the set holds.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the set holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.map.keys()
+    }
+
+    /// The smallest item.
+    pub fn first(&self) -> Option<&T> {
+        self.map.first_key_value().map(|(k, _)| k)
+    }
+
+    /// The largest item.
+    pub fn last(&self) -> Option<&T> {
+        self.map.last_key_value().map(|(k, _)| k)
+    }
+}
+
+impl<T: Ord> VecSet<T> {
+    /// Adds `item`; whether it was new.
+    pub fn insert(&mut self, item: T) -> bool {
+        self.map.insert(item, ()).is_none()
+    }
+
+    /// Removes `item`; whether it was there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.map.remove(item).is_some()
+    }
+
+    /// Whether the set holds `item`.
+    pub fn contains<Q: Ord + ?Sized>(&self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.map.contains_key(item)
+    }
+}
+
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut set = Self::new();
+        set.extend(items);
+        set
+    }
+}
+
+impl<T: Ord> Extend<T> for VecSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for item in items {
+            self.insert(item);
+        }
+    }
+}
+
+impl<T> IntoIterator for VecSet<T> {
+    type Item = T;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(T, ())>, fn((T, ())) -> T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.into_iter().map(|(k, ())| k)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a VecSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (T, ())>, fn(&'a (T, ())) -> &'a T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.entries.iter().map(|(k, ())| k)
+    }
+}
+
+impl<T: Ord, const N: usize> From<[T; N]> for VecSet<T> {
+    fn from(items: [T; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for VecSet<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 /// Read as a JSON object (native tools and tests; the page's reader is [`crate::json_read`]).
 impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::Deserialize<'de>
     for VecMap<K, V>
@@ -298,7 +412,7 @@ impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::D
 
 #[cfg(test)]
 mod tests {
-    use super::VecMap;
+    use super::{VecMap, VecSet};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -367,6 +481,29 @@ mod tests {
             }
             prop_assert_eq!(ours.first_key_value(), theirs.first_key_value());
             prop_assert_eq!(ours.last_key_value(), theirs.last_key_value());
+        }
+    }
+
+    proptest! {
+        /// A `VecSet` holds what a `BTreeSet` holds, in the same order, with the same answers.
+        #[test]
+        fn sets_behave_as_btree_sets(ops in proptest::collection::vec((any::<bool>(), 0u8..30), 0..80)) {
+            let mut ours = VecSet::new();
+            let mut theirs = std::collections::BTreeSet::new();
+            for (add, item) in ops {
+                if add {
+                    prop_assert_eq!(ours.insert(item), theirs.insert(item));
+                } else {
+                    prop_assert_eq!(ours.remove(&item), theirs.remove(&item));
+                }
+                prop_assert!(ours.iter().eq(theirs.iter()));
+                prop_assert_eq!(ours.first(), theirs.first());
+                prop_assert_eq!(ours.last(), theirs.last());
+            }
+            for item in 0..30u8 {
+                prop_assert_eq!(ours.contains(&item), theirs.contains(&item));
+            }
+            prop_assert!(ours.into_iter().eq(theirs.into_iter()));
         }
     }
 

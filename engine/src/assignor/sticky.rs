@@ -26,7 +26,9 @@
 //! only when a member's previous-generation partitions belong to a topic it no longer
 //! subscribes to), this port skips the move instead.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::vec_map::VecSet;
 
 use super::java::{self, compare_str, JavaHashSet};
 use super::{Group, Subscription, TopicPartition};
@@ -420,7 +422,7 @@ struct GeneralBuilder<'g> {
     owner: HashMap<TopicPartition, usize>,
     sorted_all_partitions: Vec<TopicPartition>,
     /// `sortedCurrentSubscriptions`: (assignment size, rank of member id in Java order).
-    sorted_subs: BTreeSet<(usize, usize)>,
+    sorted_subs: VecSet<(usize, usize)>,
     rank: Vec<usize>,
     by_rank: Vec<usize>,
     revocation_required: bool,
@@ -492,7 +494,7 @@ impl<'g> GeneralBuilder<'g> {
             fixed: vec![false; n],
             owner,
             sorted_all_partitions,
-            sorted_subs: BTreeSet::new(),
+            sorted_subs: VecSet::new(),
             rank,
             by_rank,
             revocation_required: false,
