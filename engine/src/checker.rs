@@ -120,8 +120,9 @@ pub struct Checker {
     /// Groups that commit before processing (at-most-once): losses there are allowed.
     at_most_once: crate::vec_map::VecSet<String>,
     /// Per group and key (as text; `null` for a null key): keys with anomalies.
-    keys: VecMap<String, BTreeMap<String, KeyAnomalies>>,
+    keys: VecMap<String, VecMap<String, KeyAnomalies>>,
     /// Per main group, key and original partition: the highest original offset processed.
+    /// A B-tree, not a [`VecMap`]: one entry per key, and a producer may use a million keys.
     order: BTreeMap<(String, String, Option<Vec<u8>>), u64>,
 }
 
@@ -297,7 +298,7 @@ impl Checker {
     }
 
     /// The per-key monitor: keys of `group` with anomalies, by key text.
-    pub fn key_anomalies(&self, group: &str) -> Option<&BTreeMap<String, KeyAnomalies>> {
+    pub fn key_anomalies(&self, group: &str) -> Option<&VecMap<String, KeyAnomalies>> {
         self.keys.get(group)
     }
 

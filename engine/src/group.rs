@@ -385,7 +385,9 @@ pub struct Group {
     /// What the group is for: a user's group, or one Spring creates for retry topics.
     pub role: GroupRole,
     /// Deliveries so far of records that match a transient failure rule, by record.
-    pub(crate) failure_deliveries: VecMap<(TopicPartition, u64), u32>,
+    // A B-tree: records dead-lettered before their transient failures ran out stay here, so
+    // it can grow with the run.
+    pub(crate) failure_deliveries: std::collections::BTreeMap<(TopicPartition, u64), u32>,
     /// Ids (key and value) of records an idempotent listener processed.
     pub(crate) processed_ids: std::collections::BTreeSet<(Option<Vec<u8>>, Option<String>)>,
     /// Bumped whenever a join phase starts, so stale join-phase deadlines are ignored.
@@ -417,7 +419,7 @@ impl Group {
             committed: VecMap::new(),
             label,
             role: GroupRole::Main,
-            failure_deliveries: VecMap::new(),
+            failure_deliveries: std::collections::BTreeMap::new(),
             processed_ids: Default::default(),
             join_epoch: 0,
             in_initial_delay: false,

@@ -17,9 +17,7 @@
 //! limits, and persistence. Time is virtual and the model draws no random numbers, so it is as
 //! deterministic as the simulation that feeds it.
 
-use std::collections::VecDeque;
-
-use crate::vec_map::VecMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
@@ -201,7 +199,8 @@ pub struct Queue {
     /// Acknowledged messages that finished after a later message with the same key: with
     /// competing workers, order holds in the queue but not in processing.
     pub out_of_order: u64,
-    last_done_by_key: VecMap<String, u64>,
+    // A B-tree: a producer may cycle through up to a million keys.
+    last_done_by_key: BTreeMap<String, u64>,
     next_worker: usize,
     timers: Timers<(usize, u32)>,
 }
@@ -220,7 +219,7 @@ impl Queue {
             deleted: 0,
             redelivered: 0,
             out_of_order: 0,
-            last_done_by_key: VecMap::new(),
+            last_done_by_key: BTreeMap::new(),
             next_worker: 0,
             timers: Timers::default(),
         }

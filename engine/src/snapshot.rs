@@ -220,7 +220,7 @@ pub struct GroupSnapshot {
     /// checker reports anything not allowed as a violation instead).
     pub allowed: Vec<String>,
     /// Keys with anomalies (the guarantee monitor's per-key view), by key.
-    pub keys: std::collections::BTreeMap<String, crate::checker::KeyAnomalies>,
+    pub keys: crate::vec_map::VecMap<String, crate::checker::KeyAnomalies>,
 }
 
 /// One consumer.
