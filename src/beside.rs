@@ -234,7 +234,7 @@ fn QueueCard(name: String, queues: Memo<Vec<QueueView>>) -> impl IntoView {
                     let holding = if w.holding.is_empty() {
                         "–".to_owned()
                     } else {
-                        w.holding.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                        w.holding.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
                     };
                     view! {
                         <tr class:down=!w.up>
@@ -269,7 +269,7 @@ fn QueueCard(name: String, queues: Memo<Vec<QueueView>>) -> impl IntoView {
                                 <th scope="col">"Worker"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col">"Per message"</th>
-                                <th scope="col">{format!("Unacked (prefetch {})", q.prefetch)}</th>
+                                <th scope="col">{format!("Holding, unacked (prefetch {})", q.prefetch)}</th>
                                 <th scope="col">"Acked"</th>
                                 <th scope="col"><span class="sr-only">"Actions"</span></th>
                             </tr>
