@@ -239,7 +239,7 @@ fn QueueCard(name: String, queues: Memo<Vec<QueueView>>) -> impl IntoView {
                     view! {
                         <tr class:down=!w.up>
                             <th scope="row">{w.name.clone()}</th>
-                            <td>{if w.up { "running" } else { "down" }}</td>
+                            <td class="text">{if w.up { "running" } else { "down" }}</td>
                             <td>{format!("{} ms", w.process_ms)}</td>
                             <td class="mono">{holding}</td>
                             <td>{w.acked}</td>
@@ -267,7 +267,7 @@ fn QueueCard(name: String, queues: Memo<Vec<QueueView>>) -> impl IntoView {
                         <thead>
                             <tr>
                                 <th scope="col">"Worker"</th>
-                                <th scope="col">"Status"</th>
+                                <th scope="col" class="text">"Status"</th>
                                 <th scope="col">"Per message"</th>
                                 <th scope="col">{format!("Holding, unacked (prefetch {})", q.prefetch)}</th>
                                 <th scope="col">"Acked"</th>

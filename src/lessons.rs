@@ -222,7 +222,7 @@ fn concept_table(concepts: &[kplay_engine::lesson::Concept]) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{c.term.clone()}</th>
-                    <td>{c.meaning.clone()}</td>
+                    <td class="text">{c.meaning.clone()}</td>
                     <td><button type="button" on:click=move |_| selection.set(Some(entity.clone()))>{format!("Show the {}", c.term.to_ascii_lowercase())}</button></td>
                 </tr>
             }

@@ -145,9 +145,9 @@ pub fn MessageBrowser() -> impl IntoView {
                     <tr>
                         <th scope="col">"Offset"</th>
                         <th scope="col">"Timestamp"</th>
-                        <th scope="col">"Key"</th>
-                        <th scope="col">"Value"</th>
-                        <th scope="col">"Headers"</th>
+                        <th scope="col" class="text">"Key"</th>
+                        <th scope="col" class="text">"Value"</th>
+                        <th scope="col" class="text">"Headers"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -159,9 +159,9 @@ pub fn MessageBrowser() -> impl IntoView {
                                 <tr>
                                     <th scope="row">{r.offset}</th>
                                     <td class="mono">{crate::format_clock(r.timestamp_ms)}</td>
-                                    <td class="mono">{r.key}</td>
-                                    <td class="mono value">{r.value}</td>
-                                    <td class="mono">{r.headers}</td>
+                                    <td class="mono text">{r.key}</td>
+                                    <td class="mono value text">{r.value}</td>
+                                    <td class="mono text">{r.headers}</td>
                                 </tr>
                             })
                             .collect_view()

@@ -164,7 +164,7 @@ pub fn GroupTables() -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Partition"</th>
-                            <th scope="col">"Assigned member"</th>
+                            <th scope="col" class="text">"Assigned member"</th>
                             <th scope="col">"Log End Offset"</th>
                             <th scope="col">"Group Offset"</th>
                             <th scope="col">"Lag"</th>
@@ -174,7 +174,7 @@ pub fn GroupTables() -> impl IntoView {
                         {g.rows.iter().map(|(p, member, end, offset, lag)| view! {
                             <tr>
                                 <th scope="row">{p.clone()}</th>
-                                <td>{member.clone()}</td>
+                                <td class="text">{member.clone()}</td>
                                 <td>{*end}</td>
                                 <td>{offset.clone()}</td>
                                 <td>{lag.clone()}</td>
