@@ -24,9 +24,15 @@ test("produced, fetched and committed records fly along the edges while the run 
   for (const kind of ["produce", "fetch", "commit"]) {
     await page.locator(`.flights-svg .flight.${kind}`).first().waitFor({ state: "attached" });
   }
-  const dot = page.locator(".flights-svg .flight.produce").first();
-  assert.equal(await dot.evaluate((e) => getComputedStyle(e).animationName), "fly");
-  assert.match(await dot.evaluate((e) => e.style.getPropertyValue("--d")), /^translate\(-?\d+(\.\d)?px,-?\d+(\.\d)?px\)$/);
+  // Read one flying dot in a single task of the page: a dot leaves the DOM when it lands, and
+  // a detached element's computed style is empty.
+  const dot = await page.waitForFunction(() => {
+    const d = document.querySelector(".flights-svg .flight.produce");
+    return d && { animation: getComputedStyle(d).animationName, path: d.style.getPropertyValue("--d") };
+  });
+  const { animation, path } = await dot.jsonValue();
+  assert.equal(animation, "fly");
+  assert.match(path, /^translate\(-?\d+(\.\d)?px,-?\d+(\.\d)?px\)$/);
   await page.getByRole("button", { name: "Pause", exact: true }).click();
   assert.deepEqual(errors, []);
   await page.close();
