@@ -1,11 +1,13 @@
-//! [`VecMap`] and [`VecSet`]: a map (a set) kept as a vector sorted by key, for the engine's small maps (a consumer's
-//! positions, a group's members and committed offsets, a producer's sequences …).
+//! [`VecMap`] and [`VecSet`]: a map (a set) kept as a vector sorted by key, for the engine's
+//! small maps (a consumer's positions, a group's members and committed offsets, a producer's
+//! sequences …).
 //!
 //! Why not `BTreeMap`: the page links the B-tree's node code (search, split, merge, steal)
 //! once for every key and value type, about 3–4 kB of wasm each, and the engine has dozens of
-//! small maps. A sorted vector needs a binary search and `Vec::insert`, and for the few dozen
-//! entries these maps hold it is as fast. Maps that grow with the records (the checker's, the
-//! idempotent consumer's processed ids) stay B-trees.
+//! small maps. A sorted vector needs a search and `Vec::insert`, and for the few dozen entries
+//! these maps hold it is as fast. Maps that grow with the keys or the records stay B-trees:
+//! there `Vec::insert` would move O(n) entries (a queue's last record per key, the checker's
+//! per-key order, deliveries of dead-lettered records, the idempotent consumer's processed ids).
 //!
 //! The methods are `BTreeMap`'s and `BTreeSet`'s, with the same meaning: iteration is in key
 //! order, `insert` returns the value it replaced (whether the item is new, for a set),
