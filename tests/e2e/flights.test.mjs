@@ -57,11 +57,18 @@ test("a partition whose consumer is backing off on a failing record is marked as
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=error-handling&step=1`);
   assert.equal(await page.locator(".diagram-svg .partition.blocked").count(), 0);
   await play(page);
-  const blocked = page.locator(".diagram-svg .partition.blocked");
-  await blocked.first().waitFor({ state: "attached", timeout: 20_000 });
-  const label = await blocked.first().getAttribute("aria-label");
+  // Read the band in one task of the page: it goes when the back-off ends.
+  const band = await page.waitForFunction(
+    () => {
+      const p = document.querySelector(".diagram-svg .partition.blocked");
+      return p && { label: p.getAttribute("aria-label"), title: p.querySelector("title")?.textContent ?? "" };
+    },
+    null,
+    { timeout: 20_000 },
+  );
+  const { label, title } = await band.jsonValue();
   assert.match(label, /^order-events-\d+$/);
-  assert.match(await blocked.locator("title").first().textContent(), /blocked/);
+  assert.match(title, /blocked/);
   await page.locator(".diagram-wrap").screenshot({ path: "tests/e2e/output/blocked.png" });
   await page.getByRole("button", { name: "Pause", exact: true }).click();
   assert.deepEqual(errors, []);
