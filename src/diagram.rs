@@ -555,6 +555,52 @@ fn flight_style(f: &Flight) -> String {
     style
 }
 
+/// A partition's record cells as SVG markup: one `<g role="listitem">` per drawn record with
+/// its offset, an abbreviation of its key in the key's colour, and a tooltip. Keys and the
+/// topic's name are escaped ([`crate::markup`]).
+fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) -> String {
+    use crate::markup::push_escaped;
+    use std::fmt::Write as _;
+
+    let mut out = String::new();
+    let (width, height) = (CELL_W - 2.0, ROW_H - 8.0);
+    for c in &p.cells {
+        let x = layout::cell_x(c.offset - p.from);
+        let mid = x + CELL_W / 2.0 - 1.0;
+        let key = c.key.as_deref().unwrap_or("null");
+        let pick = pick_code(&Selection::Record {
+            topic: topic.to_owned(),
+            partition: p.partition,
+            offset: c.offset,
+        });
+        let traced = if traced.contains(&pick) {
+            " traced"
+        } else {
+            ""
+        };
+        let offset = c.offset;
+        let _ = write!(
+            out,
+            r#"<g class="cell{traced}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
+        );
+        push_escaped(&mut out, key);
+        out.push_str(r#"" data-pick=""#);
+        push_escaped(&mut out, &pick);
+        let _ = write!(
+            out,
+            r#""><rect x="{x}" y="{top}" width="{width}" height="{height}" rx="3" style="fill:{colour}"></rect><text x="{mid}" y="{}" class="offset mid">{offset}</text><text x="{mid}" y="{}" class="key mid">"#,
+            top + 11.0,
+            top + 22.0,
+            colour = layout::key_colour(c.key.as_deref()),
+        );
+        push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref()));
+        let _ = write!(out, "</text><title>offset {offset}\nkey ");
+        push_escaped(&mut out, key);
+        out.push_str("</title></g>");
+    }
+    out
+}
+
 fn partition_view(
     topic: &TopicModel,
     p: &PartitionModel,
@@ -563,37 +609,7 @@ fn partition_view(
 ) -> impl IntoView {
     let label = format!("{}-{}", topic.name, p.partition);
     let top = y - ROW_H / 2.0 + 4.0;
-    let cells = p
-        .cells
-        .iter()
-        .map(|c| {
-            let x = layout::cell_x(c.offset - p.from);
-            let colour = layout::key_colour(c.key.as_deref());
-            let key_text = c.key.clone().unwrap_or_else(|| "null".into());
-            let title = format!("offset {}\nkey {}", c.offset, key_text);
-            let name = format!("offset {} key {}", c.offset, key_text);
-            let pick = pick_code(&Selection::Record {
-                topic: topic.name.clone(),
-                partition: p.partition,
-                offset: c.offset,
-            });
-            view! {
-                <g
-                    class="cell"
-                    class:traced=traced.contains(&pick)
-                    role="listitem"
-                    aria-label=name
-                    tabindex="0"
-                    data-pick=pick
-                >
-                    <rect x=x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3" style=format!("fill:{colour}")/>
-                    <text x=x + CELL_W / 2.0 - 1.0 y=top + 11.0 class="offset mid">{c.offset}</text>
-                    <text x=x + CELL_W / 2.0 - 1.0 y=top + 22.0 class="key mid">{layout::key_abbrev(c.key.as_deref())}</text>
-                    <title>{title}</title>
-                </g>
-            }
-        })
-        .collect_view();
+    let cells = cells_markup(&topic.name, p, top, traced);
     let next_x = layout::offset_x(p.log_end, p.from);
     let markers = p
         .committed
@@ -630,7 +646,7 @@ fn partition_view(
                     </text>
                 }
             })}
-            {cells}
+            <g class="cells" role="none" inner_html=cells></g>
             <rect class="next-cell" x=next_x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3">
                 <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
             </rect>
@@ -639,5 +655,49 @@ fn partition_view(
                 {format!("LWM {} · LEO {}", p.log_start, p.log_end)}
             </text>
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_list_items_with_escaped_user_text() {
+        let cell = |offset, key: Option<&str>| CellModel {
+            offset,
+            key: key.map(str::to_owned),
+        };
+        let p = PartitionModel {
+            partition: 2,
+            log_start: 0,
+            log_end: 12,
+            from: 10,
+            hidden: 10,
+            cells: vec![cell(10, Some(r#"<b>"x"</b>"#)), cell(11, None)],
+            committed: vec![],
+            blocked: false,
+        };
+        let traced = [pick_code(&Selection::Record {
+            topic: "t&t".into(),
+            partition: 2,
+            offset: 11,
+        })];
+        let m = cells_markup("t&t", &p, 5.0, &traced);
+        assert_eq!(m.matches(r#"role="listitem""#).count(), 2, "{m}");
+        assert!(!m.contains("<b>"), "{m}");
+        assert!(
+            m.contains(r#"aria-label="offset 10 key &lt;b&gt;&quot;x&quot;&lt;/b&gt;""#),
+            "{m}"
+        );
+        assert!(m.contains("<title>offset 10\nkey &lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>"));
+        assert!(
+            m.contains(r#"<g class="cell traced" role="listitem" tabindex="0" aria-label="offset 11 key null" data-pick="r|2|11|t&amp;t">"#),
+            "{m}"
+        );
+        // The second cell sits one cell width right of the first.
+        let first_x = layout::cell_x(0);
+        assert!(m.contains(&format!(r#"<rect x="{first_x}" y="5""#)));
+        assert!(m.contains(&format!(r#"<rect x="{}" y="5""#, first_x + CELL_W)));
     }
 }

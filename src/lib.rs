@@ -15,6 +15,7 @@
 //! * [`event_log`]: the newest trace events as log lines.
 //! * [`inspector`]: the details of what the user clicked in the diagram.
 //! * `produce_form`: the form that sends one record through the engine's partitioner.
+//! * [`markup`]: escaped markup for the diagram's record cells, redrawn as text.
 //! * [`lessons`]: the lesson list and the panel that narrates a lesson over its preset.
 //! * [`messages`]: the message browser: a partition's records from an offset or a time.
 //! * [`panic_panel`]: the panel a panic leaves instead of a frozen page.
@@ -34,6 +35,7 @@ pub mod event_log;
 pub mod inspector;
 pub mod layout;
 pub mod lessons;
+pub mod markup;
 pub mod messages;
 pub mod panic_panel;
 mod produce_form;
