@@ -45,6 +45,12 @@ test("markup typed into every input is shown as text and never runs", async () =
     .getByRole("listitem", { name: /^offset \d+ key / })
     .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
   assert.equal(names.length, payloads.length);
+  // Cells are written as markup (src/markup.rs): each key reads back exactly as typed, in the
+  // cell's name and in its tooltip.
+  const keysOf = (texts) => texts.map((t) => t.replace(/^offset \d+\s+key /, "")).sort();
+  assert.deepEqual(keysOf(names), [...payloads].sort());
+  const tooltips = await page.locator(".diagram-svg .cell title").allTextContents();
+  assert.deepEqual(keysOf(tooltips), [...payloads].sort());
   // The inspector shows key, value and headers of a record as text.
   await page.getByRole("listitem", { name: /^offset \d+ key / }).first().click();
   const inspector = await page.getByRole("region", { name: "Inspector" }).innerText();
