@@ -169,6 +169,9 @@ pub fn Diagram() -> impl IntoView {
     let drawing = move || {
         let m = model.get();
         let traced = traced.get();
+        if FOCUSED.with_borrow(Option::is_some) {
+            request_animation_frame(refocus);
+        }
         let counts: Vec<u32> = m.topics.iter().map(|t| t.partitions.len() as u32).collect();
         let topics = layout::topic_boxes(TOP + 20.0, &counts);
         let consumer_counts: Vec<usize> = m.groups.iter().map(|g| g.consumers.len()).collect();
@@ -328,6 +331,8 @@ pub fn Diagram() -> impl IntoView {
         // At 100× and faster single records are a blur: the edges pulse instead.
         <div
             class="diagram-wrap"
+            on:focusin=|ev| FOCUSED.set(focused_cell(&ev))
+            on:focusout=|ev| forget_on_blur(&ev)
             class:fast=move || {
                 engine.playing.get() && crate::engine::SPEEDS[engine.speed.get()] >= FAST_SPEED
             }
@@ -344,6 +349,102 @@ pub fn Diagram() -> impl IntoView {
                 </For>
             </svg>
         </div>
+    }
+}
+
+// Cells are rewritten as markup on every change, which drops a focused cell from the page:
+// after each redraw the same record, or the cell now in its place, gets focus back.
+thread_local! {
+    /// The record cell that has keyboard focus: its pick code, the label of its partition's
+    /// list and its place in the row.
+    static FOCUSED: std::cell::RefCell<Option<(String, String, u32)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The cell a focus event landed on, if it landed on a record cell.
+fn focused_cell(ev: &web_sys::FocusEvent) -> Option<(String, String, u32)> {
+    use wasm_bindgen::JsCast;
+    let cell = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    if !cell.matches(".cell").ok()? {
+        return None;
+    }
+    let list = cell.closest("[role=list]").ok()??;
+    let cells = list.query_selector_all(".cell").ok()?;
+    let place =
+        (0..cells.length()).find(|&i| cells.get(i).is_some_and(|n| n.is_same_node(Some(&cell))))?;
+    Some((
+        cell.get_attribute("data-pick")?,
+        list.get_attribute("aria-label")?,
+        place,
+    ))
+}
+
+/// Forgets the focused cell when focus really left it. Chromium also sends `focusout`, with
+/// no element gaining focus, when a redraw removes the focused cell; the cell is still on the
+/// page during that event, so the check waits for a microtask: a cell that is gone was
+/// redrawn, one that is still there was left.
+fn forget_on_blur(ev: &web_sys::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    let left = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    match left {
+        Some(left) if ev.related_target().is_none() => queue_microtask(move || {
+            if left.is_connected() {
+                FOCUSED.set(None);
+            }
+        }),
+        _ => FOCUSED.set(None),
+    }
+}
+
+/// A CSS string holding `text`, for an attribute selector.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\a "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// After a redraw, focuses the focused cell's record again if the redraw dropped the focus
+/// (it is on the page's body): the same record if it is still drawn, else the cell now in its
+/// place in the same partition.
+fn refocus() {
+    use wasm_bindgen::JsCast;
+    let Some((pick, partition, place)) = FOCUSED.with_borrow(Clone::clone) else {
+        return;
+    };
+    let document = document();
+    if document
+        .active_element()
+        .is_some_and(|e| e.tag_name() != "BODY")
+    {
+        return;
+    }
+    let same_record = document
+        .query_selector(&format!(
+            ".diagram-svg .cell[data-pick={}]",
+            css_string(&pick)
+        ))
+        .ok()
+        .flatten()
+        .map(web_sys::Node::from);
+    let in_place = || {
+        let selector = format!(".diagram-svg [aria-label={}] .cell", css_string(&partition));
+        let cells = document.query_selector_all(&selector).ok()?;
+        cells.get(place.min(cells.length().checked_sub(1)?))
+    };
+    if let Some(cell) = same_record
+        .or_else(in_place)
+        .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+    {
+        let _ = cell.focus();
     }
 }
 
@@ -661,6 +762,12 @@ fn partition_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_escape_quotes_backslashes_and_newlines() {
+        assert_eq!(css_string("r|0|4|orders"), r#""r|0|4|orders""#);
+        assert_eq!(css_string("a\"b\\c\nd"), r#""a\"b\\c\a d""#);
+    }
 
     #[test]
     fn cells_are_list_items_with_escaped_user_text() {

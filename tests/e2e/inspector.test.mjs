@@ -89,3 +89,40 @@ test("Trace this record lists the record's journey and highlights it in the diag
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("keyboard focus on a record cell stays on that record while the run plays, until the user moves it", async () => {
+  const { page, errors } = await openPage(browser);
+  const cells = page.getByRole("list", { name: "order-events-0", exact: true }).getByRole("listitem");
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await cells.nth(1).waitFor();
+  // Focus the newest cell in one page task: cells are rewritten on every change.
+  const label = await page.evaluate(() => {
+    const all = document.querySelectorAll('[role="list"][aria-label="order-events-0"] .cell');
+    window.__focusedCell = all[all.length - 1];
+    window.__focusedCell.focus();
+    return window.__focusedCell.getAttribute("aria-label");
+  });
+  // Wait for a redraw that replaced the focused cell, then for focus to be back on a cell.
+  await page.waitForFunction(() => !window.__focusedCell.isConnected, null, { timeout: 10_000 });
+  await page.waitForTimeout(300);
+  const now = await page.evaluate(() => {
+    const e = document.activeElement;
+    return {
+      cell: e.classList.contains("cell"),
+      partition: e.closest('[role="list"]')?.getAttribute("aria-label"),
+      label: e.getAttribute("aria-label"),
+      drawn: [...document.querySelectorAll('[role="list"][aria-label="order-events-0"] .cell')].map((c) => c.getAttribute("aria-label")),
+    };
+  });
+  assert.ok(now.cell, `focus is on a cell, not ${JSON.stringify(now)}`);
+  assert.equal(now.partition, "order-events-0");
+  if (now.drawn.includes(label)) assert.equal(now.label, label, "the same record keeps focus");
+
+  // Focus the user moves away stays away.
+  await page.getByRole("heading", { name: "Inspector" }).click();
+  await page.waitForTimeout(1_500);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains("cell")), false);
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
