@@ -16,7 +16,7 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 395 * 1000;
+const BROTLI_CEILING_BYTES = 397 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
