@@ -144,3 +144,29 @@ test("Firefox: the tabs show the group tables, partitions, messages, charts, eve
   assert.match(yml, /bootstrap-servers: localhost:9092/);
   assert.ok(await noPanic());
 });
+
+test("Firefox: keyboard focus on a record cell stays on that record while the run plays", async () => {
+  await open(BASE_URL);
+  await press("Play");
+  await ff.until(`return document.querySelectorAll('[role="list"][aria-label="order-events-0"] .cell').length >= 2`);
+  // Cells are rewritten on every change: focus the newest one in the same script.
+  const label = await ff.run(`
+    const all = document.querySelectorAll('[role="list"][aria-label="order-events-0"] .cell');
+    window.__focusedCell = all[all.length - 1];
+    window.__focusedCell.focus();
+    return window.__focusedCell.getAttribute("aria-label");`);
+  await ff.until(`return !window.__focusedCell.isConnected`);
+  const focused = await ff.until(
+    `const e = document.activeElement;
+     return e.classList.contains("cell") && [e.closest('[role="list"]').getAttribute("aria-label"), e.getAttribute("aria-label")];`,
+    5_000,
+  );
+  assert.equal(focused[0], "order-events-0");
+  const drawn = await ff.run(
+    `return [...document.querySelectorAll('[role="list"][aria-label="order-events-0"] .cell')].map((c) => c.getAttribute("aria-label"))`,
+  );
+  if (drawn.includes(label)) assert.equal(focused[1], label);
+  await press("Pause");
+  assert.ok(await noPanic());
+});
+
