@@ -11,11 +11,13 @@ use leptos::prelude::*;
 use crate::engine::Engine;
 use crate::inspector::{pick_code, pick_from, Selection};
 use crate::layout::{
-    self, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_W, GROUP_X, PRODUCER_W, PRODUCER_X,
-    ROW_H, WIDTH,
+    self, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_HEADER_H, GROUP_W, GROUP_X, PRODUCER_W,
+    PRODUCER_X, ROW_H, WIDTH,
 };
 
 const TOP: f64 = 36.0;
+/// Most of a consumer box's width its state (`⏳ backing off`, `P0–3`) may take.
+const STATE_W: f64 = 96.0;
 
 #[derive(Clone, Debug, PartialEq)]
 struct CellModel {
@@ -200,12 +202,18 @@ pub fn Diagram() -> impl IntoView {
             .map(|(i, (name, topic, rate))| {
                 let y = layout::producer_y(TOP + 20.0, i);
                 let target = topic_y.get(topic).copied().unwrap_or(y);
-                let rate_text = if *rate > 0.0 { format!("{rate} records/s") } else { "manual sends".into() };
+                let rate_text = match *rate {
+                    1.0 => "1 record/s".to_owned(),
+                    r if r > 0.0 => format!("{r} records/s"),
+                    _ => "manual sends".to_owned(),
+                };
+                let shown = layout::fit(name, layout::chars_in(PRODUCER_W - 16.0, 12.0, true));
                 view! {
                     <g class="producer pick" role="button" tabindex="0" aria-label=format!("Producer {name}") data-pick=pick_code(&Selection::Producer { name: name.clone() })>
                         <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
                         <rect x=PRODUCER_X y=y width=PRODUCER_W height="34" rx="6"/>
-                        <text x=PRODUCER_X + 8.0 y=y + 14.0 class="title">{name.clone()}</text>
+                        <title>{name.clone()}</title>
+                        <text x=PRODUCER_X + 8.0 y=y + 14.0 class="title">{shown}</text>
                         <text x=PRODUCER_X + 8.0 y=y + 27.0 class="sub">{rate_text}</text>
                     </g>
                 }
@@ -226,7 +234,10 @@ pub fn Diagram() -> impl IntoView {
                 view! {
                     <g class="topic" class:dead-letter=t.dead_letter>
                         <rect class="topic-box" x=CLUSTER_X + 10.0 y=tb.y width=CLUSTER_W - 20.0 height=tb.h rx="6"/>
-                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title pick" role="button" tabindex="0" data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>"Topic " {t.name.clone()}</text>
+                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title pick" role="button" tabindex="0" aria-label=format!("Topic {}", t.name) data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>
+                            "Topic " {layout::fit(&t.name, layout::chars_in(CLUSTER_W - 90.0, 12.0, true))}
+                            <title>{t.name.clone()}</title>
+                        </text>
                         {rows}
                     </g>
                 }
@@ -268,17 +279,18 @@ pub fn Diagram() -> impl IntoView {
                             (_, MemberPhase::Joining) => "joining".to_owned(),
                             (_, MemberPhase::Unjoined) => "not a member".to_owned(),
                             _ if idle => "idle".to_owned(),
-                            _ => format!(
-                                "P{}",
-                                c.assignment.iter().map(|tp| tp.partition.to_string()).collect::<Vec<_>>().join(",")
-                            ),
+                            _ => layout::owned_partitions(&c.assignment, layout::chars_in(STATE_W, 11.0, false)),
                         };
+                        // The state keeps its room at the right; the name gets what is left.
+                        let state_w = (state.chars().count() as f64 * 11.0 * 0.58).min(STATE_W);
+                        let shown = layout::fit(&c.name, layout::chars_in(GROUP_W - 36.0 - state_w, 12.0, true));
                         let consumer_pick = pick_code(&Selection::Consumer { name: c.name.clone() });
                         view! {
                             {edges}
                             <g role="button" tabindex="0" aria-label=format!("Consumer {}", c.name) data-pick=consumer_pick.clone() class:traced=traced.contains(&consumer_pick) class="consumer pick" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
                                 <rect x=GROUP_X + 8.0 y=y width=GROUP_W - 16.0 height=CONSUMER_H rx="5"/>
-                                <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{c.name.clone()}</text>
+                                <title>{c.name.clone()}</title>
+                                <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{shown}</text>
                                 <text x=GROUP_X + GROUP_W - 14.0 y=y + 17.0 class="sub end">{state}</text>
                             </g>
                         }
@@ -289,11 +301,18 @@ pub fn Diagram() -> impl IntoView {
                     <g class="group" class:rebalancing=rebalancing>
                         <rect class="group-box" x=GROUP_X y=gb.y width=GROUP_W height=gb.h rx="8"/>
                         <g class="pick" role="button" tabindex="0" aria-label=format!("Group {}", g.id) data-pick=pick_code(&Selection::Group { id: g.id.clone() })>
-                            <rect class="hit" x=GROUP_X y=gb.y width=GROUP_W height="26" rx="8"/>
+                            <rect class="hit" x=GROUP_X y=gb.y width=GROUP_W height=GROUP_HEADER_H - 2.0 rx="8"/>
                             <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
-                            <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">{g.id.clone()}</text>
-                            <text x=GROUP_X + GROUP_W - 8.0 y=gb.y + 18.0 class="badge end">
-                                {format!("{} · gen {}", g.state.name(), g.generation)}
+                            <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">
+                                {layout::fit(&g.id, layout::chars_in(GROUP_W - 30.0, 12.0, true))}
+                                <title>{g.id.clone()}</title>
+                            </text>
+                            // The state has a line of its own: CompletingRebalance is long.
+                            <text x=GROUP_X + 22.0 y=gb.y + 32.0 class="badge">
+                                {layout::fit(
+                                    &format!("{} · gen {}", g.state.name(), g.generation),
+                                    layout::chars_in(GROUP_W - 30.0, 10.0, false),
+                                )}
                                 <title>{g.state.explanation()}</title>
                             </text>
                         </g>

@@ -2,6 +2,8 @@
 //! how wide an offset cell is, and which colour a key gets. Pure functions with native tests;
 //! the SVG components only map these results to elements.
 
+use kplay_engine::assignor::TopicPartition;
+
 /// Width of the diagram's coordinate space (it scales to the panel).
 pub const WIDTH: f64 = 960.0;
 /// Left edge and width of the producer column.
@@ -26,6 +28,8 @@ pub const CELL_W: f64 = 30.0;
 pub const VISIBLE_CELLS: u64 = 11;
 /// Height of a consumer box.
 pub const CONSUMER_H: f64 = 26.0;
+/// Height of a group's header: its name, and under it its state and generation.
+pub const GROUP_HEADER_H: f64 = 42.0;
 
 /// Okabe–Ito's eight colour-blind-safe colours, the key palette.
 pub const KEY_COLOURS: [&str; 8] = [
@@ -58,6 +62,70 @@ pub fn key_abbrev(key: Option<&str>) -> String {
                 chars[chars.len() - 3..].iter().collect()
             }
         }
+    }
+}
+
+/// How many characters of diagram text `size_px` high (semi-bold when `bold`) fit in
+/// `width_px`. The average glyph widths were measured on the wide sans-serif fonts of Linux
+/// desktops (digits and capitals run widest), so text cut to this count stays inside.
+pub fn chars_in(width_px: f64, size_px: f64, bold: bool) -> usize {
+    let em = if bold { 0.66 } else { 0.58 };
+    (width_px / (size_px * em)).max(0.0) as usize
+}
+
+/// `text` cut to at most `max_chars` characters, the last of them "…" when it was cut (the
+/// diagram gives the whole text as the shape's tooltip and accessible name).
+pub fn fit(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// The partitions a consumer owns as its diagram box says them: `P0,1,2` with runs written
+/// `P0–5`, and only their number when they span several topics or do not fit `max_chars`.
+pub fn owned_partitions(owned: &[TopicPartition], max_chars: usize) -> String {
+    let count = || format!("{} partitions", owned.len());
+    if owned.windows(2).any(|w| w[0].topic != w[1].topic) {
+        return count();
+    }
+    // Marks rather than a sort: the page links one sort for the whole engine, and a second
+    // one only for this would cost more than the whole function.
+    let mut held = Vec::new();
+    for tp in owned {
+        let p = tp.partition as usize;
+        if held.len() <= p {
+            held.resize(p + 1, false);
+        }
+        held[p] = true;
+    }
+    let mut text = String::from("P");
+    let mut p = 0;
+    while p < held.len() {
+        if !held[p] {
+            p += 1;
+            continue;
+        }
+        let mut last = p;
+        while held.get(last + 1) == Some(&true) {
+            last += 1;
+        }
+        if text.len() > 1 {
+            text.push(',');
+        }
+        text += &match last - p {
+            0 => p.to_string(),
+            1 => format!("{p},{last}"),
+            _ => format!("{p}–{last}"),
+        };
+        p = last + 1;
+    }
+    if text.chars().count() > max_chars {
+        count()
+    } else {
+        text
     }
 }
 
@@ -128,9 +196,9 @@ pub fn group_boxes(top: f64, consumer_counts: &[usize]) -> Vec<GroupBox> {
         .iter()
         .map(|&n| {
             let consumers = (0..n)
-                .map(|i| y + 28.0 + (CONSUMER_H + 6.0) * i as f64)
+                .map(|i| y + GROUP_HEADER_H + (CONSUMER_H + 6.0) * i as f64)
                 .collect();
-            let h = 34.0 + (CONSUMER_H + 6.0) * n.max(1) as f64;
+            let h = GROUP_HEADER_H + 6.0 + (CONSUMER_H + 6.0) * n.max(1) as f64;
             let b = GroupBox { y, h, consumers };
             y += h + 12.0;
             b
@@ -228,6 +296,50 @@ mod tests {
         assert_eq!(key_abbrev(Some("order-42")), "-42");
         assert_eq!(key_abbrev(Some("ab")), "ab");
         assert_eq!(key_abbrev(None), "∅");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis_to_what_fits() {
+        assert_eq!(fit("group-a", 10), "group-a");
+        assert_eq!(fit("payments-consumer-group", 10), "payments-…");
+        assert_eq!(
+            fit("ééééé", 4).chars().count(),
+            4,
+            "counts characters, not bytes"
+        );
+        assert_eq!(chars_in(158.4, 12.0, true), 20);
+        assert_eq!(chars_in(174.0, 10.0, false), 30);
+        assert_eq!(chars_in(-5.0, 12.0, true), 0);
+    }
+
+    #[test]
+    fn owned_partitions_are_written_as_runs_and_counted_when_they_do_not_fit() {
+        let tps = |topic: &str, ps: &[u32]| -> Vec<TopicPartition> {
+            ps.iter()
+                .map(|&partition| TopicPartition {
+                    topic: topic.into(),
+                    partition,
+                })
+                .collect()
+        };
+        assert_eq!(owned_partitions(&tps("orders", &[2, 0, 1]), 20), "P0–2");
+        assert_eq!(owned_partitions(&tps("orders", &[0, 1]), 20), "P0,1");
+        assert_eq!(
+            owned_partitions(&tps("orders", &[4, 0, 2, 3]), 20),
+            "P0,2–4"
+        );
+        assert_eq!(owned_partitions(&tps("orders", &[7]), 20), "P7");
+        assert_eq!(
+            owned_partitions(&tps("orders", &[0, 2, 4, 6, 8, 10]), 10),
+            "6 partitions"
+        );
+        let mut two_topics = tps("orders", &[0]);
+        two_topics.extend(tps("orders-dlt", &[0]));
+        assert_eq!(
+            owned_partitions(&two_topics, 20),
+            "2 partitions",
+            "partition numbers alone would be ambiguous across topics"
+        );
     }
 
     #[test]
