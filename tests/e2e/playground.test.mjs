@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, linkFor, BASE_URL } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -134,6 +134,76 @@ test("the event log filters its lines", async () => {
   const lines = await log.getByRole("listitem").allTextContents();
   assert.ok(lines.length >= 1, "the join is in the log");
   assert.ok(lines.every((l) => l.includes("group-a-2 joined")), lines.join("\n"));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Boxes of the diagram's group column: each group's frame and the texts drawn in it. */
+const groupColumn = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll(".diagram-svg g.group")].map((g) => {
+      const box = (el) => {
+        const r = el.getBoundingClientRect();
+        // The drawn text only: a <title> child is the tooltip.
+        const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.data).join("");
+        return { text, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      };
+      return {
+        frame: box(g.querySelector("rect.group-box")),
+        header: [...g.querySelectorAll(":scope > g.pick > text")].map(box),
+        consumers: [...g.querySelectorAll("g.consumer")].map((c) => ({
+          frame: box(c.querySelector("rect")),
+          texts: [...c.querySelectorAll(":scope > text")].map(box),
+          name: c.getAttribute("aria-label"),
+        })),
+      };
+    }),
+  );
+
+const inside = (a, b) =>
+  a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+const apart = (a, b) =>
+  a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+
+test("long names and a group's state stay inside their boxes without overlapping", async () => {
+  const topic = "customer-order-lifecycle-events-v2-production";
+  const scenario = {
+    version: 1,
+    name: "long names",
+    seed: 7,
+    topics: [{ name: topic, partitions: 12 }],
+    producers: [{ name: "checkout-orchestrator-service-eu-west", topic, keys: { type: "key_space", prefix: "order-", count: 50 }, rate_per_sec: 1 }],
+    groups: [
+      { id: "payments-reconciliation-consumer-group", topics: [topic], consumers: 1 },
+      { id: "g2", topics: [topic], consumers: 2 },
+    ],
+    script: [],
+  };
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${linkFor(scenario)}`);
+  const check = async (when) => {
+    for (const g of await groupColumn(page)) {
+      for (const t of g.header) assert.ok(inside(t, g.frame), `${when}: "${t.text}" inside its group's box`);
+      assert.ok(apart(g.header[0], g.header[1]), `${when}: the group's name and "${g.header[1].text}" apart`);
+      for (const c of g.consumers) {
+        for (const t of c.texts) assert.ok(inside(t, c.frame), `${when}: "${t.text}" inside ${c.name}'s box`);
+        assert.ok(apart(c.texts[0], c.texts[1]), `${when}: ${c.name}: "${c.texts[0].text}" and "${c.texts[1].text}" apart`);
+      }
+    }
+  };
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("PreparingRebalance · gen 0").first().waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await check("rebalancing");
+  const [first] = await groupColumn(page);
+  assert.equal(first.header[0].text, "payments-reconcili…", "the long group name is cut");
+  assert.match(first.consumers[0].texts[0].text, /^payments-rec.*…$/, "and so is its consumer's");
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("Stable · gen 1").first().waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await check("stable");
+  const owner = (await groupColumn(page))[0].consumers[0];
+  assert.equal(owner.texts[1].text, "P0–11", "one consumer's twelve partitions as a run");
   assert.deepEqual(errors, []);
   await page.close();
 });
