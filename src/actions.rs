@@ -82,7 +82,7 @@ pub fn ProducerRates() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    move || {
+    let rows = move || {
         producers
             .get()
             .into_iter()
@@ -103,9 +103,8 @@ pub fn ProducerRates() -> impl IntoView {
                     move |_| engine.report(engine.apply(Command::RemoveProducer { name: name.clone() }))
                 };
                 view! {
-                    <div class="producer-row">
-                    <label class="producer-rate">
-                        {format!("{name} (records/s)")}
+                    <li class="producer-row">
+                        <code class="producer-name" title=name.clone()>{name.clone()}</code>
                         <input
                             type="number"
                             min="0"
@@ -115,12 +114,26 @@ pub fn ProducerRates() -> impl IntoView {
                             prop:value=rate.to_string()
                             on:change=set_rate
                         />
-                    </label>
-                    <button type="button" class="small" aria-label=format!("Remove {name}") on:click=remove>"Remove"</button>
-                    </div>
+                        <button type="button" class="small secondary" aria-label=format!("Remove {name}") on:click=remove>"Remove"</button>
+                    </li>
                 }
             })
             .collect_view()
+    };
+    view! {
+        <section class="action-form producer-rates" aria-labelledby="producers-heading">
+            <h2 id="producers-heading">"Producers"</h2>
+            <p class="hint">
+                {move || {
+                    if producers.with(Vec::is_empty) {
+                        "None: records are sent with Produce only."
+                    } else {
+                        "Records per second each one sends; 0 pauses it."
+                    }
+                }}
+            </p>
+            <ul>{rows}</ul>
+        </section>
     }
 }
 
