@@ -168,6 +168,16 @@ pub fn MessageBrowser() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            {move || {
+                rows.with(|r| r.as_ref().is_none_or(Vec::is_empty)).then(|| {
+                    let why = if filter.with(String::is_empty) {
+                        "No records from there: the partition has none yet, or the start is at or past its Log End Offset.".to_owned()
+                    } else {
+                        format!("No record from there has “{}” in its key, value or headers.", filter.get())
+                    };
+                    view! { <p class="empty">{why}</p> }
+                })
+            }}
             <p class="hint">{format!("At most {PAGE} records from the chosen offset; the Low Water Mark is the oldest record retention kept.")}</p>
         </div>
     }

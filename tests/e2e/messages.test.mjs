@@ -33,6 +33,14 @@ test("the message browser shows one partition's records, from an offset, filtere
   assert.deepEqual(await values(), ['{"n":1}', '{"n":2}']);
   await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill('"N":2');
   assert.deepEqual(await values(), ['{"n":2}']);
+  const empty = page.locator(".messages p.empty");
+  assert.equal(await empty.count(), 0, "no empty-state line while records show");
+  await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill("<b>none</b>");
+  assert.deepEqual(await values(), []);
+  assert.equal(await empty.textContent(), "No record from there has “<b>none</b>” in its key, value or headers.");
+  await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill("");
+  await page.getByRole("spinbutton", { name: "Offset or seconds" }).fill("3");
+  assert.match(await empty.textContent(), /^No records from there: the partition has none yet/);
   assert.deepEqual(errors, []);
   await page.close();
 });
