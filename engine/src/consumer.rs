@@ -313,7 +313,11 @@ impl Simulation {
         let c = &mut self.consumers[index];
         c.incarnation += 1;
         c.heartbeating = false;
-        c.waiting = false;
+        if c.waiting {
+            // It was inside poll() until now: that poll is its last one.
+            c.last_poll_ms = self.now_ms;
+            c.waiting = false;
+        }
         c.incarnation
     }
 
@@ -645,8 +649,11 @@ impl Simulation {
         let group = self.consumers[index].group;
         let config = self.groups[group].config.clone();
         let c = &self.consumers[index];
-        // C10: the heartbeat thread notices a stalled poll loop and leaves the group.
+        // C10: the heartbeat thread notices a stalled poll loop and leaves the group. A
+        // consumer idle in `poll()` (no records, or no partitions at all) is inside poll: the
+        // client resets its poll timer on every turn of that loop, so it never times out.
         if c.phase == MemberPhase::Active
+            && !c.waiting
             && self.now_ms.saturating_sub(c.last_poll_ms) > config.max_poll_interval_ms
         {
             self.poll_timeout(index);

@@ -366,3 +366,64 @@ fn p10_a_key_the_integer_serializer_refuses_fails_the_send() {
         |e| matches!(&e.kind, EventKind::ProduceFailed { error, .. } if error.contains("IntegerSerializer"))
     ));
 }
+
+fn poll_timeouts(sim: &Simulation) -> Vec<(u64, String)> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::ConsumerError {
+                consumer, error, ..
+            } if error.starts_with("consumer poll timeout") => {
+                Some((e.at_ms, consumer.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn c10_consumers_idle_in_poll_never_exceed_max_poll_interval_but_a_stalled_one_does() {
+    let config = GroupConfig {
+        max_poll_interval_ms: 20_000,
+        ..earliest(5)
+    };
+    // Four consumers for three partitions: one owns nothing. From 30 s the producer stops, so
+    // the other three wait in poll() with nothing to read.
+    let mut scenario = orders(3, 3, 5.0, 4, config);
+    let at = |at_ms, command| ScriptEntry {
+        at_ms,
+        after_events: None,
+        command,
+    };
+    scenario.script = vec![
+        at(
+            30_000,
+            Command::SetProducerRate {
+                name: "order-service".into(),
+                rate_per_sec: 0.0,
+            },
+        ),
+        at(
+            200_000,
+            Command::PauseConsumer {
+                consumer: "group-a-2".into(),
+                paused: true,
+            },
+        ),
+    ];
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(200_000);
+    assert_eq!(poll_timeouts(&sim), [], "idle consumers are inside poll()");
+    let stable: Vec<_> = state_changes(&sim, "group-a")
+        .into_iter()
+        .filter(|(_, s)| *s == GroupState::Stable)
+        .collect();
+    assert_eq!(stable.len(), 1, "one rebalance only: {stable:?}");
+    // A paused listener is a stalled poll loop: after max.poll.interval.ms it leaves (C10).
+    sim.run_until(260_000);
+    let timeouts = poll_timeouts(&sim);
+    assert_eq!(timeouts.len(), 1, "{timeouts:?}");
+    assert_eq!(timeouts[0].1, "group-a-2");
+    assert!((220_000..=226_000).contains(&timeouts[0].0), "{timeouts:?}");
+    assert_no_violations(&sim);
+}
