@@ -133,15 +133,7 @@ pub fn random_seed() -> u64 {
     getrandom::fill(&mut bytes).map_or(0, |()| u64::from_le_bytes(bytes))
 }
 
-/// Formats virtual milliseconds as `mm:ss.mmm`.
-pub fn format_clock(ms: u64) -> String {
-    format!(
-        "{:02}:{:02}.{:03}",
-        ms / 60_000,
-        (ms / 1000) % 60,
-        ms % 1000
-    )
-}
+pub use kplay_engine::inspect::format_clock;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {

@@ -1,7 +1,8 @@
 //! The message browser, as Kafka UIs have it: one partition's records from an offset or a time,
 //! filtered by text in the key, the value or a header.
 
-use kplay_engine::log::{bytes_to_text, Record};
+use kplay_engine::dead_letter::header_value_text;
+use kplay_engine::log::Record;
 use kplay_engine::Simulation;
 use leptos::prelude::*;
 
@@ -46,7 +47,7 @@ fn row(record: &Record) -> Row {
         headers: record
             .headers
             .iter()
-            .map(|h| format!("{}={}", h.key, bytes_to_text(&h.value)))
+            .map(|h| format!("{}={}", h.key, header_value_text(&h.key, &h.value)))
             .collect::<Vec<_>>()
             .join(", "),
     }

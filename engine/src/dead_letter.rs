@@ -242,6 +242,47 @@ pub fn dead_letter_headers(info: &FailedRecordInfo) -> Vec<(String, Vec<u8>)> {
     headers
 }
 
+/// A header's value as the page and `kplay` show it. The headers Spring writes as Java `int`
+/// or `long` bytes (the dead-letter topic's original partition, offset and timestamp, the
+/// retry topics' attempt and times) read as their number; other values as text when they are
+/// UTF-8 without control characters, and as hex otherwise (a raw `int` would be invisible).
+pub fn header_value_text(name: &str, value: &[u8]) -> String {
+    use crate::error_handler::{
+        RETRY_ATTEMPTS_HEADER, RETRY_BACKOFF_TIMESTAMP_HEADER, RETRY_ORIGINAL_TIMESTAMP_HEADER,
+    };
+    let ints = [HEADER_ORIGINAL_PARTITION, RETRY_ATTEMPTS_HEADER];
+    let longs = [HEADER_ORIGINAL_OFFSET];
+    let times = [
+        HEADER_ORIGINAL_TIMESTAMP,
+        RETRY_BACKOFF_TIMESTAMP_HEADER,
+        RETRY_ORIGINAL_TIMESTAMP_HEADER,
+    ];
+    if let Ok(bytes) = <[u8; 4]>::try_from(value) {
+        if ints.contains(&name) {
+            return format!("{} (int)", i32::from_be_bytes(bytes));
+        }
+    }
+    if let Ok(bytes) = <[u8; 8]>::try_from(value) {
+        let n = i64::from_be_bytes(bytes);
+        if longs.contains(&name) {
+            return format!("{n} (long)");
+        }
+        if times.contains(&name) {
+            return format!("{n} ms (long)");
+        }
+    }
+    match std::str::from_utf8(value) {
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+        {
+            text.to_owned()
+        }
+        _ => value.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
 /// E5: `ExceptionClassifier.defaultFatalExceptionsList()`, the same in 2.9.13, 3.0.17, 3.3.16,
 /// 4.0.7 and main. A record failing with one of these is recovered on its first failure
 /// (`FixedBackOff(0, 0)`): exactly one delivery.
@@ -268,6 +309,35 @@ mod tests {
     use super::*;
 
     const LEFE: &str = "org.springframework.kafka.listener.ListenerExecutionFailedException";
+
+    #[test]
+    fn header_values_show_java_numbers_as_numbers_and_binary_as_hex() {
+        use crate::error_handler::{RETRY_ATTEMPTS_HEADER, RETRY_BACKOFF_TIMESTAMP_HEADER};
+        let text = header_value_text;
+        assert_eq!(
+            text(HEADER_ORIGINAL_PARTITION, &2i32.to_be_bytes()),
+            "2 (int)"
+        );
+        assert_eq!(
+            text(HEADER_ORIGINAL_OFFSET, &123i64.to_be_bytes()),
+            "123 (long)"
+        );
+        assert_eq!(
+            text(HEADER_ORIGINAL_TIMESTAMP, &193_650i64.to_be_bytes()),
+            "193650 ms (long)"
+        );
+        assert_eq!(text(RETRY_ATTEMPTS_HEADER, &3u32.to_be_bytes()), "3 (int)");
+        assert_eq!(
+            text(RETRY_BACKOFF_TIMESTAMP_HEADER, &5_000u64.to_be_bytes()),
+            "5000 ms (long)"
+        );
+        // A known name with the wrong width, and unknown binary, fall back to hex.
+        assert_eq!(text(HEADER_ORIGINAL_PARTITION, &[0, 2]), "0002");
+        assert_eq!(text("trace", &[0, 0, 0, 7]), "00000007");
+        assert_eq!(text("trace", &[0xff, 0x41]), "ff41");
+        assert_eq!(text("trace", "id-7\tok".as_bytes()), "id-7\tok");
+        assert_eq!(text(HEADER_ORIGINAL_TOPIC, b"orders"), "orders");
+    }
 
     #[test]
     fn d1_dot_dlt_up_to_3_2() {

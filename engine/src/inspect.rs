@@ -138,6 +138,16 @@ pub fn inspect(sim: &Simulation, entity: &Entity) -> Option<Details> {
     }
 }
 
+/// Virtual milliseconds as the page's clock shows them: `mm:ss.mmm`.
+pub fn format_clock(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}.{:03}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        ms % 1000
+    )
+}
+
 fn tp(topic: &str, partition: u32) -> TopicPartition {
     TopicPartition {
         topic: topic.to_owned(),
@@ -176,15 +186,24 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
             ("Partition", at.to_string()),
             ("Offset", offset.to_string()),
             ("Key", r.key_text().unwrap_or_else(|| "null".into())),
-            ("Timestamp", format!("{} ms (CreateTime)", r.timestamp_ms)),
+            (
+                "Timestamp",
+                format!(
+                    "{} (CreateTime {} ms)",
+                    format_clock(r.timestamp_ms),
+                    r.timestamp_ms
+                ),
+            ),
             ("Value", r.value.clone().unwrap_or_else(|| "null".into())),
             (
                 "Headers",
-                lines(
-                    r.headers
-                        .iter()
-                        .map(|h| format!("{} = {}", h.key, crate::log::bytes_to_text(&h.value))),
-                ),
+                lines(r.headers.iter().map(|h| {
+                    format!(
+                        "{} = {}",
+                        h.key,
+                        crate::dead_letter::header_value_text(&h.key, &h.value)
+                    )
+                })),
             ),
             ("Groups", lines(groups)),
         ],

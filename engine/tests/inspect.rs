@@ -204,3 +204,54 @@ fn entities_read_from_json_with_clear_errors() {
         "missing field \"id\""
     );
 }
+
+#[test]
+fn a_dead_letter_shows_its_original_partition_offset_and_time_as_numbers() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/scenarios/poison-to-dead-letter.json"
+    );
+    let scenario = std::fs::read_to_string(path).unwrap();
+    let mut sim = kplay_engine::scenario::Scenario::from_json(&scenario)
+        .unwrap()
+        .build()
+        .unwrap();
+    sim.run_until(60_000);
+    let partitions = sim.topic("order-events-dlt").unwrap().partition_count();
+    let d = (0..partitions)
+        .find_map(|partition| {
+            inspect(
+                &sim,
+                &Entity::Record {
+                    topic: "order-events-dlt".into(),
+                    partition,
+                    offset: 0,
+                },
+            )
+        })
+        .expect("a dead letter by 60 s");
+    let headers = fact(&d, "Headers");
+    let partition = fact(&d, "Partition").rsplit('-').next().unwrap().to_owned();
+    // Spring writes these as Java int and long bytes; they read as numbers, not raw bytes.
+    assert!(
+        headers.contains(&format!("kafka_dlt-original-partition = {partition} (int)")),
+        "{headers}"
+    );
+    assert!(
+        headers
+            .lines()
+            .any(|l| l.starts_with("kafka_dlt-original-offset = ") && l.ends_with(" (long)")),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("kafka_dlt-original-timestamp = ") && headers.contains(" ms (long)"),
+        "{headers}"
+    );
+    assert!(!headers.contains('\0'), "{headers:?}");
+    // The time as the page's clock shows it, then the raw milliseconds.
+    let timestamp = fact(&d, "Timestamp");
+    let (clock, raw) = timestamp.split_once(" (CreateTime ").expect(timestamp);
+    let ms: u64 = raw.strip_suffix(" ms)").unwrap().parse().unwrap();
+    assert_eq!(clock, kplay_engine::inspect::format_clock(ms));
+    assert_eq!(kplay_engine::inspect::format_clock(481_000), "08:01.000");
+}
