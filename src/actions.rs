@@ -47,7 +47,7 @@ pub fn AddPartitions(
         }));
     };
     view! {
-        <form class="action-form" on:submit=submit>
+        <form class="action-form" novalidate="" on:submit=submit>
             <h2>"Partitions of " <code>{topic}</code></h2>
             <label>
                 "Partitions"
@@ -424,7 +424,7 @@ pub fn AddProducer(
         // named "Produce" and one text field named "Key".
         <details class="more add">
         <summary>"Add a producer"</summary>
-        <form class="action-form" aria-label="Add a producer" on:submit=submit>
+        <form class="action-form" aria-label="Add a producer" novalidate="" on:submit=submit>
             <label>"Name" <input type="text" autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
             <label>
                 "Keys (comma-separated; none: null keys)"
@@ -475,7 +475,7 @@ pub fn AddGroup(
     view! {
         <details class="more add">
         <summary>"Add a consumer group"</summary>
-        <form class="action-form" aria-label="Add a consumer group" on:submit=submit>
+        <form class="action-form" aria-label="Add a consumer group" novalidate="" on:submit=submit>
             <label>"group.id" <input type="text" autocomplete="off" prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/></label>
             <label>"Consumers" <input type="number" min="0" max="16" prop:value=move || consumers.get() on:input=move |ev| consumers.set(event_target_value(&ev))/></label>
             <label>

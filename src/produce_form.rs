@@ -63,7 +63,7 @@ pub fn ProduceForm(
     };
 
     view! {
-        <form class="produce-form" on:submit=on_submit aria-labelledby="produce-heading">
+        <form class="produce-form" novalidate="" on:submit=on_submit aria-labelledby="produce-heading">
             <h2 id="produce-heading">"Produce to " <code>{topic}</code></h2>
             <label>
                 "Key"
