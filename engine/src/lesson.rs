@@ -151,16 +151,23 @@ pub enum GroupStat {
 }
 
 impl GroupStat {
-    /// The counter's name in a sentence.
-    pub fn describe(self) -> &'static str {
-        match self {
-            GroupStat::Processed => "processed records",
-            GroupStat::Duplicates => "duplicates (records processed again)",
-            GroupStat::Skipped => "skipped records",
-            GroupStat::FailedDeliveries => "failed deliveries",
-            GroupStat::DeadLettered => "dead-lettered records",
-            GroupStat::DuplicatesSuppressed => "redeliveries ignored by the idempotent listener",
-        }
+    /// The counter's name in a sentence after the number `n`.
+    pub fn describe(self, n: u64) -> &'static str {
+        let (one, many) = match self {
+            GroupStat::Processed => ("processed record", "processed records"),
+            GroupStat::Duplicates => (
+                "duplicate (a record processed again)",
+                "duplicates (records processed again)",
+            ),
+            GroupStat::Skipped => ("skipped record", "skipped records"),
+            GroupStat::FailedDeliveries => ("failed delivery", "failed deliveries"),
+            GroupStat::DeadLettered => ("dead-lettered record", "dead-lettered records"),
+            GroupStat::DuplicatesSuppressed => (
+                "redelivery ignored by the idempotent listener",
+                "redeliveries ignored by the idempotent listener",
+            ),
+        };
+        plural(n, one, many)
     }
 
     fn of(self, g: &crate::checker::GroupGuarantees) -> u64 {
@@ -200,15 +207,25 @@ impl QueueStat {
         ("depth", QueueStat::Depth),
     ];
 
-    /// The counter's name in a sentence.
-    pub fn describe(self) -> &'static str {
-        match self {
-            QueueStat::Published => "published messages",
-            QueueStat::Deleted => "messages deleted on acknowledgement",
-            QueueStat::Redelivered => "redelivered messages",
-            QueueStat::OutOfOrder => "messages finished out of key order",
-            QueueStat::Depth => "messages waiting on the broker",
-        }
+    /// The counter's name in a sentence after the number `n`.
+    pub fn describe(self, n: u64) -> &'static str {
+        let (one, many) = match self {
+            QueueStat::Published => ("published message", "published messages"),
+            QueueStat::Deleted => (
+                "message deleted on acknowledgement",
+                "messages deleted on acknowledgement",
+            ),
+            QueueStat::Redelivered => ("redelivered message", "redelivered messages"),
+            QueueStat::OutOfOrder => (
+                "message finished out of key order",
+                "messages finished out of key order",
+            ),
+            QueueStat::Depth => (
+                "message waiting on the broker",
+                "messages waiting on the broker",
+            ),
+        };
+        plural(n, one, many)
     }
 
     fn of(self, q: &crate::queue::Queue) -> u64 {
@@ -252,15 +269,18 @@ impl ChainStat {
         ("max_response_ms", ChainStat::MaxResponseMs),
     ];
 
-    /// The counter's name in a sentence.
-    pub fn describe(self) -> &'static str {
-        match self {
-            ChainStat::Succeeded => "successful requests",
-            ChainStat::Failed => "failed requests",
-            ChainStat::Refused => "refused requests",
-            ChainStat::InFlight => "requests waiting at once",
-            ChainStat::MaxResponseMs => "ms of longest response time",
-        }
+    /// The counter's name in a sentence after the number `n`.
+    pub fn describe(self, n: u64) -> &'static str {
+        let (one, many) = match self {
+            ChainStat::Succeeded => ("successful request", "successful requests"),
+            ChainStat::Failed => ("failed request", "failed requests"),
+            ChainStat::Refused => ("refused request", "refused requests"),
+            ChainStat::InFlight => ("request waiting at once", "requests waiting at once"),
+            ChainStat::MaxResponseMs => {
+                ("ms of longest response time", "ms of longest response time")
+            }
+        };
+        plural(n, one, many)
     }
 
     fn of(self, c: &crate::call_chain::CallChain) -> u64 {
@@ -484,11 +504,12 @@ impl Check {
                 "Topic {topic} has {partitions} {}.",
                 plural(u64::from(*partitions), "partition", "partitions")
             ),
-            Check::LagAtLeast { group, lag } => {
-                format!("Group {group} lags at least {lag} records behind.")
-            }
+            Check::LagAtLeast { group, lag } => format!(
+                "Group {group} lags at least {lag} {} behind.",
+                plural(*lag, "record", "records")
+            ),
             Check::GroupStatAtLeast { group, stat, count } => {
-                format!("Group {group} counts at least {count} {}.", stat.describe())
+                format!("Group {group} counts at least {count} {}.", stat.describe(*count))
             }
             Check::KeyInOnePartition {
                 topic,
@@ -503,17 +524,18 @@ impl Check {
                 key,
                 partitions,
             } => format!(
-                "Records with key {key} sit in at least {partitions} partitions of topic {topic}."
+                "Records with key {key} sit in at least {partitions} {} of topic {topic}.",
+                plural(u64::from(*partitions), "partition", "partitions")
             ),
             Check::DuplicateRecordsAtLeast { topic, count } => format!(
                 "Topic {topic} holds at least {count} duplicate {}.",
                 plural(*count, "record", "records")
             ),
             Check::QueueStatAtLeast { queue, stat, count } => {
-                format!("Queue {queue} counts at least {count} {}.", stat.describe())
+                format!("Queue {queue} counts at least {count} {}.", stat.describe(*count))
             }
             Check::ChainStatAtLeast { chain, stat, count } => {
-                format!("Call chain {chain} counts at least {count} {}.", stat.describe())
+                format!("Call chain {chain} counts at least {count} {}.", stat.describe(*count))
             }
         }
     }
@@ -546,7 +568,8 @@ impl Check {
     }
 }
 
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+/// `one` when `n` is 1, `many` otherwise.
+pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
     } else {
@@ -1043,6 +1066,46 @@ mod tests {
         assert!(yes.holds(sim), "{}", yes.describe());
         assert!(!no.holds(sim), "{}", no.describe());
         assert!(yes.describe().ends_with('.') && no.describe().ends_with('.'));
+    }
+
+    #[test]
+    fn checks_read_as_sentences_in_the_singular_and_the_plural() {
+        let dead = |count| Check::GroupStatAtLeast {
+            group: "g".into(),
+            stat: GroupStat::DeadLettered,
+            count,
+        };
+        assert_eq!(
+            dead(1).describe(),
+            "Group g counts at least 1 dead-lettered record."
+        );
+        assert_eq!(
+            dead(3).describe(),
+            "Group g counts at least 3 dead-lettered records."
+        );
+        let redelivered = Check::QueueStatAtLeast {
+            queue: "q".into(),
+            stat: QueueStat::Redelivered,
+            count: 1,
+        };
+        assert_eq!(
+            redelivered.describe(),
+            "Queue q counts at least 1 redelivered message."
+        );
+        let lag = Check::LagAtLeast {
+            group: "g".into(),
+            lag: 1,
+        };
+        assert_eq!(lag.describe(), "Group g lags at least 1 record behind.");
+        let spread = Check::KeySpread {
+            topic: "t".into(),
+            key: "k".into(),
+            partitions: 2,
+        };
+        assert_eq!(
+            spread.describe(),
+            "Records with key k sit in at least 2 partitions of topic t."
+        );
     }
 
     #[test]

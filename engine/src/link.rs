@@ -172,7 +172,11 @@ impl std::fmt::Display for LinkError {
                 f,
                 "this link was made by a newer version of the playground (scenario version {version}); this page reads scenario version {SCENARIO_VERSION}: open it on the newer playground"
             ),
-            LinkError::InvalidScenario(e) => write!(f, "the link's scenario is not valid: {e}"),
+            LinkError::InvalidScenario(e) => {
+                // The scenario's own message may already say "scenario is not valid".
+                let detail = e.0.strip_prefix("scenario is not valid: ").unwrap_or(&e.0);
+                write!(f, "the link's scenario is not valid: {detail}")
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::assignor::TopicPartition;
 use crate::checker::{Anomaly, GroupGuarantees};
 use crate::consumer::{ConsumerStatus, MemberPhase};
 use crate::group::GroupState;
+use crate::lesson::plural;
 use crate::log::{OpenTransaction, Record};
 use crate::sim::{Counters, Simulation};
 use crate::transaction::IsolationLevel;
@@ -478,8 +479,9 @@ fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees
     let mut out = Vec::new();
     if stats.duplicates > 0 {
         out.push(format!(
-            "{} duplicates: at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset (C5).",
-            stats.duplicates
+            "{} {}: at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset.",
+            stats.duplicates,
+            plural(stats.duplicates, "duplicate", "duplicates")
         ));
     }
     if stats.lost > 0 {
@@ -490,33 +492,36 @@ fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees
     }
     if stats.skipped > 0 {
         out.push(format!(
-            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed (C2, T7).",
+            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed .",
             stats.skipped,
             group.config.auto_offset_reset.name()
         ));
     }
     if stats.ordering_violations > 0 {
         out.push(format!(
-            "{} out of key order: non-blocking retries (@RetryableTopic) process a failed record after later records of the same key (N5).",
+            "{} out of key order: non-blocking retries (@RetryableTopic) process a failed record after later records of the same key.",
             stats.ordering_violations
         ));
     }
     if stats.dead_lettered > 0 {
         out.push(format!(
-            "{} dead-lettered: the error handler gave up on them and published them to a dead-letter topic with kafka_dlt-* headers (D1–D3).",
-            stats.dead_lettered
+            "{} dead-lettered: the error handler gave up on {} and published {} to a dead-letter topic with kafka_dlt-* headers.",
+            stats.dead_lettered,
+            plural(stats.dead_lettered, "it", "them"),
+            plural(stats.dead_lettered, "it", "them")
         ));
     }
     if stats.recovered > 0 {
         out.push(format!(
-            "{} recovered by logging: Spring's default recoverer logs the record at ERROR and skips it once the back-off is exhausted (E7).",
+            "{} recovered by logging: Spring's default recoverer logs the record at ERROR and skips it once the back-off is exhausted.",
             stats.recovered
         ));
     }
     if stats.duplicates_suppressed > 0 {
         out.push(format!(
-            "{} redeliveries ignored: the idempotent listener{} stores the ids of processed records and skips repeats.",
+            "{} {}: the idempotent listener{} stores the ids of processed records and skips repeats.",
             stats.duplicates_suppressed,
+            plural(stats.duplicates_suppressed, "redelivery ignored", "redeliveries ignored"),
             if listener.idempotent { "" } else { " (configured on the group)" }
         ));
     }

@@ -533,7 +533,7 @@ fn a_link_to_an_invalid_scenario_carries_the_scenario_message() {
     assert!(matches!(e, LinkError::InvalidScenario(_)), "{e:?}");
     assert_eq!(
         e.to_string(),
-        "the link's scenario is not valid: scenario is not valid: seed: expected a whole number from 0 to 18446744073709551615, got \"forty-two\""
+        "the link's scenario is not valid: seed: expected a whole number from 0 to 18446744073709551615, got \"forty-two\""
     );
     let e = error(&raw_link(
         br#"{"version": 1, "topics": [{"name": "bad name!", "partitions": 1}]}"#,
