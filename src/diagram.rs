@@ -699,9 +699,15 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
             ""
         };
         let offset = c.offset;
+        let colour = layout::key_colour(c.key.as_deref());
+        let ink = if layout::needs_light_text(colour) {
+            " light-text"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            r#"<g class="cell{traced}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
+            r#"<g class="cell{traced}{ink}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
         );
         push_escaped(&mut out, key);
         out.push_str(r#"" data-pick=""#);
@@ -711,7 +717,6 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
             r#""><rect x="{x}" y="{top}" width="{width}" height="{height}" rx="3" style="fill:{colour}"></rect><text x="{mid}" y="{}" class="offset mid">{offset}</text><text x="{mid}" y="{}" class="key mid">"#,
             top + 11.0,
             top + 22.0,
-            colour = layout::key_colour(c.key.as_deref()),
         );
         push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref()));
         let _ = write!(out, "</text><title>offset {offset}\nkey ");

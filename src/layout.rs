@@ -36,6 +36,12 @@ pub const KEY_COLOURS: [&str; 8] = [
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999",
 ];
 
+/// Whether a key colour needs white text: black on the dark blue reaches only 4.05:1, below
+/// WCAG AA's 4.5:1 for the cells' small text (a test checks every colour both ways).
+pub fn needs_light_text(colour: &str) -> bool {
+    colour == KEY_COLOURS[4]
+}
+
 /// A key's colour: a deterministic hash of its bytes into [`KEY_COLOURS`]; null keys are grey.
 pub fn key_colour(key: Option<&str>) -> &'static str {
     let Some(key) = key else {
@@ -296,6 +302,41 @@ mod tests {
         assert_eq!(key_abbrev(Some("order-42")), "-42");
         assert_eq!(key_abbrev(Some("ab")), "ab");
         assert_eq!(key_abbrev(None), "∅");
+    }
+
+    /// WCAG 2 contrast ratio of `#rrggbb` against black or white.
+    fn contrast(colour: &str, against_white: bool) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&colour[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        if against_white {
+            1.05 / (l + 0.05)
+        } else {
+            (l + 0.05) / 0.05
+        }
+    }
+
+    #[test]
+    fn text_on_every_key_colour_meets_wcag_aa() {
+        for colour in KEY_COLOURS {
+            let light = needs_light_text(colour);
+            let ratio = contrast(colour, light);
+            assert!(
+                ratio >= 4.5,
+                "{colour}: {ratio:.2}:1 with {} text",
+                if light { "white" } else { "black" }
+            );
+            assert!(
+                ratio >= contrast(colour, !light),
+                "{colour}: the other ink reads better"
+            );
+        }
     }
 
     #[test]
