@@ -157,6 +157,11 @@ fn show_me(engine: Engine, try_this: &Try) {
         let result = engine.apply(entry.command.clone());
         engine.report(result);
     }
+    // Most checks hold only once the cluster has reacted (a rebalance, a back-off): start
+    // the clock so the learner watches that happen instead of a waiting "Not yet".
+    if !engine.playing.get_untracked() && !engine.read(|sim| try_this.check.holds(sim)) {
+        engine.toggle();
+    }
 }
 
 /// The Lessons button and the list of lessons it opens.

@@ -25,9 +25,12 @@ for (const { id } of index) {
       if (step.try_this) {
         const status = page.locator(".try .check");
         assert.match(await status.textContent(), /^Not yet: /, `${id} step ${i + 1}`);
-        await page.getByRole("button", { name: "Show me" }).click();
         await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
-        await page.getByRole("button", { name: "Play", exact: true }).click();
+        await page.getByRole("button", { name: "Show me" }).click();
+        // Show me starts the clock itself when its check does not hold at once.
+        if (!(await status.textContent()).startsWith("Done: ")) {
+          await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 2_000 });
+        }
         await page.waitForFunction(
           () => document.querySelector(".try .check").textContent.startsWith("Done: "),
           null,

@@ -65,10 +65,10 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   const status = page.locator(".try .check");
   await status.waitFor();
   assert.match(await status.textContent(), /^Not yet: /);
-  await page.getByRole("button", { name: "Show me" }).click();
-  // The check holds once the group has settled: let the clock run.
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
-  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByRole("button", { name: "Show me" }).click();
+  // The check holds once the group has settled: Show me starts the clock for that.
+  await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 2_000 });
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
   assert.deepEqual(errors, []);
   await page.close();
