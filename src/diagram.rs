@@ -316,6 +316,9 @@ pub fn Diagram() -> impl IntoView {
                                 <title>{g.state.explanation()}</title>
                             </text>
                         </g>
+                        {g.consumers.is_empty().then(|| view! {
+                            <text x=GROUP_X + 14.0 y=gb.y + GROUP_HEADER_H + 17.0 class="sub">"no consumers"</text>
+                        })}
                         {consumers}
                     </g>
                 }

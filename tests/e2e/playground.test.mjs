@@ -156,6 +156,7 @@ const groupColumn = (page) =>
       return {
         frame: box(g.querySelector("rect.group-box")),
         header: [...g.querySelectorAll(":scope > g.pick > text")].map(box),
+        note: [...g.querySelectorAll(":scope > text")].map(box),
         consumers: [...g.querySelectorAll("g.consumer")].map((c) => ({
           frame: box(c.querySelector("rect")),
           texts: [...c.querySelectorAll(":scope > text")].map(box),
@@ -181,13 +182,15 @@ test("long names and a group's state stay inside their boxes without overlapping
     groups: [
       { id: "payments-reconciliation-consumer-group", topics: [topic], consumers: 1 },
       { id: "g2", topics: [topic], consumers: 2 },
+      { id: "standby", topics: [topic], consumers: 0 },
     ],
     script: [],
   };
   const { page, errors } = await openPage(browser, `${BASE_URL}#${linkFor(scenario)}`);
   const check = async (when) => {
     for (const g of await groupColumn(page)) {
-      for (const t of g.header) assert.ok(inside(t, g.frame), `${when}: "${t.text}" inside its group's box`);
+      for (const t of [...g.header, ...g.note]) assert.ok(inside(t, g.frame), `${when}: "${t.text}" inside its group's box`);
+      assert.deepEqual(g.note.map((t) => t.text), g.consumers.length ? [] : ["no consumers"], `${when}: an empty group says so`);
       assert.ok(apart(g.header[0], g.header[1]), `${when}: the group's name and "${g.header[1].text}" apart`);
       for (const c of g.consumers) {
         for (const t of c.texts) assert.ok(inside(t, c.frame), `${when}: "${t.text}" inside ${c.name}'s box`);
