@@ -215,3 +215,21 @@ test("long names and a group's state stay inside their boxes without overlapping
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("on a phone the diagram comes first and nothing but the diagram and tabs scroll sideways", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err)));
+  await page.goto(BASE_URL);
+  const diagram = page.getByRole("region", { name: "Cluster" });
+  await diagram.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
+  const top = async (locator) => (await locator.boundingBox()).y;
+  assert.ok(
+    (await top(diagram)) < (await top(page.getByRole("complementary", { name: "Act" }))),
+    "the diagram is above the act panel",
+  );
+  const pageWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(pageWidth <= 390, `the page itself is ${pageWidth} px wide`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
