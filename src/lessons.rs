@@ -183,13 +183,23 @@ pub fn LessonMenu() -> impl IntoView {
             });
         }
     };
+    // Escape closes the list wherever the focus is, as it closes the shortcuts.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || handle.remove());
     view! {
         <button type="button" class="lessons-button" aria-expanded=move || open.get().to_string() on:click=toggle>
             "Lessons"
         </button>
         <Show when=move || open.get()>
             <div class="lesson-menu" role="dialog" aria-label="Lessons">
-                <h2>"Lessons"</h2>
+                <div class="menu-head">
+                    <h2>"Lessons"</h2>
+                    <button type="button" class="small secondary" on:click=move |_| open.set(false)>"Close"</button>
+                </div>
                 {move || match index.get() {
                     None => view! { <p class="hint">"Loading the lessons…"</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -210,7 +220,6 @@ pub fn LessonMenu() -> impl IntoView {
                     }
                     .into_any(),
                 }}
-                <button type="button" on:click=move |_| open.set(false)>"Close"</button>
             </div>
         </Show>
     }

@@ -28,6 +28,10 @@ test("the Lessons menu lists every lesson and opens one at its first step", asyn
   await menu.getByRole("link").first().waitFor();
   const titles = await menu.getByRole("link").allTextContents();
   assert.deepEqual(titles, index.map((e) => e.title));
+  // Escape closes the list, as Close does; the button opens it again.
+  await page.keyboard.press("Escape");
+  await menu.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Lessons" }).click();
   await menu.getByRole("link", { name: index[0].title }).click();
   const panel = page.getByRole("region", { name: "Lesson" });
   await panel.waitFor();
