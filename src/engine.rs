@@ -196,6 +196,7 @@ impl Engine {
             self.notice.set(None);
             crate::panic_panel::remember_run(self.scenario());
             crate::panic_panel::remember_moment(now);
+            crate::share::keep_address_current(*self);
         }
         self.version.update(|v| *v += 1);
         result

@@ -50,6 +50,23 @@ pub fn current_link(engine: Engine) -> Result<String, String> {
     Ok(format!("{}#{fragment}", page_address()))
 }
 
+/// After an action in a run opened from a link, the address follows the run: a reload, a
+/// bookmark or a copied address then replays what the user did rather than the link as it was
+/// first opened. Lesson addresses and the plain page are left alone.
+pub fn keep_address_current(engine: Engine) {
+    let fragment = window().location().hash().unwrap_or_default();
+    if !fragment.starts_with("#k1.") {
+        return;
+    }
+    if let Ok(url) = current_link(engine) {
+        if let Some((_, fragment)) = url.split_once('#') {
+            let _ = window().history().and_then(|h| {
+                h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")))
+            });
+        }
+    }
+}
+
 /// Reloads the page when the user pastes another link into the address bar of an open page
 /// (the fragment changes without a navigation). The Share link button writes the fragment
 /// with `history.replaceState`, which fires no `hashchange`.

@@ -76,6 +76,37 @@ test("a link to another scenario opens it: its own topic and group", async () =>
   await page.close();
 });
 
+test("acting in a run opened from a link keeps the address on the run: a reload shows the action", async () => {
+  const link = linkFor({
+    version: 1,
+    name: "ledger",
+    seed: 7,
+    topics: [{ name: "payments", partitions: 2 }],
+    groups: [{ id: "ledger", topics: ["payments"], consumers: 1 }],
+    open_at_ms: 5000,
+  });
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  await page.getByRole("textbox", { name: "Key" }).fill("after-opening");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  const cell = page.locator('svg [role="listitem"][aria-label$="key after-opening"]');
+  await cell.waitFor();
+  const address = await page.evaluate(() => location.hash);
+  assert.ok(address.startsWith("#k1.") && address !== `#${link}`, "the address holds the run as it is now");
+  await page.reload();
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  assert.equal(await cell.count(), 1, "the reloaded page replays the action");
+  // A lesson's address is its own: acting in a lesson leaves it alone.
+  const lesson = await openPage(browser, `${BASE_URL}#lesson=ordering&step=1`);
+  await lesson.page.getByRole("region", { name: "Lesson" }).waitFor();
+  await lesson.page.getByRole("button", { name: "Produce", exact: true }).click();
+  assert.equal(await lesson.page.evaluate(() => location.hash), "#lesson=ordering&step=1");
+  assert.deepEqual(errors, []);
+  assert.deepEqual(lesson.errors, []);
+  await page.close();
+  await lesson.page.close();
+});
+
 const good = linkFor({ version: 1, seed: 3, topics: [{ name: "t", partitions: 1 }] });
 const bomb = "k1." + deflateSync(Buffer.alloc(3 << 20, 0x20), { level: 9 }).toString("base64url");
 const broken = [
