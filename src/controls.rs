@@ -1,6 +1,9 @@
 //! Time controls: Play/Pause, Step, Speed, the simulation clock, the timeline, and the
 //! keyboard shortcuts (space, →, [ and ], ?) with their help overlay.
 
+use std::sync::Arc;
+
+use kplay_engine::trace::{Milestone, MilestoneKind};
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -68,25 +71,94 @@ pub fn TimeControls() -> impl IntoView {
 pub fn Timeline() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let now = move || engine.read(|sim| sim.now_ms());
+    // The marks of the whole run: taken from the simulation while it is at its newest moment,
+    // kept while the user scrubs back (the rest of the run is still ahead), and taken again
+    // after a fork, whose future is new.
+    let marks = Memo::new(move |previous: Option<&Arc<Vec<Milestone>>>| {
+        let horizon = engine.horizon_ms.get();
+        engine.read(|sim| match previous {
+            Some(kept) if sim.now_ms() < horizon || kept.as_slice() == sim.milestones() => {
+                Arc::clone(kept)
+            }
+            _ => Arc::new(sim.milestones().to_vec()),
+        })
+    });
+    let summary = move || {
+        let marks = marks.get();
+        let count = |kind| marks.iter().filter(|m| m.kind == kind).count();
+        format!(
+            "Marks on the timeline: {} crashed, {} rebalancing, {} dead-lettered",
+            count(MilestoneKind::Crash),
+            count(MilestoneKind::Rebalance),
+            count(MilestoneKind::DeadLetter)
+        )
+    };
+    let go_to_mark = move |ev: ev::MouseEvent| {
+        let at = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.get_attribute("data-at"))
+            .and_then(|at| at.parse::<u64>().ok());
+        if let Some(at) = at {
+            engine.playing.set(false);
+            engine.scrub_to(at);
+        }
+    };
     view! {
         <div class="timeline">
-            <input
-                type="range"
-                aria-label="Timeline"
-                min="0"
-                max=move || engine.horizon_ms.get().to_string()
-                step="1"
-                prop:value=move || now().to_string()
-                aria-valuetext=move || format_clock(now())
-                on:input=move |ev| {
-                    if let Ok(t) = event_target_value(&ev).parse::<u64>() {
-                        engine.playing.set(false);
-                        engine.scrub_to(t);
+            <div class="timeline-track">
+                <input
+                    type="range"
+                    aria-label="Timeline"
+                    min="0"
+                    max=move || engine.horizon_ms.get().to_string()
+                    step="1"
+                    prop:value=move || now().to_string()
+                    aria-valuetext=move || format_clock(now())
+                    on:input=move |ev| {
+                        if let Ok(t) = event_target_value(&ev).parse::<u64>() {
+                            engine.playing.set(false);
+                            engine.scrub_to(t);
+                        }
                     }
-                }
-            />
+                />
+                // Marks are drawn in milliseconds: only the view box follows the run's length.
+                <svg
+                    class="timeline-marks"
+                    viewBox=move || format!("0 0 {} 10", engine.horizon_ms.get().max(1))
+                    preserveAspectRatio="none"
+                    role="img"
+                    aria-label=summary
+                    on:click=go_to_mark
+                >
+                    {move || {
+                        marks
+                            .get()
+                            .iter()
+                            .map(|m| {
+                                let class = match m.kind {
+                                    MilestoneKind::Crash => "mark crash",
+                                    MilestoneKind::Rebalance => "mark rebalance",
+                                    MilestoneKind::DeadLetter => "mark dead-letter",
+                                };
+                                view! {
+                                    <line class=class x1=m.at_ms x2=m.at_ms y1="0" y2="10" data-at=m.at_ms>
+                                        <title>{format!("{} {}", format_clock(m.at_ms), m.what)}</title>
+                                    </line>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </svg>
+            </div>
             <span class="timeline-end">{move || format_clock(engine.horizon_ms.get())}</span>
         </div>
+        <p class="timeline-legend hint" aria-hidden="true" class:hidden=move || marks.with(|m| m.is_empty())>
+            <span class="mark-key crash">"crash"</span>
+            <span class="mark-key rebalance">"rebalance"</span>
+            <span class="mark-key dead-letter">"dead letter"</span>
+            " (click a mark to go there)"
+        </p>
     }
 }
 

@@ -784,6 +784,8 @@ pub struct Simulation {
     pub(crate) groups: Vec<Group>,
     pub(crate) consumers: Vec<Consumer>,
     pub(crate) trace: Trace,
+    /// Crashes, rebalances and dead letters so far, for the timeline.
+    milestones: crate::trace::Milestones,
     pub(crate) checker: Checker,
     pub(crate) counters: Counters,
     /// Partitioner of the user's own sends (the Produce form), Kafka's default one.
@@ -824,6 +826,7 @@ impl Simulation {
             groups: Vec::new(),
             consumers: Vec::new(),
             trace: Trace::new(TraceRetention::All),
+            milestones: Default::default(),
             checker: Checker::default(),
             counters: Counters::default(),
             manual_partitioner: crate::partitioner::ProducerPartitioner::new(Default::default()),
@@ -905,6 +908,12 @@ impl Simulation {
     /// The checker's findings.
     pub fn checker(&self) -> &Checker {
         &self.checker
+    }
+
+    /// Crashes, rebalances and dead letters so far, oldest first (thinned evenly past
+    /// [`crate::trace::MAX_MILESTONES`]).
+    pub fn milestones(&self) -> &[crate::trace::Milestone] {
+        self.milestones.kept()
     }
 
     /// Throughput counters.
@@ -1006,6 +1015,7 @@ impl Simulation {
     }
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
+        self.milestones.note(self.now_ms, &kind);
         self.trace.push(TraceEvent {
             at_ms: self.now_ms,
             kind,

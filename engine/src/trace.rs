@@ -399,6 +399,105 @@ pub enum EventKind {
     },
 }
 
+/// What a timeline mark stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MilestoneKind {
+    /// A consumer process died.
+    Crash,
+    /// A group started rebalancing.
+    Rebalance,
+    /// A record went to a dead-letter topic.
+    DeadLetter,
+}
+
+/// A moment of the run worth finding again on the timeline: crashes, rebalances and dead
+/// letters. Kept apart from the trace, whose page window forgets old events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Milestone {
+    /// Virtual time.
+    pub at_ms: u64,
+    /// What happened.
+    pub kind: MilestoneKind,
+    /// It in a few words, for a tooltip.
+    pub what: String,
+}
+
+/// Most milestones kept; past it every second one is dropped, and from then on only every
+/// second new one is kept (every fourth after the next time, and so on), so a long run keeps
+/// evenly spread marks across its whole length.
+pub const MAX_MILESTONES: usize = 400;
+
+impl Milestone {
+    /// The milestone an event is, if it is one.
+    pub fn of(at_ms: u64, kind: &EventKind) -> Option<Self> {
+        let (kind, what) = match kind {
+            EventKind::ConsumerCrashed { consumer, .. } => {
+                (MilestoneKind::Crash, format!("{consumer} crashed"))
+            }
+            EventKind::GroupStateChanged {
+                group,
+                to: GroupState::PreparingRebalance,
+                ..
+            } => (
+                MilestoneKind::Rebalance,
+                format!("{group} started rebalancing"),
+            ),
+            EventKind::DeadLettered {
+                partition,
+                offset,
+                dead_letter_topic,
+                ..
+            } => (
+                MilestoneKind::DeadLetter,
+                format!("{partition}@{offset} dead-lettered to {dead_letter_topic}"),
+            ),
+            _ => return None,
+        };
+        Some(Self { at_ms, kind, what })
+    }
+}
+
+/// The milestones of a run, thinned evenly once there are more than [`MAX_MILESTONES`].
+#[derive(Clone, Debug, Default)]
+pub struct Milestones {
+    kept: Vec<Milestone>,
+    /// Every how many-th milestone is kept.
+    stride: u64,
+    /// Milestones seen so far, kept or not.
+    seen: u64,
+}
+
+impl Milestones {
+    /// Notes the milestone `event` is, if it is one.
+    pub fn note(&mut self, at_ms: u64, event: &EventKind) {
+        let Some(milestone) = Milestone::of(at_ms, event) else {
+            return;
+        };
+        let stride = self.stride.max(1);
+        self.seen += 1;
+        if !(self.seen - 1).is_multiple_of(stride) {
+            return;
+        }
+        if self.kept.len() >= MAX_MILESTONES {
+            let mut keep = false;
+            self.kept.retain(|_| {
+                keep = !keep;
+                keep
+            });
+            self.stride = stride * 2;
+            if !(self.seen - 1).is_multiple_of(self.stride) {
+                return;
+            }
+        }
+        self.kept.push(milestone);
+    }
+
+    /// The kept milestones, oldest first.
+    pub fn kept(&self) -> &[Milestone] {
+        &self.kept
+    }
+}
+
 /// How much of the trace to keep in memory. The hash always covers everything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceRetention {
@@ -555,6 +654,40 @@ impl Hasher for Fnv1a {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn milestones_thin_evenly_and_keep_both_ends() {
+        let mut milestones = Milestones::default();
+        for t in 0..1_000u64 {
+            let event = EventKind::ConsumerCrashed {
+                group: "g".into(),
+                consumer: "c".into(),
+            };
+            milestones.note(t, &event);
+        }
+        let list = milestones.kept();
+        assert!(list.len() <= MAX_MILESTONES, "{}", list.len());
+        assert_eq!(list[0].at_ms, 0, "the oldest stays");
+        assert!(list.last().unwrap().at_ms >= 996, "the newest are there");
+        assert!(list.windows(2).all(|w| w[0].at_ms < w[1].at_ms));
+        let gaps: Vec<u64> = list.windows(2).map(|w| w[1].at_ms - w[0].at_ms).collect();
+        assert!(
+            gaps.iter().all(|&g| g == gaps[0]),
+            "evenly thinned: {gaps:?}"
+        );
+        assert_eq!(list[0].what, "c crashed");
+        let stable = EventKind::GroupStateChanged {
+            group: "g".into(),
+            from: GroupState::CompletingRebalance,
+            to: GroupState::Stable,
+            generation: 1,
+        };
+        assert_eq!(
+            Milestone::of(5, &stable),
+            None,
+            "only the start of a rebalance is one"
+        );
+    }
 
     #[test]
     fn the_hasher_tells_apart_lengths_orders_and_integer_widths_alike() {

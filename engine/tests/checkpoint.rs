@@ -6,6 +6,7 @@ mod common;
 use kplay_engine::checkpoint::{Checkpoints, EVERY_MS, MAX_KEPT};
 use kplay_engine::group::GroupConfig;
 use kplay_engine::scenario::Scenario;
+use kplay_engine::trace::MilestoneKind;
 use kplay_engine::{Command, Simulation};
 
 fn scenario() -> Scenario {
@@ -26,6 +27,7 @@ fn same(a: &Simulation, b: &Simulation) {
     assert_eq!(a.trace().total(), b.trace().total());
     assert_eq!(a.trace().hash(), b.trace().hash());
     assert_eq!(a.counters().events, b.counters().events);
+    assert_eq!(a.milestones(), b.milestones());
 }
 
 #[test]
@@ -68,6 +70,28 @@ fn restoring_a_checkpoint_reaches_the_replayed_simulation() {
         }
     }
     assert!(restored_at >= 30, "{restored_at}");
+    // The timeline's marks: the first rebalance, the crash, the rebalances it and the
+    // restart cause.
+    let marks: Vec<_> = live
+        .milestones()
+        .iter()
+        .map(|m| (m.kind, m.what.as_str()))
+        .collect();
+    assert!(
+        marks.contains(&(MilestoneKind::Crash, "group-a-1 crashed")),
+        "{marks:?}"
+    );
+    let crash = live
+        .milestones()
+        .iter()
+        .find(|m| m.kind == MilestoneKind::Crash)
+        .unwrap();
+    assert_eq!(crash.at_ms, 40_000);
+    let rebalances = marks
+        .iter()
+        .filter(|(k, _)| *k == MilestoneKind::Rebalance)
+        .count();
+    assert!(rebalances >= 3, "{marks:?}");
     // Going on from a restored copy gives the live run.
     let mut restored = copies.restore(200_000, &script).unwrap();
     restored.run_until(300_000);
