@@ -35,16 +35,27 @@ fn trace_record(engine: Engine, entity: &Selection) -> Option<(Journey, Vec<Stri
         return None;
     };
     let now = engine.peek(kplay_engine::Simulation::now_ms);
+    // A dead-letter or retry copy is traced from its original, whose journey includes it.
+    let (topic, partition, offset) =
+        engine.peek(|sim| kplay_engine::journey::origin(sim, topic, *partition, *offset));
     let (events, complete) = kplay_engine::journey::record_journey(
         &engine.scenario(),
         now,
-        topic,
-        *partition,
-        *offset,
+        &topic,
+        partition,
+        offset,
         crate::engine::OPEN_EVENT_BUDGET,
     )
     .ok()?;
     let mut shapes = vec![pick_code(entity)];
+    let original = pick_code(&Selection::Record {
+        topic: topic.clone(),
+        partition,
+        offset,
+    });
+    if !shapes.contains(&original) {
+        shapes.push(original);
+    }
     for event in &events {
         use kplay_engine::trace::EventKind::*;
         let shape = match &event.kind {

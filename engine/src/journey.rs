@@ -11,6 +11,7 @@ use crate::vec_map::VecSet;
 
 use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::{EventKind, TraceEvent};
+use crate::Simulation;
 
 /// Events replayed between two scans of the replay's trace, which is emptied at each scan.
 const CHUNK: u64 = 1_024;
@@ -176,6 +177,53 @@ impl Follower {
         }
         true
     }
+}
+
+/// Where the record at `offset` of `topic`'s partition `partition` started: for a copy on a
+/// dead-letter or retry topic, the original its `kafka_dlt-original-*` headers name (followed
+/// back through copies of copies); otherwise the record itself. Tracing the original tells
+/// the whole story, the copy included.
+pub fn origin(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> (String, u32, u64) {
+    use crate::dead_letter::{
+        HEADER_ORIGINAL_OFFSET, HEADER_ORIGINAL_PARTITION, HEADER_ORIGINAL_TOPIC,
+    };
+    let mut at = (topic.to_owned(), partition, offset);
+    // Each step goes to an older record, so a chain ends; the bound only guards bad headers.
+    for _ in 0..16 {
+        let Some(record) = sim
+            .topic(&at.0)
+            .and_then(|t| t.partition(at.1))
+            .and_then(|p| p.get(at.2))
+        else {
+            break;
+        };
+        let header = |name: &str| {
+            record
+                .headers
+                .iter()
+                .rev()
+                .find(|h| h.key == name)
+                .map(|h| h.value.as_slice())
+        };
+        let original = (
+            header(HEADER_ORIGINAL_TOPIC).and_then(|v| std::str::from_utf8(v).ok()),
+            header(HEADER_ORIGINAL_PARTITION).and_then(|v| <[u8; 4]>::try_from(v).ok()),
+            header(HEADER_ORIGINAL_OFFSET).and_then(|v| <[u8; 8]>::try_from(v).ok()),
+        );
+        let (Some(t), Some(p), Some(o)) = original else {
+            break;
+        };
+        let next = (
+            t.to_owned(),
+            i32::from_be_bytes(p).max(0) as u32,
+            i64::from_be_bytes(o).max(0) as u64,
+        );
+        if next == at {
+            break;
+        }
+        at = next;
+    }
+    at
 }
 
 /// The events of `scenario` up to `until_ms` that concern the record at `offset` of `topic`'s

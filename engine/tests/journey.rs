@@ -4,7 +4,7 @@
 mod common;
 
 use kplay_engine::group::GroupConfig;
-use kplay_engine::journey::{record_journey, Follower};
+use kplay_engine::journey::{origin, record_journey, Follower};
 use kplay_engine::lesson::Lesson;
 use kplay_engine::scenario::Scenario;
 use kplay_engine::trace::{EventKind, TraceEvent};
@@ -117,4 +117,31 @@ fn a_poison_record_is_followed_into_its_dead_letter_topic() {
         "the dead-letter copy is followed to its own reader: {steps:?}"
     );
     assert_eq!(journey, from_full_trace(&s, until, topic, p, offset));
+    // Picking the dead-letter copy traces from its original: the same whole journey.
+    let copy = match &journey[after].kind {
+        EventKind::DeadLettered {
+            dead_letter_topic,
+            dead_letter_partition,
+            dead_letter_offset,
+            ..
+        } => (
+            dead_letter_topic.as_str().to_owned(),
+            *dead_letter_partition,
+            *dead_letter_offset,
+        ),
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        origin(&sim, &copy.0, copy.1, copy.2),
+        (topic.to_owned(), p, offset)
+    );
+    assert_eq!(
+        origin(&sim, topic, p, offset),
+        (topic.to_owned(), p, offset),
+        "an original is its own origin"
+    );
+    assert_eq!(
+        origin(&sim, "no-such-topic", 0, 0),
+        ("no-such-topic".to_owned(), 0, 0)
+    );
 }

@@ -2,7 +2,8 @@
 // table) and offers the actions that apply to it now.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, BASE_URL } from "./browser.mjs";
+import { readFileSync } from "node:fs";
+import { launch, openPage, linkFor, BASE_URL } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -123,6 +124,24 @@ test("keyboard focus on a record cell stays on that record while the run plays, 
   await page.waitForTimeout(1_500);
   assert.equal(await page.evaluate(() => document.activeElement.classList.contains("cell")), false);
   await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("tracing a dead-letter copy tells its original's whole journey", async () => {
+  const scenario = JSON.parse(readFileSync("engine/examples/scenarios/poison-to-dead-letter.json", "utf8"));
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${linkFor({ ...scenario, open_at_ms: 60000 })}`);
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  const copy = page.locator('[role="list"][aria-label^="order-events-dlt-"] [role="listitem"]').first();
+  await copy.click();
+  await inspector.getByRole("button", { name: "Trace this record" }).click();
+  const journey = inspector.getByRole("list", { name: "Journey of the record" });
+  await journey.waitFor();
+  const lines = await journey.getByRole("listitem").allTextContents();
+  assert.match(lines[0], /Sent key=\S+ to topic=order-events partition=\d+ offset=\d+$/, lines.join("\n"));
+  assert.ok(lines.some((l) => /published to order-events-dlt-\d+@0$/.test(l)), lines.join("\n"));
+  // The original has scrolled out of its strip by now; the copy stays outlined.
+  assert.match(await copy.getAttribute("class"), /\btraced\b/);
   assert.deepEqual(errors, []);
   await page.close();
 });
