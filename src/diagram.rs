@@ -779,7 +779,7 @@ fn partition_view(
                 <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
             </rect>
             {markers}
-            <text x=CLUSTER_X + CLUSTER_W - 16.0 y=y + 4.0 class="leo end">
+            <text x=CLUSTER_X + CLUSTER_W - 20.0 y=y + 4.0 class="leo end">
                 {format!("LWM {} · LEO {}", p.log_start, p.log_end)}
             </text>
         </g>
