@@ -317,7 +317,7 @@ pub fn GroupSettings(
                         }));
                     }
                 />
-                "The listener fails every record whose value contains " <code>"POISON"</code>
+                <span><strong>"Poison records fail"</strong> ": the listener throws on every value containing " <code>"POISON"</code></span>
             </label>
             <label class="check">
                 <input
@@ -329,7 +329,7 @@ pub fn GroupSettings(
                         change_dead_letter(Box::new(move |c| c.listener.error_handler.dead_letter = on));
                     }
                 />
-                "Failed records go to a dead-letter topic (DeadLetterPublishingRecoverer)"
+                <span><strong>"Dead-letter failed records"</strong> ": DeadLetterPublishingRecoverer publishes them to a dead-letter topic"</span>
             </label>
             <p class="hint">"Members use new settings when they next join the group."</p>
             <fieldset class="reset">
