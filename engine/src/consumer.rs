@@ -341,7 +341,7 @@ impl Simulation {
         let c = &mut self.consumers[index];
         c.status = ConsumerStatus::Crashed;
         let (group, consumer) = self.consumer_names(index);
-        self.emit(EventKind::ConsumerCrashed {
+        self.emit_milestone(EventKind::ConsumerCrashed {
             group: group.into(),
             consumer: consumer.into(),
         });

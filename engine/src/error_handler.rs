@@ -512,7 +512,7 @@ impl Simulation {
             self.checker.on_dead_letter(&g);
             self.checker
                 .on_key(&g, record.key.as_deref(), |k| k.dead_lettered += 1);
-            self.emit(EventKind::DeadLettered {
+            self.emit_milestone(EventKind::DeadLettered {
                 group: g.into(),
                 partition: tp.to_string().into(),
                 offset: record.offset,

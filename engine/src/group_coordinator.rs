@@ -44,7 +44,7 @@ impl Simulation {
         let g = &mut self.groups[group];
         g.state = to;
         let (id, generation) = (g.id.clone(), g.generation);
-        self.emit(EventKind::GroupStateChanged {
+        self.emit_milestone(EventKind::GroupStateChanged {
             group: id.into(),
             from,
             to,
