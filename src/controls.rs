@@ -169,11 +169,24 @@ pub fn Shortcuts() -> impl IntoView {
     let help = RwSignal::new(false);
     let handle = window_event_listener(ev::keydown, move |ev| {
         // Typing in a field is not a shortcut.
-        let typing = ev
+        let target = ev
             .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let typing = target
+            .as_ref()
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        // Space presses a focused button, link or diagram shape, and → belongs to it too:
+        // those two keys are shortcuts only when no control has the focus.
+        let on_control = target.as_ref().is_some_and(|el| {
+            el.closest("button, a[href], summary, [tabindex], [role=tab]")
+                .ok()
+                .flatten()
+                .is_some()
+        });
+        if on_control && matches!(ev.key().as_str(), " " | "ArrowRight") {
             return;
         }
         match ev.key().as_str() {

@@ -37,11 +37,20 @@ test("Play runs the clock and the producers; Pause stops it; Step runs one event
   assert.ok((await page.getByRole("listitem", { name: /^offset \d+ key / }).count()) > 0);
   await page.getByRole("button", { name: "Step", exact: true }).click();
   assert.ok((await clockMs(page)) >= paused);
-  // The keyboard does the same: space plays.
+  // The keyboard does the same: space plays, with no control focused.
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press("Space");
   await page.getByRole("button", { name: "Pause", exact: true }).waitFor();
   await page.keyboard.press("Space");
   await page.getByRole("button", { name: "Play", exact: true }).waitFor();
+  // On a focused button, space presses that button and leaves the clock alone.
+  await page.getByRole("button", { name: "Crash group-a-1" }).focus();
+  const before = await clockMs(page);
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "Restart group-a-1" }).waitFor();
+  await page.waitForTimeout(200);
+  assert.equal(await clockMs(page), before, "the clock did not start");
+  assert.equal(await page.getByRole("button", { name: "Play", exact: true }).count(), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
