@@ -108,7 +108,7 @@ pub fn ProducerRates() -> impl IntoView {
                         <input
                             type="number"
                             min="0"
-                            max="1000"
+                            max="100000"
                             step="0.5"
                             aria-label=format!("Rate of {name}")
                             prop:value=rate.to_string()
@@ -430,7 +430,7 @@ pub fn AddProducer(
                 "Keys (comma-separated; none: null keys)"
                 <input type="text" autocomplete="off" spellcheck="false" prop:value=move || keys.get() on:input=move |ev| keys.set(event_target_value(&ev))/>
             </label>
-            <label>"Records/s" <input type="number" min="0" max="1000" step="0.5" prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/></label>
+            <label>"Records/s" <input type="number" min="0" max="100000" step="0.5" prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/></label>
             <button type="submit">"Add"</button>
         </form>
         </details>

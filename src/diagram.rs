@@ -779,8 +779,11 @@ fn partition_view(
                 <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
             </rect>
             {markers}
-            <text x=CLUSTER_X + CLUSTER_W - 20.0 y=y + 4.0 class="leo end">
-                {format!("LWM {} · LEO {}", p.log_start, p.log_end)}
+            // Two short lines rather than one: with five-digit offsets one line ran into the
+            // next-offset slot.
+            <text class="leo end">
+                <tspan x=CLUSTER_X + CLUSTER_W - 20.0 y=y - 2.0>{format!("LWM {}", p.log_start)}</tspan>
+                <tspan x=CLUSTER_X + CLUSTER_W - 20.0 y=y + 10.0>{format!("LEO {}", p.log_end)}</tspan>
             </text>
         </g>
     }

@@ -233,7 +233,7 @@ pub fn Inspector() -> impl IntoView {
         let note =
             (!j.complete).then_some("The replay stopped early: later events are not listed.");
         Some(view! {
-            <h3>"Journey"</h3>
+            <h3 class="journey-title">"Journey"</h3>
             <ol class="journey" aria-label="Journey of the record">
                 {j.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ol>

@@ -286,6 +286,13 @@ mod tests {
     fn cells_of_a_full_window_stay_inside_the_cluster_frame() {
         let last = cell_x(VISIBLE_CELLS) + CELL_W;
         assert!(last <= CLUSTER_X + CLUSTER_W, "{last}");
+        // The LWM and LEO lines end 20 px before the frame's edge and are at most
+        // "LEO 99999999" wide (10 px monospace): they clear the next-offset slot.
+        let label = 12.0 * 10.0 * 0.62;
+        assert!(
+            last + label <= CLUSTER_X + CLUSTER_W - 20.0,
+            "{last} + {label}"
+        );
     }
 
     #[test]

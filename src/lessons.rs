@@ -279,7 +279,7 @@ pub fn LessonPanel() -> impl IntoView {
                     <h4>"Try this"</h4>
                     <p>{try_this.prompt.clone()}</p>
                     <p class="check" role="status">
-                        {move || if done.get() { "Done: " } else { "Not yet: " }}
+                        {move || if done.get() { "Done: " } else { "Goal, not reached yet: " }}
                         {describe}
                     </p>
                     <button type="button" on:click=move |_| show_me(engine, &perform, done)>"Show me"</button>

@@ -171,8 +171,17 @@ pub fn MessageBrowser() -> impl IntoView {
             </table>
             {move || {
                 rows.with(|r| r.as_ref().is_none_or(Vec::is_empty)).then(|| {
-                    let why = if filter.with(String::is_empty) {
-                        "No records from there: the partition has none yet, or the start is at or past its Log End Offset.".to_owned()
+                    let end = partitions.with(|list| {
+                        let (topic, partition) = list.get(chosen.get())?;
+                        engine.read(|sim| {
+                            let log = sim.topic(topic)?.partition(*partition)?;
+                            Some(log.log_end_offset() - log.log_start_offset())
+                        })
+                    });
+                    let why = if end == Some(0) {
+                        "This partition holds no records now.".to_owned()
+                    } else if filter.with(String::is_empty) {
+                        "No records from there: the start is at or past the partition's Log End Offset.".to_owned()
                     } else {
                         format!("No record from there has “{}” in its key, value or headers.", filter.get())
                     };

@@ -83,7 +83,7 @@ impl GroupState {
             GroupState::CompletingRebalance => {
                 "All members joined: waiting for the leader to send the new assignment."
             }
-            GroupState::Stable => "Every member has its partitions and consumes.",
+            GroupState::Stable => "The assignment is settled: every member consumes what it was given (a member may be given nothing).",
             GroupState::Dead => "The group has no members and no metadata left.",
         }
     }

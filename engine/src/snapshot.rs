@@ -492,7 +492,7 @@ fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees
     }
     if stats.skipped > 0 {
         out.push(format!(
-            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed .",
+            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed.",
             stats.skipped,
             group.config.auto_offset_reset.name()
         ));

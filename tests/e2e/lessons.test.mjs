@@ -68,7 +68,7 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   );
   const status = page.locator(".try .check");
   await status.waitFor();
-  assert.match(await status.textContent(), /^Not yet: /);
+  assert.match(await status.textContent(), /^Goal, not reached yet: /);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
   await page.getByRole("button", { name: "Show me" }).click();
   // The check holds once the group has settled: Show me starts the clock for that.
