@@ -26,6 +26,8 @@ const FRAME_WINDOW_MS = 5_000;
 // or more; the verdict allows that resolution.
 const FRAME_GOAL_MS = 16.7;
 const TIMER_RESOLUTION_MS = 0.1;
+// Timestamp differences are not exact decimals: 16.800000000000182 ms is the 16.8 ms reading.
+const FLOAT_SLACK_MS = 1e-6;
 const FIRST_DIAGRAM_GOAL_MS = 250;
 const SCRUB_GOAL_MS = 50;
 const HEAVY_RECORDS_AT_LEAST = 100_000;
@@ -173,7 +175,7 @@ async function frameTimes(browser) {
   }
   const runs = String(RUNS.frames);
   row("frame time p50, heavy run at top speed", ms(median(p50s)), "-", "-", runs);
-  row("frame time p95, heavy run at top speed", ms(median(p95s)), `≤ ${FRAME_GOAL_MS.toFixed(1)} ms`, against(median(p95s), FRAME_GOAL_MS + TIMER_RESOLUTION_MS), runs);
+  row("frame time p95, heavy run at top speed", ms(median(p95s)), `≤ ${FRAME_GOAL_MS.toFixed(1)} ms`, against(median(p95s), FRAME_GOAL_MS + TIMER_RESOLUTION_MS + FLOAT_SLACK_MS), runs);
   row("frame time max, heavy run at top speed", ms(median(maxes)), "-", "-", runs);
   row("records in the heavy run (last run)", evidence, `> ${HEAVY_RECORDS_AT_LEAST.toLocaleString("en")}`, "ok", "1");
 }
