@@ -451,25 +451,9 @@ impl Checker {
 /// Where a record first entered the system: its `kafka_dlt-original-*` headers when it was
 /// forwarded, else its own partition and offset.
 fn original_position(record: &crate::log::Record, tp: &TopicPartition) -> (String, u64) {
-    let header = |name: &str| {
-        record
-            .headers
-            .iter()
-            .rev()
-            .find(|h| h.key == name)
-            .map(|h| h.value.clone())
-    };
-    let topic = header(crate::dead_letter::HEADER_ORIGINAL_TOPIC)
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let partition = header(crate::dead_letter::HEADER_ORIGINAL_PARTITION)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map(u32::from_be_bytes);
-    let offset = header(crate::dead_letter::HEADER_ORIGINAL_OFFSET)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map(u64::from_be_bytes);
-    match (topic, partition, offset) {
-        (Some(t), Some(p), Some(o)) => (format!("{t}-{p}"), o),
-        _ => (tp.to_string(), record.offset),
+    match crate::dead_letter::original_of(record) {
+        Some((topic, partition, offset)) => (format!("{topic}-{partition}"), offset),
+        None => (tp.to_string(), record.offset),
     }
 }
 

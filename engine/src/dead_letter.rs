@@ -242,6 +242,19 @@ pub fn dead_letter_headers(info: &FailedRecordInfo) -> Vec<(String, Vec<u8>)> {
     headers
 }
 
+/// The record a dead-letter or retry copy was made from, as its `kafka_dlt-original-topic`,
+/// `-partition` and `-offset` headers name it; `None` for a record that is no copy.
+pub fn original_of(record: &crate::log::Record) -> Option<(String, u32, u64)> {
+    let topic = record.last_header(HEADER_ORIGINAL_TOPIC)?;
+    let partition = <[u8; 4]>::try_from(record.last_header(HEADER_ORIGINAL_PARTITION)?).ok()?;
+    let offset = <[u8; 8]>::try_from(record.last_header(HEADER_ORIGINAL_OFFSET)?).ok()?;
+    Some((
+        String::from_utf8_lossy(topic).into_owned(),
+        u32::from_be_bytes(partition),
+        u64::from_be_bytes(offset),
+    ))
+}
+
 /// A header's value as the page and `kplay` show it. The headers Spring writes as Java `int`
 /// or `long` bytes (the dead-letter topic's original partition, offset and timestamp, the
 /// retry topics' attempt and times) read as their number; other values as text when they are

@@ -75,12 +75,7 @@ struct Failure {
 }
 
 fn header<'a>(record: &'a Record, name: &str) -> Option<&'a [u8]> {
-    record
-        .headers
-        .iter()
-        .rev()
-        .find(|h| h.key == name)
-        .map(|h| h.value.as_slice())
+    record.last_header(name)
 }
 
 fn header_u64(record: &Record, name: &str) -> Option<u64> {

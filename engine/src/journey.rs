@@ -184,44 +184,18 @@ impl Follower {
 /// back through copies of copies); otherwise the record itself. Tracing the original tells
 /// the whole story, the copy included.
 pub fn origin(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> (String, u32, u64) {
-    use crate::dead_letter::{
-        HEADER_ORIGINAL_OFFSET, HEADER_ORIGINAL_PARTITION, HEADER_ORIGINAL_TOPIC,
-    };
     let mut at = (topic.to_owned(), partition, offset);
     // Each step goes to an older record, so a chain ends; the bound only guards bad headers.
     for _ in 0..16 {
-        let Some(record) = sim
+        let original = sim
             .topic(&at.0)
             .and_then(|t| t.partition(at.1))
             .and_then(|p| p.get(at.2))
-        else {
-            break;
-        };
-        let header = |name: &str| {
-            record
-                .headers
-                .iter()
-                .rev()
-                .find(|h| h.key == name)
-                .map(|h| h.value.as_slice())
-        };
-        let original = (
-            header(HEADER_ORIGINAL_TOPIC).and_then(|v| std::str::from_utf8(v).ok()),
-            header(HEADER_ORIGINAL_PARTITION).and_then(|v| <[u8; 4]>::try_from(v).ok()),
-            header(HEADER_ORIGINAL_OFFSET).and_then(|v| <[u8; 8]>::try_from(v).ok()),
-        );
-        let (Some(t), Some(p), Some(o)) = original else {
-            break;
-        };
-        let next = (
-            t.to_owned(),
-            i32::from_be_bytes(p).max(0) as u32,
-            i64::from_be_bytes(o).max(0) as u64,
-        );
-        if next == at {
-            break;
+            .and_then(crate::dead_letter::original_of);
+        match original {
+            Some(next) if next != at => at = next,
+            _ => break,
         }
-        at = next;
     }
     at
 }

@@ -96,6 +96,16 @@ impl Record {
     pub fn key_text(&self) -> Option<String> {
         self.key.as_deref().map(bytes_to_text)
     }
+
+    /// The value of the last header named `name` (a name may repeat; the last one counts, as
+    /// with Kafka's `Headers.lastHeader`).
+    pub fn last_header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|h| h.key == name)
+            .map(|h| h.value.as_slice())
+    }
 }
 
 /// Who wrote a batch, as the batch header of an idempotent or transactional producer says.
