@@ -282,7 +282,7 @@ pub fn Diagram() -> impl IntoView {
                             _ => layout::owned_partitions(&c.assignment, layout::chars_in(STATE_W, 11.0, false)),
                         };
                         // The state keeps its room at the right; the name gets what is left.
-                        let state_w = (state.chars().count() as f64 * 11.0 * 0.58).min(STATE_W);
+                        let state_w = layout::text_width(&state, 11.0, false).min(STATE_W);
                         let shown = layout::fit(&c.name, layout::chars_in(GROUP_W - 36.0 - state_w, 12.0, true));
                         let consumer_pick = pick_code(&Selection::Consumer { name: c.name.clone() });
                         view! {

@@ -71,12 +71,21 @@ pub fn key_abbrev(key: Option<&str>) -> String {
     }
 }
 
+/// Average glyph width of diagram text `size_px` high (semi-bold when `bold`), measured on the
+/// wide sans-serif fonts of Linux desktops (digits and capitals run widest).
+fn glyph_width(size_px: f64, bold: bool) -> f64 {
+    size_px * if bold { 0.66 } else { 0.58 }
+}
+
+/// About how wide `text` is drawn `size_px` high (semi-bold when `bold`).
+pub fn text_width(text: &str, size_px: f64, bold: bool) -> f64 {
+    text.chars().count() as f64 * glyph_width(size_px, bold)
+}
+
 /// How many characters of diagram text `size_px` high (semi-bold when `bold`) fit in
-/// `width_px`. The average glyph widths were measured on the wide sans-serif fonts of Linux
-/// desktops (digits and capitals run widest), so text cut to this count stays inside.
+/// `width_px`, so that text cut to this count stays inside.
 pub fn chars_in(width_px: f64, size_px: f64, bold: bool) -> usize {
-    let em = if bold { 0.66 } else { 0.58 };
-    (width_px / (size_px * em)).max(0.0) as usize
+    (width_px / glyph_width(size_px, bold)).max(0.0) as usize
 }
 
 /// `text` cut to at most `max_chars` characters, the last of them "…" when it was cut (the
