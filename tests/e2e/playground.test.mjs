@@ -84,10 +84,11 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   // The timeline marks the crash and the rebalances, also the part of the run ahead of the
   // scrubbed-to moment; clicking the crash's mark goes to it.
   const marks = page.getByRole("img", { name: /^Marks on the timeline/ });
-  assert.match(await marks.getAttribute("aria-label"), /: 1 crashed, [2-9] rebalancing, 0 dead-lettered$/);
   const crash = marks.locator("line.crash");
   const crashAt = Number(await crash.getAttribute("data-at"));
-  assert.ok(crashAt > 20000, `${crashAt}`);
+  await timeline.fill(String(crashAt - 1000));
+  assert.equal(await clockMs(page), crashAt - 1000);
+  assert.match(await marks.getAttribute("aria-label"), /: 1 crashed, [2-9] rebalancing, 0 dead-lettered$/);
   await crash.dispatchEvent("click");
   assert.equal(await clockMs(page), crashAt);
   assert.match(await crash.locator("title").textContent(), /group-a-1 crashed$/);
