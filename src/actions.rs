@@ -90,11 +90,12 @@ pub fn ProducerRates() -> impl IntoView {
                 let set_rate = {
                     let name = name.clone();
                     move |ev: leptos::ev::Event| {
-                        if let Ok(rate) = event_target_value(&ev).parse::<f64>() {
-                            engine.report(engine.apply(Command::SetProducerRate {
+                        match read_rate(&event_target_value(&ev)) {
+                            Ok(rate_per_sec) => engine.report(engine.apply(Command::SetProducerRate {
                                 name: name.clone(),
-                                rate_per_sec: rate,
-                            }));
+                                rate_per_sec,
+                            })),
+                            Err(why) => engine.notice.set(Some(format!("{name}: {why}"))),
                         }
                     }
                 };
@@ -111,7 +112,7 @@ pub fn ProducerRates() -> impl IntoView {
                             max="100000"
                             step="0.5"
                             aria-label=format!("Rate of {name}")
-                            prop:value=rate.to_string()
+                            prop:value=kplay_engine::decimal::text(rate)
                             on:change=set_rate
                         />
                         <button type="button" class="small secondary" aria-label=format!("Remove {name}") on:click=remove>"Remove"</button>
@@ -392,11 +393,9 @@ pub fn AddProducer(
     let rate = RwSignal::new(String::from("1"));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(rate_per_sec) = rate.get_untracked().trim().parse::<f64>() else {
-            engine.notice.set(Some(
-                "the rate must be a number of records per second".into(),
-            ));
-            return;
+        let rate_per_sec = match read_rate(&rate.get_untracked()) {
+            Ok(rate_per_sec) => rate_per_sec,
+            Err(why) => return engine.notice.set(Some(why)),
         };
         let listed: Vec<String> = keys
             .get_untracked()
@@ -488,5 +487,38 @@ pub fn AddGroup(
             <button type="submit">"Add group"</button>
         </form>
         </details>
+    }
+}
+
+/// A rate as typed into a form: records per second, a decimal with at most three places
+/// (`kplay_engine::decimal`). A number input whose text the browser cannot read hands over
+/// an empty value.
+fn read_rate(text: &str) -> Result<f64, String> {
+    if text.trim().is_empty() {
+        return Err("the rate must be a number of records per second".into());
+    }
+    kplay_engine::decimal::parse(text).map_err(|why| format!("the rate {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_rate;
+
+    #[test]
+    fn a_typed_rate_is_a_decimal_with_at_most_three_places() {
+        assert_eq!(read_rate(" 2.5 "), Ok(2.5));
+        assert_eq!(read_rate("0.125"), Ok(0.125));
+        assert_eq!(
+            read_rate(""),
+            Err("the rate must be a number of records per second".into())
+        );
+        assert_eq!(
+            read_rate("0.1234"),
+            Err("the rate 0.1234 has more than 3 decimal places".into())
+        );
+        assert_eq!(
+            read_rate("fast"),
+            Err("the rate \"fast\" is not a number".into())
+        );
     }
 }

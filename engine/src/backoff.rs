@@ -67,7 +67,8 @@ pub enum BackOff {
     Exponential {
         /// The first interval (capped by `max_interval_ms`). Spring default 2000 ms.
         initial_interval_ms: u64,
-        /// The growth factor, at least 1. Spring default 1.5.
+        /// The growth factor, at least 1, with at most three decimal places. Spring default 1.5.
+        #[serde(serialize_with = "crate::decimal::serialize")]
         multiplier: f64,
         /// The cap on one interval. Spring default 30 000 ms.
         max_interval_ms: u64,
@@ -86,7 +87,8 @@ pub enum BackOff {
         max_retries: u32,
         /// The first interval (capped by `max_interval_ms`).
         initial_interval_ms: u64,
-        /// The growth factor, at least 1.
+        /// The growth factor, at least 1, with at most three decimal places.
+        #[serde(serialize_with = "crate::decimal::serialize")]
         multiplier: f64,
         /// The cap on one interval.
         max_interval_ms: u64,
@@ -103,7 +105,7 @@ impl BackOff {
     pub fn read(f: &Field) -> Result<Self, String> {
         let o = Obj::new(f)?;
         let ms = |name| o.req(name)?.u64();
-        let multiplier = || o.req("multiplier")?.f64();
+        let multiplier = || o.req("multiplier")?.decimal();
         Ok(match o.tag("type")? {
             "fixed" => BackOff::Fixed {
                 interval_ms: ms("interval_ms")?,
@@ -293,11 +295,12 @@ fn check_multiplier(multiplier: f64) -> Result<(), String> {
     // NaN is not finite, so it is rejected here as Java's `multiplier >= 1` assertion does.
     if !multiplier.is_finite() || multiplier < 1.0 {
         return Err(format!(
-            "multiplier is {multiplier}; Spring requires a multiplier of at least 1 \
-             (1 gives a fixed interval)"
+            "multiplier is {}; Spring requires a multiplier of at least 1 \
+             (1 gives a fixed interval)",
+            crate::decimal::text(multiplier)
         ));
     }
-    Ok(())
+    crate::decimal::check("multiplier", multiplier)
 }
 
 /// `(long) (current * multiplier)`: Java truncates toward zero and saturates at

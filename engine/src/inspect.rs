@@ -305,7 +305,10 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
         heading: format!("Producer {name}"),
         facts: vec![
             ("Topic", s.topic.clone()),
-            ("Rate", format!("{} records/s", s.rate_per_sec)),
+            (
+                "Rate",
+                format!("{} records/s", crate::decimal::text(s.rate_per_sec)),
+            ),
             (
                 "acks",
                 match s.acks {

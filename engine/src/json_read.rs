@@ -102,14 +102,25 @@ impl<'a> Path<'a> {
 /// A short description of a value for "got …" in messages: the value itself when it is
 /// short, its kind when it is an array or an object.
 fn describe(value: &Value) -> String {
+    // Written here rather than by `Value`'s `Display`: that one brings serde_json's float
+    // printer into the page for these messages alone, and fractions are `decimal`s anyway.
     match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
         Value::String(s) if s.chars().count() > QUOTED_CHARS => {
             let head: String = s.chars().take(QUOTED_CHARS).collect();
             format!("{head:?}…")
         }
-        other => other.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u.to_string(),
+            (None, Some(i), _) => i.to_string(),
+            (None, None, Some(x)) if crate::decimal::is_exact(x) => crate::decimal::text(x),
+            (None, None, Some(x)) if x.abs() < 1e12 => "a number with more decimal places".into(),
+            _ => "a number too large".into(),
+        },
     }
 }
 
@@ -187,9 +198,16 @@ impl<'a> Field<'a> {
             .map(|n| n.as_i64().unwrap_or(0))
     }
 
-    /// Any number, as serde reads an `f64`: whole numbers are converted.
-    pub fn f64(&self) -> Result<f64, String> {
-        self.value.as_f64().ok_or_else(|| self.expected("a number"))
+    /// A number with at most three decimal places (see [`crate::decimal`]); whole numbers
+    /// are converted.
+    pub fn decimal(&self) -> Result<f64, String> {
+        match self.value.as_f64() {
+            Some(x) if crate::decimal::is_exact(x) => Ok(x),
+            _ => Err(self.expected(&format!(
+                "a number with at most {} decimal places",
+                crate::decimal::PLACES
+            ))),
+        }
     }
 
     /// `true` or `false`.

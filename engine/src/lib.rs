@@ -11,6 +11,7 @@
 //! * [`link`]: share links: a scenario in the page's address (`#k1.…`), with caps and migrations.
 //! * [`json_read`]: the lean reader every scenario type parses itself with (no serde derive).
 //! * [`json_pretty`]: indents compact JSON (one serializer per type in the page, not two).
+//! * [`decimal`]: rates, skews and multipliers: decimals with at most three places, exact in JSON.
 //! * [`vec_map`]: a map kept as a sorted vector, for the engine's many small maps.
 //! * [`snapshot`]: what the view and `kplay run` show, in Kafka's vocabulary.
 //! * [`trace`]: the event log and its platform-independent hash.
@@ -76,6 +77,7 @@ pub mod checker;
 pub mod checkpoint;
 pub mod consumer;
 pub mod dead_letter;
+pub mod decimal;
 pub mod error_handler;
 pub mod group;
 pub mod group_coordinator;

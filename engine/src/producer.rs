@@ -12,6 +12,7 @@
 
 use serde::Serialize;
 
+use crate::decimal;
 use crate::json_read::{Field, Obj};
 use crate::partitioner::{PartitionerConfig, ProducerPartitioner};
 use crate::producer_state::ProducerIdentity;
@@ -42,7 +43,8 @@ pub enum KeyStream {
         prefix: String,
         /// How many distinct keys.
         count: u32,
-        /// Zipf exponent, 0–4.
+        /// Zipf exponent, 0–4, with at most three decimal places.
+        #[serde(serialize_with = "decimal::serialize")]
         skew: f64,
     },
     /// Null keys: the sticky partitioner decides (P6).
@@ -63,7 +65,7 @@ impl KeyStream {
             "key_space" => KeyStream::KeySpace {
                 prefix: o.req("prefix")?.string()?,
                 count: o.req("count")?.u32()?,
-                skew: o.or("skew", 0.0, Field::f64)?,
+                skew: o.or("skew", 0.0, Field::decimal)?,
             },
             "null" => KeyStream::Null,
             other => return Err(o.unknown_variant("type", other, Self::TYPES)),
@@ -162,7 +164,9 @@ pub struct ProducerSpec {
     pub keys: KeyStream,
     /// Value template: `{key}`, `{seq}` and `{time}` are replaced per record.
     pub value_template: String,
-    /// Records per second of virtual time; 0 sends only when told to.
+    /// Records per second of virtual time, with at most three decimal places; 0 sends only
+    /// when told to.
+    #[serde(serialize_with = "decimal::serialize")]
     pub rate_per_sec: f64,
     /// Key serializer.
     pub key_serializer: KeySerializer,
@@ -238,7 +242,7 @@ impl ProducerSpec {
             topic: o.req("topic")?.string()?,
             keys: KeyStream::read(&o.req("keys")?)?,
             value_template: o.or("value_template", d.value_template, Field::string)?,
-            rate_per_sec: o.or("rate_per_sec", d.rate_per_sec, Field::f64)?,
+            rate_per_sec: o.or("rate_per_sec", d.rate_per_sec, Field::decimal)?,
             key_serializer: o.or("key_serializer", d.key_serializer, KeySerializer::read)?,
             partitioner: o.or("partitioner", d.partitioner, PartitionerConfig::read)?,
             enable_idempotence: o.or("enable_idempotence", d.enable_idempotence, Field::bool)?,
@@ -271,10 +275,12 @@ impl ProducerSpec {
         }
         if !(0.0..=MAX_RATE_PER_SEC).contains(&self.rate_per_sec) || self.rate_per_sec.is_nan() {
             return Err(format!(
-                "{who}: rate must be 0–{MAX_RATE_PER_SEC} records/s, got {}",
-                self.rate_per_sec
+                "{who}: rate must be 0–{} records/s, got {}",
+                decimal::text(MAX_RATE_PER_SEC),
+                decimal::text(self.rate_per_sec)
             ));
         }
+        decimal::check(&format!("{who}: rate"), self.rate_per_sec)?;
         if self.value_template.len() > 4096 {
             return Err(format!("{who}: value template must be at most 4096 bytes"));
         }
@@ -296,7 +302,12 @@ impl ProducerSpec {
                         "{who}: key space must have 1–{MAX_KEY_SPACE} keys, got {count}"
                     ))
                 } else if !(0.0..=4.0).contains(skew) || skew.is_nan() {
-                    Err(format!("{who}: skew must be 0–4, got {skew}"))
+                    Err(format!(
+                        "{who}: skew must be 0–4, got {}",
+                        decimal::text(*skew)
+                    ))
+                } else if !decimal::is_exact(*skew) {
+                    decimal::check(&format!("{who}: skew"), *skew)
                 } else if prefix.len() > 128 {
                     Err(format!("{who}: key prefix must be at most 128 bytes"))
                 } else {

@@ -103,7 +103,9 @@ pub struct RetryTopicConfig {
     pub attempts: u32,
     /// `backoff.delay`: the first (or every) delay. Default 1000 ms.
     pub delay_ms: u64,
-    /// `backoff.multiplier`; 0 (the annotation default) means "not set": a fixed delay.
+    /// `backoff.multiplier`, with at most three decimal places; 0 (the annotation default)
+    /// means "not set": a fixed delay.
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub multiplier: f64,
     /// `backoff.maxDelay`; `None` is the annotation's 0, "not set". Up to 3.3.x an unset or
     /// too small (≤ delay) value means spring-retry's 30 000 ms; from 4.0 an unset value means
@@ -143,7 +145,7 @@ impl RetryTopicConfig {
         Ok(RetryTopicConfig {
             attempts: o.req("attempts")?.u32()?,
             delay_ms: o.req("delay_ms")?.u64()?,
-            multiplier: o.req("multiplier")?.f64()?,
+            multiplier: o.req("multiplier")?.decimal()?,
             max_delay_ms: o.maybe("max_delay_ms", Field::u64)?,
             reuse_strategy: SameIntervalTopicReuseStrategy::read(&o.req("reuse_strategy")?)?,
             suffixing_strategy: TopicSuffixingStrategy::read(&o.req("suffixing_strategy")?)?,
@@ -244,16 +246,17 @@ impl RetryTopicConfig {
         if !self.multiplier.is_finite() || self.multiplier < 0.0 {
             return Err(format!(
                 "multiplier is {}; use 0 for a fixed delay or a value of at least 1",
-                self.multiplier
+                crate::decimal::text(self.multiplier)
             ));
         }
+        crate::decimal::check("multiplier", self.multiplier)?;
         if self.version >= SpringKafkaVersion::V4_0
             && self.is_exponential()
             && self.multiplier < 1.0
         {
             return Err(format!(
                 "multiplier is {}; spring-kafka 4 requires at least 1 (or 0 for a fixed delay)",
-                self.multiplier
+                crate::decimal::text(self.multiplier)
             ));
         }
         if self.version < SpringKafkaVersion::V4_0

@@ -77,7 +77,8 @@ pub enum Command {
     SetProducerRate {
         /// Its name.
         name: String,
-        /// Records per second of virtual time; 0 stops it.
+        /// Records per second of virtual time, with at most three decimal places; 0 stops it.
+        #[serde(serialize_with = "crate::decimal::serialize")]
         rate_per_sec: f64,
     },
     /// Sends one record, as `KafkaProducer.send` with a `StringSerializer` key.
@@ -292,7 +293,7 @@ impl Command {
             },
             "set_producer_rate" => Command::SetProducerRate {
                 name: string("name")?,
-                rate_per_sec: o.req("rate_per_sec")?.f64()?,
+                rate_per_sec: o.req("rate_per_sec")?.decimal()?,
             },
             "produce" => Command::Produce {
                 topic: string("topic")?,

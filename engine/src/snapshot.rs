@@ -169,6 +169,7 @@ pub struct ProducerSnapshot {
     /// Records sent.
     pub sent: u64,
     /// Records per second.
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub rate_per_sec: f64,
     /// Removed.
     pub removed: bool,

@@ -383,10 +383,15 @@ fn identifiers<'a>(
     used
 }
 
-/// A Java `double` literal.
+/// A Java `double` literal: `2.0`, `1.5`.
 fn java_double(value: f64) -> String {
     if value.is_finite() {
-        format!("{value:?}")
+        let text = crate::decimal::text(value);
+        if text.contains('.') {
+            text
+        } else {
+            text + ".0"
+        }
     } else {
         "Double.MAX_VALUE".to_owned()
     }

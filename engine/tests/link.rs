@@ -263,7 +263,8 @@ prop_compose! {
         partitions in prop::collection::vec(1u32..12, topics),
         retention_ms in proptest::option::of(1_000u64..10_000_000),
         keys in prop::collection::vec("\\PC{1,12}", 1..5),
-        rate in 0.0f64..200.0,
+        // Rates are decimals with at most three places (kplay_engine::decimal).
+        rate in (0u32..=200_000).prop_map(|thousandths| f64::from(thousandths) / 1000.0),
         consumers in 0u32..4,
         processing_time_ms in 0u64..50,
         open_at_ms in proptest::option::of(0u64..600_000),
@@ -575,6 +576,32 @@ fn cluster_settings_that_would_hang_or_overflow_the_run_are_refused() {
         e.to_string().contains("network_latency_ms must be 0–60000"),
         "{e}"
     );
+}
+
+#[test]
+fn rates_with_more_than_three_places_are_refused_with_where() {
+    let with_rate = |rate: &str| {
+        raw_link(
+            format!(
+                r#"{{"version": 1, "topics": [{{"name": "t", "partitions": 1}}],
+                    "producers": [{{"name": "p", "topic": "t", "keys": {{"type": "null"}}, "rate_per_sec": {rate}}}]}}"#
+            )
+            .as_bytes(),
+        )
+    };
+    let e = error(&with_rate("0.0001"));
+    assert!(
+        e.to_string().contains(
+            "producers[0].rate_per_sec: expected a number with at most 3 decimal places, \
+             got a number with more decimal places"
+        ),
+        "{e}"
+    );
+    let scenario = link::decode(&with_rate("2.125")).unwrap();
+    assert_eq!(scenario.producers[0].rate_per_sec, 2.125);
+    assert!(scenario
+        .to_compact_json()
+        .contains(r#""rate_per_sec":2.125"#));
 }
 
 #[test]
