@@ -13,11 +13,7 @@ use crate::format_clock;
 /// `0.25×`, `1×`, `300×`.
 fn speed_label(index: usize) -> String {
     let speed = SPEEDS[index];
-    if speed < 1.0 {
-        format!("{speed}×")
-    } else {
-        format!("{speed:.0}×")
-    }
+    format!("{}×", kplay_engine::decimal::text(speed))
 }
 
 /// Play/Pause, Step, Speed and the clock, for the header.

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use crate::engine::Engine;
 use crate::inspector::{pick_code, pick_from, Selection};
 use crate::layout::{
-    self, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_HEADER_H, GROUP_W, GROUP_X, PRODUCER_W,
-    PRODUCER_X, ROW_H, WIDTH,
+    self, num, Num, CELL_W, CLUSTER_W, CLUSTER_X, CONSUMER_H, GROUP_HEADER_H, GROUP_W, GROUP_X,
+    PRODUCER_W, PRODUCER_X, ROW_H, WIDTH,
 };
 
 const TOP: f64 = 36.0;
@@ -204,17 +204,17 @@ pub fn Diagram() -> impl IntoView {
                 let target = topic_y.get(topic).copied().unwrap_or(y);
                 let rate_text = match *rate {
                     1.0 => "1 record/s".to_owned(),
-                    r if r > 0.0 => format!("{r} records/s"),
+                    r if r > 0.0 => format!("{} records/s", kplay_engine::decimal::text(r)),
                     _ => "manual sends".to_owned(),
                 };
                 let shown = layout::fit(name, layout::chars_in(PRODUCER_W - 16.0, 12.0, true));
                 view! {
                     <g class="producer pick" role="button" tabindex="0" aria-label=format!("Producer {name}") data-pick=pick_code(&Selection::Producer { name: name.clone() })>
                         <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
-                        <rect x=PRODUCER_X y=y width=PRODUCER_W height="34" rx="6"/>
+                        <rect x=num(PRODUCER_X) y=num(y) width=num(PRODUCER_W) height="34" rx="6"/>
                         <title>{name.clone()}</title>
-                        <text x=PRODUCER_X + 8.0 y=y + 14.0 class="title">{shown}</text>
-                        <text x=PRODUCER_X + 8.0 y=y + 27.0 class="sub">{rate_text}</text>
+                        <text x=num(PRODUCER_X + 8.0) y=num(y + 14.0) class="title">{shown}</text>
+                        <text x=num(PRODUCER_X + 8.0) y=num(y + 27.0) class="sub">{rate_text}</text>
                     </g>
                 }
             })
@@ -233,8 +233,8 @@ pub fn Diagram() -> impl IntoView {
                     .collect_view();
                 view! {
                     <g class="topic" class:dead-letter=t.dead_letter>
-                        <rect class="topic-box" x=CLUSTER_X + 10.0 y=tb.y width=CLUSTER_W - 20.0 height=tb.h rx="6"/>
-                        <text x=CLUSTER_X + 20.0 y=tb.y + 17.0 class="title pick" role="button" tabindex="0" aria-label=format!("Topic {}", t.name) data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>
+                        <rect class="topic-box" x=num(CLUSTER_X + 10.0) y=num(tb.y) width=num(CLUSTER_W - 20.0) height=num(tb.h) rx="6"/>
+                        <text x=num(CLUSTER_X + 20.0) y=num(tb.y + 17.0) class="title pick" role="button" tabindex="0" aria-label=format!("Topic {}", t.name) data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>
                             "Topic " {layout::fit(&t.name, layout::chars_in(CLUSTER_W - 90.0, 12.0, true))}
                             <title>{t.name.clone()}</title>
                         </text>
@@ -288,10 +288,10 @@ pub fn Diagram() -> impl IntoView {
                         view! {
                             {edges}
                             <g role="button" tabindex="0" aria-label=format!("Consumer {}", c.name) data-pick=consumer_pick.clone() class:traced=traced.contains(&consumer_pick) class="consumer pick" class:idle=idle class:crashed=crashed class:paused=c.status == ConsumerStatus::Paused>
-                                <rect x=GROUP_X + 8.0 y=y width=GROUP_W - 16.0 height=CONSUMER_H rx="5"/>
+                                <rect x=num(GROUP_X + 8.0) y=num(y) width=num(GROUP_W - 16.0) height=num(CONSUMER_H) rx="5"/>
                                 <title>{c.name.clone()}</title>
-                                <text x=GROUP_X + 14.0 y=y + 17.0 class="title">{shown}</text>
-                                <text x=GROUP_X + GROUP_W - 14.0 y=y + 17.0 class="sub end">{state}</text>
+                                <text x=num(GROUP_X + 14.0) y=num(y + 17.0) class="title">{shown}</text>
+                                <text x=num(GROUP_X + GROUP_W - 14.0) y=num(y + 17.0) class="sub end">{state}</text>
                             </g>
                         }
                     })
@@ -299,16 +299,16 @@ pub fn Diagram() -> impl IntoView {
                 let rebalancing = matches!(g.state, GroupState::PreparingRebalance | GroupState::CompletingRebalance);
                 view! {
                     <g class="group" class:rebalancing=rebalancing>
-                        <rect class="group-box" x=GROUP_X y=gb.y width=GROUP_W height=gb.h rx="8"/>
+                        <rect class="group-box" x=num(GROUP_X) y=num(gb.y) width=num(GROUP_W) height=num(gb.h) rx="8"/>
                         <g class="pick" role="button" tabindex="0" aria-label=format!("Group {}", g.id) data-pick=pick_code(&Selection::Group { id: g.id.clone() })>
-                            <rect class="hit" x=GROUP_X y=gb.y width=GROUP_W height=GROUP_HEADER_H - 2.0 rx="8"/>
-                            <circle cx=GROUP_X + 12.0 cy=gb.y + 14.0 r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
-                            <text x=GROUP_X + 22.0 y=gb.y + 18.0 class="title">
+                            <rect class="hit" x=num(GROUP_X) y=num(gb.y) width=num(GROUP_W) height=num(GROUP_HEADER_H - 2.0) rx="8"/>
+                            <circle cx=num(GROUP_X + 12.0) cy=num(gb.y + 14.0) r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
+                            <text x=num(GROUP_X + 22.0) y=num(gb.y + 18.0) class="title">
                                 {layout::fit(&g.id, layout::chars_in(GROUP_W - 30.0, 12.0, true))}
                                 <title>{g.id.clone()}</title>
                             </text>
                             // The state has a line of its own: CompletingRebalance is long.
-                            <text x=GROUP_X + 22.0 y=gb.y + 32.0 class="badge">
+                            <text x=num(GROUP_X + 22.0) y=num(gb.y + 32.0) class="badge">
                                 {layout::fit(
                                     &format!("{} · gen {}", g.state.name(), g.generation),
                                     layout::chars_in(GROUP_W - 30.0, 10.0, false),
@@ -317,7 +317,7 @@ pub fn Diagram() -> impl IntoView {
                             </text>
                         </g>
                         {g.consumers.is_empty().then(|| view! {
-                            <text x=GROUP_X + 14.0 y=gb.y + GROUP_HEADER_H + 17.0 class="sub">"no consumers"</text>
+                            <text x=num(GROUP_X + 14.0) y=num(gb.y + GROUP_HEADER_H + 17.0) class="sub">"no consumers"</text>
                         })}
                         {consumers}
                     </g>
@@ -328,7 +328,7 @@ pub fn Diagram() -> impl IntoView {
         view! {
             <svg
                 class="diagram-svg"
-                viewBox=format!("0 0 {WIDTH} {height:.0}")
+                viewBox=format!("0 0 {} {}", Num(WIDTH), Num(height.round()))
                 role="group"
                 on:click=|ev| pick_from(&ev)
                 on:keydown=|ev| {
@@ -339,10 +339,10 @@ pub fn Diagram() -> impl IntoView {
                 aria-label="Cluster diagram: producers, topics and partitions, consumer groups"
                 preserveAspectRatio="xMinYMin meet"
             >
-                <text x=PRODUCER_X y="20" class="column">"Producers"</text>
-                <text x=CLUSTER_X y="20" class="column">"Kafka cluster"</text>
-                <text x=GROUP_X y="20" class="column">"Consumer groups"</text>
-                <rect class="cluster" x=CLUSTER_X y=TOP width=CLUSTER_W height=cluster_bottom - TOP rx="10"/>
+                <text x=num(PRODUCER_X) y="20" class="column">"Producers"</text>
+                <text x=num(CLUSTER_X) y="20" class="column">"Kafka cluster"</text>
+                <text x=num(GROUP_X) y="20" class="column">"Consumer groups"</text>
+                <rect class="cluster" x=num(CLUSTER_X) y=num(TOP) width=num(CLUSTER_W) height=num(cluster_bottom - TOP) rx="10"/>
                 {producer_views}
                 {topic_views}
                 {group_views}
@@ -362,12 +362,12 @@ pub fn Diagram() -> impl IntoView {
             {drawing}
             <svg
                 class="flights-svg"
-                viewBox=move || format!("0 0 {WIDTH} {:.0}", anchors(&model.get()).height)
+                viewBox=move || format!("0 0 {} {}", Num(WIDTH), Num(anchors(&model.get()).height.round()))
                 preserveAspectRatio="xMinYMin meet"
                 aria-hidden="true"
             >
                 <For each=move || flights.get().list key=|f| f.id let:f>
-                    <circle class=format!("flight {}", f.class) cx=f.from.0 cy=f.from.1 r="4" style=flight_style(&f)/>
+                    <circle class=format!("flight {}", f.class) cx=num(f.from.0) cy=num(f.from.1) r="4" style=flight_style(&f)/>
                 </For>
             </svg>
         </div>
@@ -670,9 +670,9 @@ fn flight_style(f: &Flight) -> String {
     for (name, t) in [("a", 0.25), ("b", 0.5), ("c", 0.75), ("d", 1.0)] {
         let (x, y) = layout::edge_point(x1, y1, x2, y2, t);
         style.push_str(&format!(
-            "--{name}:translate({:.1}px,{:.1}px);",
-            x - x1,
-            y - y1
+            "--{name}:translate({}px,{}px);",
+            Num(x - x1),
+            Num(y - y1)
         ));
     }
     style
@@ -686,10 +686,11 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
     use std::fmt::Write as _;
 
     let mut out = String::new();
-    let (width, height) = (CELL_W - 2.0, ROW_H - 8.0);
+    let (width, height) = (Num(CELL_W - 2.0), Num(ROW_H - 8.0));
     for c in &p.cells {
         let x = layout::cell_x(c.offset - p.from);
-        let mid = x + CELL_W / 2.0 - 1.0;
+        let mid = Num(x + CELL_W / 2.0 - 1.0);
+        let (x, top) = (Num(x), Num(top));
         let key = c.key.as_deref().unwrap_or("null");
         let pick = pick_code(&Selection::Record {
             topic: topic.to_owned(),
@@ -718,8 +719,8 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
         let _ = write!(
             out,
             r#""><rect x="{x}" y="{top}" width="{width}" height="{height}" rx="3" style="fill:{colour}"></rect><text x="{mid}" y="{}" class="offset mid">{offset}</text><text x="{mid}" y="{}" class="key mid">"#,
-            top + 11.0,
-            top + 22.0,
+            Num(top.0 + 11.0),
+            Num(top.0 + 22.0),
         );
         push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref()));
         let _ = write!(out, "</text><title>offset {offset}\nkey ");
@@ -745,7 +746,7 @@ fn partition_view(
         .map(|&(gi, offset)| {
             let x = layout::offset_x(offset, p.from);
             view! {
-                <path class="commit-marker" d=format!("M{:.1},{:.1} l4,6 l-8,0 z", x, y + ROW_H / 2.0 - 8.0)
+                <path class="commit-marker" d=format!("M{},{} l4,6 l-8,0 z", Num(x), Num(y + ROW_H / 2.0 - 8.0))
                     style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])>
                     <title>{format!("committed offset {offset}")}</title>
                 </path>
@@ -760,30 +761,30 @@ fn partition_view(
     view! {
         <g class="partition" class:blocked=p.blocked role="list" aria-label=label>
             {p.blocked.then(|| view! {
-                <rect class="blocked-band" x=CLUSTER_X + 44.0 y=top - 2.0 width=CLUSTER_W - 64.0 height=ROW_H - 4.0 rx="4">
+                <rect class="blocked-band" x=num(CLUSTER_X + 44.0) y=num(top - 2.0) width=num(CLUSTER_W - 64.0) height=num(ROW_H - 4.0) rx="4">
                     <title>"blocked: the consumer cannot get past a failing record (retrying with back-off)"</title>
                 </rect>
             })}
-            <text x=CLUSTER_X + 20.0 y=y - 1.0 class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
+            <text x=num(CLUSTER_X + 20.0) y=num(y - 1.0) class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
             {(p.hidden > 0).then(|| {
                 let text = format!("+{}", p.hidden);
                 view! {
-                    <text x=CLUSTER_X + 20.0 y=y + 13.0 class="earlier">
+                    <text x=num(CLUSTER_X + 20.0) y=num(y + 13.0) class="earlier">
                         {text}
                         <title>"older offsets not drawn"</title>
                     </text>
                 }
             })}
             <g class="cells" role="none" inner_html=cells></g>
-            <rect class="next-cell" x=next_x y=top width=CELL_W - 2.0 height=ROW_H - 8.0 rx="3">
+            <rect class="next-cell" x=num(next_x) y=num(top) width=num(CELL_W - 2.0) height=num(ROW_H - 8.0) rx="3">
                 <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
             </rect>
             {markers}
             // Two short lines rather than one: with five-digit offsets one line ran into the
             // next-offset slot.
             <text class="leo end">
-                <tspan x=CLUSTER_X + CLUSTER_W - 20.0 y=y - 2.0>{format!("LWM {}", p.log_start)}</tspan>
-                <tspan x=CLUSTER_X + CLUSTER_W - 20.0 y=y + 10.0>{format!("LEO {}", p.log_end)}</tspan>
+                <tspan x=num(CLUSTER_X + CLUSTER_W - 20.0) y=num(y - 2.0)>{format!("LWM {}", p.log_start)}</tspan>
+                <tspan x=num(CLUSTER_X + CLUSTER_W - 20.0) y=num(y + 10.0)>{format!("LEO {}", p.log_end)}</tspan>
             </text>
         </g>
     }

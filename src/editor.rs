@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::Engine;
 
 /// Largest file the editor imports; scenarios are refused above this size anyway.
-const MAX_IMPORT_BYTES: f64 = kplay_engine::scenario::MAX_SCENARIO_BYTES as f64;
+const MAX_IMPORT_BYTES: u64 = kplay_engine::scenario::MAX_SCENARIO_BYTES as u64;
 
 /// What a scenario text amounts to: a summary when it is valid, the reason when not.
 fn check(text: &str) -> Result<String, String> {
@@ -55,11 +55,13 @@ pub fn ScenarioEditor() -> impl IntoView {
         else {
             return;
         };
-        if file.size() > MAX_IMPORT_BYTES {
+        // File sizes are whole bytes; the float only comes from the DOM.
+        let size = file.size() as u64;
+        if size > MAX_IMPORT_BYTES {
             applied.set(Some(format!(
                 "{} is {} bytes; scenarios are at most {} bytes.",
                 file.name(),
-                file.size(),
+                size,
                 MAX_IMPORT_BYTES
             )));
             return;

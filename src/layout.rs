@@ -2,7 +2,34 @@
 //! how wide an offset cell is, and which colour a key gets. Pure functions with native tests;
 //! the SVG components only map these results to elements.
 
+use std::fmt;
+
 use kplay_engine::assignor::TopicPartition;
+
+/// A length or coordinate as SVG and CSS text, to a tenth of a pixel and without a trailing
+/// `.0`: `12`, `12.5`, `-3.2`. Written with integer arithmetic: with it the page carries no
+/// float printer (about 6 kB of its compressed size).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num(pub f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `as` saturates, and makes NaN 0.
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+        if tenth == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{tenth}")
+        }
+    }
+}
+
+/// [`Num`] as an attribute value.
+pub fn num(x: f64) -> String {
+    Num(x).to_string()
+}
 
 /// Width of the diagram's coordinate space (it scales to the panel).
 pub const WIDTH: f64 = 960.0;
@@ -229,7 +256,8 @@ pub fn producer_y(top: f64, i: usize) -> f64 {
 /// A cubic edge from `(x1, y1)` to `(x2, y2)` that leaves and arrives horizontally.
 pub fn edge_path(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     let mid = (x1 + x2) / 2.0;
-    format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}")
+    let (x1, y1, x2, y2, mid) = (Num(x1), Num(y1), Num(x2), Num(y2), Num(mid));
+    format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
 }
 
 /// The point at `t` (0 to 1) along [`edge_path`]`(x1, y1, x2, y2)`: where a record flying along
@@ -406,6 +434,21 @@ mod tests {
         assert!(boxes[0].consumers[1] + CONSUMER_H <= boxes[0].y + boxes[0].h);
         assert!(boxes[1].h > 0.0, "an empty group still has a box");
         assert!(boxes[2].y >= boxes[1].y + boxes[1].h);
-        assert!(edge_path(0.0, 0.0, 10.0, 5.0).starts_with("M0.0,0.0 C5.0,0.0"));
+        assert_eq!(edge_path(0.0, 0.0, 10.0, 5.0), "M0,0 C5,0 5,5 10,5");
+        assert_eq!(edge_path(1.25, 2.0, 4.0, -3.36), "M1.3,2 C2.6,2 2.6,-3.4 4,-3.4");
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth_without_a_float_printer() {
+        let text = |x: f64| Num(x).to_string();
+        assert_eq!(text(230.0), "230");
+        assert_eq!(text(12.5), "12.5");
+        assert_eq!(text(12.04), "12");
+        assert_eq!(text(12.96), "13");
+        assert_eq!(text(-3.2), "-3.2");
+        assert_eq!(text(-0.04), "0");
+        assert_eq!(text(-0.05), "-0.1");
+        assert_eq!(text(f64::NAN), "0");
+        assert_eq!(num(0.3 + 0.6), "0.9");
     }
 }
