@@ -435,7 +435,10 @@ mod tests {
         assert!(boxes[1].h > 0.0, "an empty group still has a box");
         assert!(boxes[2].y >= boxes[1].y + boxes[1].h);
         assert_eq!(edge_path(0.0, 0.0, 10.0, 5.0), "M0,0 C5,0 5,5 10,5");
-        assert_eq!(edge_path(1.25, 2.0, 4.0, -3.36), "M1.3,2 C2.6,2 2.6,-3.4 4,-3.4");
+        assert_eq!(
+            edge_path(1.25, 2.0, 4.0, -3.36),
+            "M1.3,2 C2.6,2 2.6,-3.4 4,-3.4"
+        );
     }
 
     #[test]

@@ -147,6 +147,31 @@ enum Tab {
     Spring,
 }
 
+/// The detail tabs in their order, with their labels.
+const TABS: [(Tab, &str); 8] = [
+    (Tab::Groups, "Consumer groups"),
+    (Tab::Settings, "Group settings"),
+    (Tab::Partitions, "Partitions"),
+    (Tab::Messages, "Messages"),
+    (Tab::Charts, "Charts"),
+    (Tab::Events, "Event log"),
+    (Tab::Scenario, "Scenario"),
+    (Tab::Spring, "Spring Boot"),
+];
+
+/// The tab a key moves to from tab `current`, as the WAI-ARIA tabs pattern has it: the arrows
+/// step (and wrap), Home and End go to the ends.
+fn tab_after_key(key: &str, current: usize) -> Option<usize> {
+    let last = TABS.len() - 1;
+    match key {
+        "ArrowRight" => Some(if current == last { 0 } else { current + 1 }),
+        "ArrowLeft" => Some(if current == 0 { last } else { current - 1 }),
+        "Home" => Some(0),
+        "End" => Some(last),
+        _ => None,
+    }
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -171,18 +196,41 @@ pub fn App() -> impl IntoView {
     provide_context(RwSignal::new(None::<inspector::Selection>));
     provide_context(inspector::Traced(RwSignal::new(Vec::new())));
     let tab = RwSignal::new(Tab::Groups);
-    let tab_button = move |which: Tab, label: &'static str| {
-        view! {
-            <button
-                role="tab"
-                aria-selected=move || (tab.get() == which).to_string()
-                class:active=move || tab.get() == which
-                on:click=move |_| tab.set(which)
-            >
-                {label}
-            </button>
+    let tab_index = move || TABS.iter().position(|&(t, _)| t == tab.get()).unwrap_or(0);
+    // Only the selected tab is in the Tab order; the arrow keys move between tabs (roving
+    // tabindex), and the panel after them is one Tab stop away.
+    let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(next) = tab_after_key(&ev.key(), tab_index()) else {
+            return;
+        };
+        ev.prevent_default();
+        tab.set(TABS[next].0);
+        let button = document().get_element_by_id(&format!("tab-{next}"));
+        if let Some(button) =
+            button.and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+        {
+            let _ = button.focus();
         }
     };
+    let tab_buttons = TABS
+        .iter()
+        .enumerate()
+        .map(|(i, &(which, label))| {
+            view! {
+                <button
+                    role="tab"
+                    id=format!("tab-{i}")
+                    aria-controls="tab-panel"
+                    tabindex=move || if tab.get() == which { "0" } else { "-1" }
+                    aria-selected=move || (tab.get() == which).to_string()
+                    class:active=move || tab.get() == which
+                    on:click=move |_| tab.set(which)
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
         <header class="app-header">
             <h1>"Kafka Playground"</h1>
@@ -215,17 +263,10 @@ pub fn App() -> impl IntoView {
             <inspector::Inspector/>
         </main>
         <section class="panel panels" aria-label="Details">
-            <div role="tablist" class="tabs">
-                {tab_button(Tab::Groups, "Consumer groups")}
-                {tab_button(Tab::Settings, "Group settings")}
-                {tab_button(Tab::Partitions, "Partitions")}
-                {tab_button(Tab::Messages, "Messages")}
-                {tab_button(Tab::Charts, "Charts")}
-                {tab_button(Tab::Events, "Event log")}
-                {tab_button(Tab::Scenario, "Scenario")}
-                {tab_button(Tab::Spring, "Spring Boot")}
+            <div role="tablist" class="tabs" aria-label="Details" on:keydown=on_tab_key>
+                {tab_buttons}
             </div>
-            <div role="tabpanel">
+            <div role="tabpanel" id="tab-panel" tabindex="0" aria-labelledby=move || format!("tab-{}", tab_index())>
                 {move || match tab.get() {
                     Tab::Groups => view! { <tables::GroupTables/> }.into_any(),
                     Tab::Settings => {
@@ -251,5 +292,22 @@ pub fn App() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{tab_after_key, TABS};
+
+    #[test]
+    fn arrow_keys_step_through_the_tabs_and_wrap() {
+        let last = TABS.len() - 1;
+        assert_eq!(tab_after_key("ArrowRight", 0), Some(1));
+        assert_eq!(tab_after_key("ArrowRight", last), Some(0));
+        assert_eq!(tab_after_key("ArrowLeft", 0), Some(last));
+        assert_eq!(tab_after_key("ArrowLeft", 3), Some(2));
+        assert_eq!(tab_after_key("Home", 5), Some(0));
+        assert_eq!(tab_after_key("End", 0), Some(last));
+        assert_eq!(tab_after_key("Enter", 2), None);
     }
 }

@@ -51,3 +51,51 @@ test("a poison record is dead-lettered and redriven back to its topic", async ()
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the detail tabs move with the arrow keys, Home and End, with one of them in the Tab order", async () => {
+  const { page, errors } = await openPage(browser);
+  const tab = (name) => page.getByRole("tab", { name, exact: true });
+  const selected = () => page.locator('[role="tab"][aria-selected="true"]').textContent();
+  const focused = () => page.evaluate(() => document.activeElement?.textContent);
+  await tab("Consumer groups").focus();
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await selected(), "Group settings");
+  assert.equal(await focused(), "Group settings");
+  await page.getByRole("tabpanel").getByRole("checkbox").first().waitFor();
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await selected(), "Spring Boot", "ArrowLeft wraps from the first tab to the last");
+  await page.keyboard.press("Home");
+  assert.equal(await focused(), "Consumer groups");
+  await page.keyboard.press("End");
+  assert.equal(await selected(), "Spring Boot");
+  assert.deepEqual(
+    await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => t.tabIndex)),
+    [-1, -1, -1, -1, -1, -1, -1, 0],
+  );
+  assert.equal(
+    await page.getByRole("tabpanel").getAttribute("aria-labelledby"),
+    await tab("Spring Boot").getAttribute("id"),
+  );
+  // The arrows did not reach the clock: it stayed at 0:00.
+  assert.match(await page.locator(".clock").textContent(), /0:00/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a rate with more than three decimal places is refused with a notice", async () => {
+  const { page, errors } = await openPage(browser);
+  const rate = page.getByRole("spinbutton", { name: "Rate of payment-service" });
+  await rate.fill("0.1234");
+  await rate.dispatchEvent("change");
+  assert.equal(
+    await page.locator(".notice").textContent(),
+    "payment-service: the rate 0.1234 has more than 3 decimal places",
+  );
+  await rate.fill("2.5");
+  await rate.dispatchEvent("change");
+  await page.getByRole("tab", { name: "Scenario" }).click();
+  assert.match(await page.getByRole("tabpanel").getByRole("textbox").first().inputValue(), /"rate_per_sec": 2\.5/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
