@@ -89,6 +89,23 @@ pub fn Timeline() -> impl IntoView {
             count(MilestoneKind::DeadLetter)
         )
     };
+    // The nearest mark before or after now, for the keyboard's way to the marks.
+    let mark_beside = move |forward: bool| {
+        let at = now();
+        marks.with(|marks| {
+            if forward {
+                marks.iter().map(|m| m.at_ms).find(|&t| t > at)
+            } else {
+                marks.iter().rev().map(|m| m.at_ms).find(|&t| t < at)
+            }
+        })
+    };
+    let jump = move |forward: bool| {
+        if let Some(at) = mark_beside(forward) {
+            engine.playing.set(false);
+            engine.scrub_to(at);
+        }
+    };
     let go_to_mark = move |ev: ev::MouseEvent| {
         let at = ev
             .target()
@@ -149,11 +166,19 @@ pub fn Timeline() -> impl IntoView {
             </div>
             <span class="timeline-end">{move || format_clock(engine.horizon_ms.get())}</span>
         </div>
-        <p class="timeline-legend hint" aria-hidden="true" class:hidden=move || marks.with(|m| m.is_empty())>
-            <span class="mark-key crash">"crash"</span>
-            <span class="mark-key rebalance">"rebalance"</span>
-            <span class="mark-key dead-letter">"dead letter"</span>
-            " (click a mark to go there)"
+        <p class="timeline-legend hint" class:hidden=move || marks.with(|m| m.is_empty())>
+            <span class="mark-key crash" aria-hidden="true">"crash"</span>
+            <span class="mark-key rebalance" aria-hidden="true">"rebalance"</span>
+            <span class="mark-key dead-letter" aria-hidden="true">"dead letter"</span>
+            <span aria-hidden="true">" (click a mark to go there)"</span>
+            <span class="mark-nav">
+                <button type="button" class="small secondary" disabled=move || mark_beside(false).is_none() on:click=move |_| jump(false)>
+                    "← Previous mark"
+                </button>
+                <button type="button" class="small secondary" disabled=move || mark_beside(true).is_none() on:click=move |_| jump(true)>
+                    "Next mark →"
+                </button>
+            </span>
         </p>
     }
 }

@@ -266,7 +266,7 @@ pub fn App() -> impl IntoView {
             <div role="tablist" class="tabs" aria-label="Details" on:keydown=on_tab_key>
                 {tab_buttons}
             </div>
-            <div role="tabpanel" id="tab-panel" tabindex="0" aria-labelledby=move || format!("tab-{}", tab_index())>
+            <div role="tabpanel" id="tab-panel" aria-labelledby=move || format!("tab-{}", tab_index())>
                 {move || match tab.get() {
                     Tab::Groups => view! { <tables::GroupTables/> }.into_any(),
                     Tab::Settings => {

@@ -92,6 +92,20 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   await crash.dispatchEvent("click");
   assert.equal(await clockMs(page), crashAt);
   assert.match(await crash.locator("title").textContent(), /group-a-1 crashed$/);
+  // The same marks by keyboard: the buttons go to the mark before and after now, and the
+  // one with nowhere to go is disabled.
+  const times = await marks.locator("line").evaluateAll((lines) => lines.map((l) => Number(l.dataset.at)));
+  const previous = page.getByRole("button", { name: "← Previous mark" });
+  const next = page.getByRole("button", { name: "Next mark →" });
+  await previous.focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await clockMs(page), Math.max(...times.filter((t) => t < crashAt)));
+  await next.focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await clockMs(page), crashAt);
+  await timeline.fill(String(Math.min(...times)));
+  assert.equal(await previous.isDisabled(), true);
+  assert.equal(await next.isDisabled(), false);
   assert.deepEqual(errors, []);
   await page.close();
 });
