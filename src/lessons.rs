@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use kplay_engine::lesson::{IndexEntry, Lesson, Try};
+use kplay_engine::scenario::Scenario;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -69,6 +70,9 @@ async fn fetch_text(path: &str) -> Result<String, String> {
 pub struct LessonState {
     lesson: RwSignal<Option<Arc<Lesson>>>,
     step: RwSignal<usize>,
+    /// The run as it stood when the step opened, with the user's actions from earlier steps
+    /// and the lesson's scripted future: "Show me" starts from it.
+    step_start: StoredValue<Option<Scenario>>,
     /// Why a lesson could not be opened.
     pub error: RwSignal<Option<String>>,
 }
@@ -79,6 +83,7 @@ impl LessonState {
         Self {
             lesson: RwSignal::new(None),
             step: RwSignal::new(0),
+            step_start: StoredValue::new(None),
             error: RwSignal::new(None),
         }
     }
@@ -125,6 +130,7 @@ impl LessonState {
             }
         }
         engine.run_to(moment);
+        self.step_start.set_value(Some(engine.scenario()));
         self.step.set(step);
         let fragment = step_fragment(&lesson.id, step);
         if let Ok(history) = window().history() {
@@ -149,7 +155,17 @@ fn opening_moment(lesson: &Lesson, step: usize) -> u64 {
 }
 
 /// Performs a step's experiment: each command at its moment, as a user would.
-fn show_me(engine: Engine, try_this: &Try, done: Memo<bool>) {
+fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>) {
+    // The solution is shown from the step's start: after a half-done attempt, the whole
+    // solution on top would overshoot (a fifth consumer where four were asked for).
+    if let Some(start) = state.step_start.get_value() {
+        if let Err(e) = engine.load(start) {
+            engine
+                .notice
+                .set(Some(format!("cannot go back to the step's start: {e}")));
+            return;
+        }
+    }
     for entry in &try_this.solution {
         if engine.peek(kplay_engine::Simulation::now_ms) < entry.at_ms {
             engine.run_to(entry.at_ms);
@@ -282,7 +298,7 @@ pub fn LessonPanel() -> impl IntoView {
                         {move || if done.get() { "Done: " } else { "Goal, not reached yet: " }}
                         {describe}
                     </p>
-                    <button type="button" on:click=move |_| show_me(engine, &perform, done)>"Show me"</button>
+                    <button type="button" title="Back to where this step started, then the solution" on:click=move |_| show_me(engine, state, &perform, done)>"Show me"</button>
                 </div>
             }
         });

@@ -78,6 +78,26 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   await page.close();
 });
 
+test("Show me after a half-done attempt goes back to the step's start instead of overshooting", async () => {
+  const lesson = lessonFile("interview-questions");
+  const step = lesson.steps.findIndex((s) => s.try_this?.check.type === "idle_consumers");
+  const { page, errors } = await openPage(
+    browser,
+    `${BASE_URL}#lesson=interview-questions&step=${step + 1}`,
+  );
+  const status = page.locator(".try .check");
+  await status.waitFor();
+  // Half of the experiment: one of the two consumers it asks for.
+  await page.getByRole("button", { name: "Add consumer to notification" }).click();
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Show me" }).click();
+  await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.equal(await page.getByRole("button", { name: /^Remove notification-/ }).count(), 4, "four consumers, not five");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("an unknown lesson shows an alert and the default scenario", async () => {
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=no-such-lesson`);
   const alert = page.getByRole("alert");
