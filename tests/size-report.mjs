@@ -12,14 +12,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * page without it, and what share of the wasm the engine, the standard library and Leptos
  * take; without any view the page would still be near 250 kB. The test command fails only
  * above a ceiling that catches regressions from here; it moves up only for a feature or fix
- * whose cost is stated with it, and down whenever the build shrinks (376 kB since decimal
- * settings and integer-written coordinates took the float parsers and printers out of the
- * page). The report says when the build is over budget. Lower the ceiling to the budget once
- * the build fits.
+ * whose cost is stated with it, and down whenever the build shrinks. Decimal settings and
+ * integer-written coordinates took the float parsers and printers out of the page (401 ->
+ * 373.5 kB); keyboard access to the tabs and the timeline marks and Show me's restart from the
+ * step's start then cost 2.2 kB, and the ceiling keeps 2 kB above that. The report says when
+ * the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 376 * 1000;
+const BROTLI_CEILING_BYTES = 378 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
