@@ -69,11 +69,12 @@ pub fn text(x: f64) -> String {
     let units = units(x)
         .unwrap_or_else(|| ((x * SCALE as f64).round() as i64).clamp(-MAX_UNITS, MAX_UNITS));
     let sign = if units < 0 { "-" } else { "" };
-    let (whole, fraction) = (units.unsigned_abs() / 1000, units.unsigned_abs() % 1000);
+    let scale = SCALE.unsigned_abs();
+    let (whole, fraction) = (units.unsigned_abs() / scale, units.unsigned_abs() % scale);
     if fraction == 0 {
         return format!("{sign}{whole}");
     }
-    let digits = format!("{fraction:03}");
+    let digits = format!("{fraction:0width$}", width = PLACES);
     format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
