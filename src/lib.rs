@@ -159,6 +159,11 @@ const TABS: [(Tab, &str); 8] = [
     (Tab::Spring, "Spring Boot"),
 ];
 
+/// Where `which` is in [`TABS`].
+fn tab_position(which: Tab) -> usize {
+    TABS.iter().position(|&(t, _)| t == which).unwrap_or(0)
+}
+
 /// The tab a key moves to from tab `current`, as the WAI-ARIA tabs pattern has it: the arrows
 /// step (and wrap), Home and End go to the ends.
 fn tab_after_key(key: &str, current: usize) -> Option<usize> {
@@ -196,11 +201,11 @@ pub fn App() -> impl IntoView {
     provide_context(RwSignal::new(None::<inspector::Selection>));
     provide_context(inspector::Traced(RwSignal::new(Vec::new())));
     let tab = RwSignal::new(Tab::Groups);
-    let tab_index = move || TABS.iter().position(|&(t, _)| t == tab.get()).unwrap_or(0);
+    let tab_index = move || tab_position(tab.get());
     // Only the selected tab is in the Tab order; the arrow keys move between tabs (roving
-    // tabindex), and the panel after them is one Tab stop away.
+    // tabindex).
     let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
-        let Some(next) = tab_after_key(&ev.key(), tab_index()) else {
+        let Some(next) = tab_after_key(&ev.key(), tab_position(tab.get_untracked())) else {
             return;
         };
         ev.prevent_default();
