@@ -261,6 +261,7 @@ pub fn App() -> impl IntoView {
                 </p>
             </aside>
             <section class="panel diagram" aria-label="Cluster">
+                <p class="scroll-cue hint" aria-hidden="true">"Scroll sideways for the whole diagram →"</p>
                 <diagram::Diagram/>
                 <controls::Timeline/>
                 <beside::Beside/>
