@@ -90,12 +90,18 @@ pub fn ProducerRates() -> impl IntoView {
                 let set_rate = {
                     let name = name.clone();
                     move |ev: leptos::ev::Event| {
-                        match read_rate(&event_target_value(&ev)) {
-                            Ok(rate_per_sec) => engine.report(engine.apply(Command::SetProducerRate {
-                                name: name.clone(),
-                                rate_per_sec,
-                            })),
-                            Err(why) => engine.notice.set(Some(format!("{name}: {why}"))),
+                        let applied = read_rate(&event_target_value(&ev))
+                            .map_err(|why| format!("{name}: {why}"))
+                            .and_then(|rate_per_sec| {
+                                engine
+                                    .apply(Command::SetProducerRate { name: name.clone(), rate_per_sec })
+                                    .map_err(|e| e.to_string())
+                            });
+                        if let Err(why) = applied {
+                            engine.notice.set(Some(why));
+                            // The refused text goes: the field shows the rate still in force.
+                            event_target::<web_sys::HtmlInputElement>(&ev)
+                                .set_value(&kplay_engine::decimal::text(rate));
                         }
                     }
                 };

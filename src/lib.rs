@@ -247,7 +247,11 @@ pub fn App() -> impl IntoView {
         <share::Banner message=link_error/>
         <share::Banner message=lesson.error/>
         <lessons::LessonPanel/>
-        {move || engine.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
+        // Why an action was refused: it stays in view while the page scrolls (on a phone the
+        // act panel is far below the top), until dismissed or the next action succeeds.
+        <div class="notice">
+            <share::Banner message=engine.notice/>
+        </div>
         <main class="app-main">
             <aside class="panel act" aria-label="Act">
                 <ProduceForm topic=topic.clone()/>

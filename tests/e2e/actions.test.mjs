@@ -88,10 +88,18 @@ test("a rate with more than three decimal places is refused with a notice", asyn
   const rate = page.getByRole("spinbutton", { name: "Rate of payment-service" });
   await rate.fill("0.1234");
   await rate.dispatchEvent("change");
+  const notice = page.getByRole("alert");
   assert.equal(
-    await page.locator(".notice").textContent(),
+    await notice.locator("span").textContent(),
     "payment-service: the rate 0.1234 has more than 3 decimal places",
   );
+  assert.equal(await rate.inputValue(), "1", "the field shows the rate still in force");
+  // The notice stays in view however far the page is scrolled, until dismissed.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const box = await notice.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 100, `the notice is at ${box.y} px`);
+  await notice.getByRole("button", { name: "Dismiss" }).click();
+  assert.equal(await page.getByRole("alert").count(), 0);
   await rate.fill("2.5");
   await rate.dispatchEvent("change");
   await page.getByRole("tab", { name: "Scenario" }).click();
