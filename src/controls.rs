@@ -89,7 +89,9 @@ pub fn Timeline() -> impl IntoView {
             count(MilestoneKind::DeadLetter)
         )
     };
-    // The nearest mark before or after now, for the keyboard's way to the marks.
+    // The nearest mark before or after now, for the keyboard's way to the marks. A button with
+    // no mark to go to is aria-disabled, not disabled: pressing it to the last mark keeps
+    // the focus on it.
     let mark_beside = move |forward: bool| {
         let at = now();
         marks.with(|marks| {
@@ -172,10 +174,10 @@ pub fn Timeline() -> impl IntoView {
             <span class="mark-key dead-letter" aria-hidden="true">"dead letter"</span>
             <span aria-hidden="true">" (click a mark to go there)"</span>
             <span class="mark-nav">
-                <button type="button" class="small secondary" disabled=move || mark_beside(false).is_none() on:click=move |_| jump(false)>
+                <button type="button" class="small secondary" aria-disabled=move || mark_beside(false).is_none().to_string() on:click=move |_| jump(false)>
                     "← Previous mark"
                 </button>
-                <button type="button" class="small secondary" disabled=move || mark_beside(true).is_none() on:click=move |_| jump(true)>
+                <button type="button" class="small secondary" aria-disabled=move || mark_beside(true).is_none().to_string() on:click=move |_| jump(true)>
                     "Next mark →"
                 </button>
             </span>

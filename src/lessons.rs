@@ -105,6 +105,14 @@ impl LessonState {
                     let step = step.min(lesson.steps.len() - 1);
                     self.lesson.set(Some(Arc::new(lesson)));
                     self.go_to(engine, step, true);
+                    // A lesson picked from the menu reloads the page: the keyboard starts at
+                    // the lesson's title, not at the top of the page.
+                    request_animation_frame(|| {
+                        let title = document().get_element_by_id("lesson-title");
+                        if let Some(title) = title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = title.focus();
+                        }
+                    });
                 }
                 Err(e) => self.error.set(Some(format!(
                     "The lesson {id} could not be opened: {e}. The default scenario is shown instead."
@@ -307,7 +315,7 @@ pub fn LessonPanel() -> impl IntoView {
         Some(view! {
             <section class="panel lesson" aria-label="Lesson">
                 <header class="lesson-head">
-                    <h2>{lesson.title.clone()}</h2>
+                    <h2 id="lesson-title" tabindex="-1">{lesson.title.clone()}</h2>
                     <span class="hint">{format!("Step {} of {count}", step + 1)}</span>
                     <button type="button" disabled={step == 0}
                         on:click=move |_| state.go_to(engine, step.saturating_sub(1), true)>

@@ -201,12 +201,20 @@ fn consumer_actions(engine: Engine, name: String, status: ConsumerStatus) -> imp
     let running = matches!(status, ConsumerStatus::Running | ConsumerStatus::Paused);
     let act =
         move |command: Command| move |_| engine.report(engine.apply(command.clone()).map(|_| ()));
+    // Crash and Restart replace the buttons they are pressed on: the keyboard focus goes on
+    // to the button that takes the pressed one's place.
+    let swap = move |command: Command, then: String| {
+        move |_| match engine.apply(command.clone()) {
+            Ok(_) => focus_button_after_redraw(then.clone()),
+            Err(e) => engine.report::<()>(Err(e)),
+        }
+    };
     view! {
         <span class="consumer-action-set">
             <span class="consumer-name">{name.clone()}</span>
             {if running {
                 view! {
-                    <button on:click=act(Command::CrashConsumer { consumer: name.clone() })>{format!("Crash {name}")}</button>
+                    <button on:click=swap(Command::CrashConsumer { consumer: name.clone() }, format!("Restart {name}"))>{format!("Crash {name}")}</button>
                     <button on:click=act(Command::PauseConsumer { consumer: name.clone(), paused: status == ConsumerStatus::Running })>
                         {if status == ConsumerStatus::Running { format!("Pause {name}") } else { format!("Resume {name}") }}
                     </button>
@@ -214,9 +222,26 @@ fn consumer_actions(engine: Engine, name: String, status: ConsumerStatus) -> imp
                 }.into_any()
             } else {
                 view! {
-                    <button on:click=act(Command::RestartConsumer { consumer: name.clone() })>{format!("Restart {name}")}</button>
+                    <button on:click=swap(Command::RestartConsumer { consumer: name.clone() }, format!("Crash {name}"))>{format!("Restart {name}")}</button>
                 }.into_any()
             }}
         </span>
     }
+}
+
+/// Puts the keyboard focus on the consumer action labelled `label` once the tables have been
+/// drawn again.
+fn focus_button_after_redraw(label: String) {
+    request_animation_frame(move || {
+        let Ok(buttons) = document().query_selector_all(".consumer-actions button") else {
+            return;
+        };
+        let found = (0..buttons.length())
+            .filter_map(|i| buttons.item(i))
+            .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok())
+            .find(|button| button.text_content().as_deref() == Some(label.as_str()));
+        if let Some(button) = found {
+            let _ = button.focus();
+        }
+    });
 }

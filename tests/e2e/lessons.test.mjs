@@ -39,6 +39,9 @@ test("the Lessons menu lists every lesson and opens one at its first step", asyn
   assert.match(await panel.textContent(), new RegExp(`Step 1 of ${first.steps.length}`));
   assert.ok(page.url().endsWith(`#lesson=${index[0].id}&step=1`), page.url());
   assert.equal(await panel.getByRole("button", { name: "Back" }).isDisabled(), true);
+  // The keyboard starts at the lesson, not at the top of the reloaded page.
+  await page.waitForFunction(() => document.activeElement?.id === "lesson-title");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), index[0].title);
   assert.deepEqual(errors, []);
   await page.close();
 });
