@@ -258,7 +258,8 @@ pub struct MemberSnapshot {
 pub struct OffsetRow {
     /// `topic-partition`.
     pub partition: String,
-    /// Consumer that owns it in the coordinator's view.
+    /// Consumer that owns it in the coordinator's view; `name (old member)` when the owner is
+    /// the member the consumer was before a restart, not yet expired.
     pub assigned: Option<String>,
     /// Log End Offset as `ListOffsets(latest)` answers for the group's isolation level (C7):
     /// the high watermark, or the last stable offset under read_committed.
@@ -373,9 +374,17 @@ impl Simulation {
                         };
                         offsets.push(OffsetRow {
                             partition: tp.to_string(),
-                            assigned: g
-                                .owner_of(&tp)
-                                .map(|m| self.consumers()[m.consumer].name.clone()),
+                            assigned: g.owner_of(&tp).map(|m| {
+                                // A restarted consumer is a new member; its old member keeps
+                                // its partitions until its session times out (C10).
+                                let c = &self.consumers()[m.consumer];
+                                match &c.member_id {
+                                    Some(id) if *id != m.member_id => {
+                                        format!("{} (old member)", c.name)
+                                    }
+                                    _ => c.name.clone(),
+                                }
+                            }),
                             log_end_offset: log.fetch_limit(g.config.isolation_level),
                             group_offset: g.committed.get(&tp).copied(),
                             lag: self.lag(g, &tp),

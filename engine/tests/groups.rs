@@ -113,6 +113,60 @@ fn c5_c10_a_crash_is_noticed_after_the_session_timeout_and_records_are_redeliver
 }
 
 #[test]
+fn c10_a_restarted_consumers_old_member_is_told_apart_until_it_expires() {
+    let mut scenario = orders(3, 2, 10.0, 2, earliest(5));
+    for (at_ms, command) in [
+        (
+            30_000,
+            Command::CrashConsumer {
+                consumer: "group-a-1".into(),
+            },
+        ),
+        (
+            31_000,
+            Command::RestartConsumer {
+                consumer: "group-a-1".into(),
+            },
+        ),
+    ] {
+        scenario.script.push(ScriptEntry {
+            at_ms,
+            after_events: None,
+            command,
+        });
+    }
+    let mut sim = scenario.build().unwrap();
+    let owners = |sim: &Simulation| -> Vec<String> {
+        sim.snapshot(0).groups[0]
+            .offsets
+            .iter()
+            .filter_map(|o| o.assigned.clone())
+            .collect()
+    };
+    sim.run_until(29_000);
+    assert!(
+        !owners(&sim).iter().any(|o| o.contains("old member")),
+        "{:?}",
+        owners(&sim)
+    );
+    // Restarted, group-a-1 is a new member; its old member keeps its partition until the
+    // session timeout removes it.
+    sim.run_until(40_000);
+    assert!(
+        owners(&sim).contains(&"group-a-1 (old member)".to_owned()),
+        "{:?}",
+        owners(&sim)
+    );
+    sim.run_until(120_000);
+    assert!(
+        !owners(&sim).iter().any(|o| o.contains("old member")),
+        "{:?}",
+        owners(&sim)
+    );
+    assert_no_violations(&sim);
+}
+
+#[test]
 fn c15_a_static_member_restarting_within_the_session_timeout_causes_no_rebalance() {
     let config = GroupConfig {
         static_membership: true,
