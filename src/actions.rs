@@ -91,7 +91,7 @@ pub fn ProducerRates() -> impl IntoView {
                     let name = name.clone();
                     move |ev: leptos::ev::Event| {
                         let applied = read_rate(&event_target_value(&ev))
-                            .map_err(|why| format!("{name}: {why}"))
+                            .map_err(|why| format!("producer {name}: {why}"))
                             .and_then(|rate_per_sec| {
                                 engine
                                     .apply(Command::SetProducerRate { name: name.clone(), rate_per_sec })
@@ -501,9 +501,9 @@ pub fn AddGroup(
 /// an empty value.
 fn read_rate(text: &str) -> Result<f64, String> {
     if text.trim().is_empty() {
-        return Err("the rate must be a number of records per second".into());
+        return Err("rate must be a number of records per second".into());
     }
-    kplay_engine::decimal::parse(text).map_err(|why| format!("the rate {why}"))
+    kplay_engine::decimal::parse(text).map_err(|why| format!("rate {why}"))
 }
 
 #[cfg(test)]
@@ -516,15 +516,15 @@ mod tests {
         assert_eq!(read_rate("0.125"), Ok(0.125));
         assert_eq!(
             read_rate(""),
-            Err("the rate must be a number of records per second".into())
+            Err("rate must be a number of records per second".into())
         );
         assert_eq!(
             read_rate("0.1234"),
-            Err("the rate 0.1234 has more than 3 decimal places".into())
+            Err("rate 0.1234 has more than 3 decimal places".into())
         );
         assert_eq!(
             read_rate("fast"),
-            Err("the rate \"fast\" is not a number".into())
+            Err("rate \"fast\" is not a number".into())
         );
     }
 }

@@ -68,13 +68,31 @@ pub fn text(x: f64) -> String {
     }
     let units = units(x)
         .unwrap_or_else(|| ((x * SCALE as f64).round() as i64).clamp(-MAX_UNITS, MAX_UNITS));
+    write_units(units, PLACES)
+}
+
+/// `x` as the decimal with at most nine places that reads back as it, for messages about a
+/// number off the grid (`0.12345`); `None` when there is none below 10^6.
+pub fn text_to_nine_places(x: f64) -> Option<String> {
+    const NANOS: f64 = 1e9;
+    if !x.is_finite() || x.abs() >= 1e6 {
+        return None;
+    }
+    // Below 10^6 the nanos fit 53 bits: the division rounds once, as reading the text does.
+    let nanos = (x * NANOS).round() as i64;
+    (nanos as f64 / NANOS == x).then(|| write_units(nanos, 9))
+}
+
+/// `units` of `10^-places` as decimal text, without trailing zeros: `write_units(2500, 3)` is
+/// `2.5`.
+fn write_units(units: i64, places: usize) -> String {
+    let scale = 10u64.pow(places as u32);
     let sign = if units < 0 { "-" } else { "" };
-    let scale = SCALE.unsigned_abs();
     let (whole, fraction) = (units.unsigned_abs() / scale, units.unsigned_abs() % scale);
     if fraction == 0 {
         return format!("{sign}{whole}");
     }
-    let digits = format!("{fraction:0width$}", width = PLACES);
+    let digits = format!("{fraction:0places$}");
     format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
 }
 
@@ -155,6 +173,10 @@ mod tests {
         assert!(is_exact(0.001));
         assert_eq!(text(1.0 / 3.0), "0.333");
         assert_eq!(text(1e300), "1000000000000");
+        assert_eq!(text_to_nine_places(0.12345), Some("0.12345".into()));
+        assert_eq!(text_to_nine_places(-1e-7), Some("-0.0000001".into()));
+        assert_eq!(text_to_nine_places(1e-12), None);
+        assert_eq!(text_to_nine_places(2e6), None);
         assert_eq!(check("skew", 0.5), Ok(()));
         assert_eq!(
             check("skew", 0.0005),

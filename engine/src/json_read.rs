@@ -118,7 +118,9 @@ fn describe(value: &Value) -> String {
             (Some(u), _, _) => u.to_string(),
             (None, Some(i), _) => i.to_string(),
             (None, None, Some(x)) if crate::decimal::is_exact(x) => crate::decimal::text(x),
-            (None, None, Some(x)) if x.abs() < 1e12 => "a number with more decimal places".into(),
+            (None, None, Some(x)) => crate::decimal::text_to_nine_places(x)
+                .or_else(|| (x.abs() < 1e12).then(|| "a number with more decimal places".into()))
+                .unwrap_or_else(|| "a number too large".into()),
             _ => "a number too large".into(),
         },
     }

@@ -593,8 +593,14 @@ fn rates_with_more_than_three_places_are_refused_with_where() {
     assert!(
         e.to_string().contains(
             "producers[0].rate_per_sec: expected a number with at most 3 decimal places, \
-             got a number with more decimal places"
+             got 0.0001"
         ),
+        "{e}"
+    );
+    let e = error(&with_rate("1e-12"));
+    assert!(
+        e.to_string()
+            .ends_with("got a number with more decimal places"),
         "{e}"
     );
     let scenario = link::decode(&with_rate("2.125")).unwrap();

@@ -91,7 +91,7 @@ test("a rate with more than three decimal places is refused with a notice", asyn
   const notice = page.getByRole("alert");
   assert.equal(
     await notice.locator("span").textContent(),
-    "payment-service: the rate 0.1234 has more than 3 decimal places",
+    "producer payment-service: rate 0.1234 has more than 3 decimal places",
   );
   assert.equal(await rate.inputValue(), "1", "the field shows the rate still in force");
   // The notice stays in view however far the page is scrolled, until dismissed.
