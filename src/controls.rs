@@ -102,10 +102,24 @@ pub fn Timeline() -> impl IntoView {
             }
         })
     };
+    // The mark the user went to, said while the run stays at its moment.
+    let landed = RwSignal::new(None::<(u64, String)>);
+    let go_to = move |at: u64| {
+        engine.playing.set(false);
+        engine.scrub_to(at);
+        let what = marks.with(|marks| {
+            marks
+                .iter()
+                .filter(|m| m.at_ms == at)
+                .map(|m| m.what.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        landed.set(Some((at, format!("At {}: {what}", format_clock(at)))));
+    };
     let jump = move |forward: bool| {
         if let Some(at) = mark_beside(forward) {
-            engine.playing.set(false);
-            engine.scrub_to(at);
+            go_to(at);
         }
     };
     let go_to_mark = move |ev: ev::MouseEvent| {
@@ -115,8 +129,7 @@ pub fn Timeline() -> impl IntoView {
             .and_then(|el| el.get_attribute("data-at"))
             .and_then(|at| at.parse::<u64>().ok());
         if let Some(at) = at {
-            engine.playing.set(false);
-            engine.scrub_to(at);
+            go_to(at);
         }
     };
     view! {
@@ -180,6 +193,9 @@ pub fn Timeline() -> impl IntoView {
                 <button type="button" class="small secondary" aria-disabled=move || mark_beside(true).is_none().to_string() on:click=move |_| jump(true)>
                     "Next mark →"
                 </button>
+            </span>
+            <span class="mark-landed" role="status">
+                {move || landed.get().filter(|(at, _)| *at == now()).map(|(_, text)| text)}
             </span>
         </p>
     }

@@ -93,6 +93,8 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   assert.match(await marks.getAttribute("aria-label"), /: 1 crashed, [2-9] rebalancing, 0 dead-lettered$/);
   await crash.dispatchEvent("click");
   assert.equal(await clockMs(page), crashAt);
+  // The legend says which mark the run is at.
+  assert.match(await page.getByRole("status").filter({ hasText: /^At / }).textContent(), /^At \d+:\d\d\.\d{3}: group-a-1 crashed$/);
   assert.match(await crash.locator("title").textContent(), /group-a-1 crashed$/);
   // The same marks by keyboard: the buttons go to the mark before and after now, and the
   // one with nowhere to go is disabled.
