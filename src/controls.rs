@@ -10,6 +10,82 @@ use leptos::prelude::*;
 use crate::engine::{Engine, SPEEDS};
 use crate::format_clock;
 
+/// A panel the header opens over the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Popup {
+    /// The keyboard shortcuts.
+    Help,
+    /// The list of lessons.
+    Lessons,
+    /// The share link's box.
+    Share,
+}
+
+/// Which header panel is open: at most one at a time, and a press anywhere else, or Escape,
+/// closes it.
+#[derive(Clone, Copy)]
+pub struct HeaderPopup(RwSignal<Option<Popup>>);
+
+impl HeaderPopup {
+    /// None open; listens for the presses and the Escape key that close one.
+    pub fn new() -> Self {
+        let open = RwSignal::new(None);
+        // The panels and the buttons that open them (their own presses toggle them).
+        const INSIDE: &str = ".share, .lesson-menu, .lessons-button, .help-overlay, .help-button";
+        let press = window_event_listener(ev::pointerdown, move |ev| {
+            let inside = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|el| el.closest(INSIDE).ok().flatten())
+                .is_some();
+            if !inside {
+                open.set(None);
+            }
+        });
+        let escape = window_event_listener(ev::keydown, move |ev| {
+            if ev.key() == "Escape" {
+                open.set(None);
+            }
+        });
+        on_cleanup(move || {
+            press.remove();
+            escape.remove();
+        });
+        Self(open)
+    }
+
+    /// Whether `popup` is the one open.
+    pub fn is(self, popup: Popup) -> bool {
+        self.0.get() == Some(popup)
+    }
+
+    /// Opens `popup`, closing any other.
+    pub fn open(self, popup: Popup) {
+        self.0.set(Some(popup));
+    }
+
+    /// Opens `popup`, or closes it when it is open.
+    pub fn toggle(self, popup: Popup) {
+        self.0
+            .update(|open| *open = (*open != Some(popup)).then_some(popup));
+    }
+
+    /// Closes `popup` if it is the one open.
+    pub fn close(self, popup: Popup) {
+        self.0.update(|open| {
+            if *open == Some(popup) {
+                *open = None;
+            }
+        });
+    }
+}
+
+impl Default for HeaderPopup {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `0.25×`, `1×`, `300×`.
 fn speed_label(index: usize) -> String {
     let speed = SPEEDS[index];
@@ -205,7 +281,7 @@ pub fn Timeline() -> impl IntoView {
 #[component]
 pub fn Shortcuts() -> impl IntoView {
     let engine = expect_context::<Engine>();
-    let help = RwSignal::new(false);
+    let popup = expect_context::<HeaderPopup>();
     let handle = window_event_listener(ev::keydown, move |ev| {
         // Typing in a field is not a shortcut.
         let target = ev
@@ -236,17 +312,16 @@ pub fn Shortcuts() -> impl IntoView {
             "ArrowRight" => engine.step(),
             "[" => engine.nudge_speed(false),
             "]" => engine.nudge_speed(true),
-            "?" => help.update(|h| *h = !*h),
-            "Escape" => help.set(false),
+            "?" => popup.toggle(Popup::Help),
             _ => {}
         }
     });
     on_cleanup(move || handle.remove());
     view! {
-        <button class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| help.update(|h| *h = !*h)>
+        <button class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| popup.toggle(Popup::Help)>
             "?"
         </button>
-        <Show when=move || help.get()>
+        <Show when=move || popup.is(Popup::Help)>
             <div class="help-overlay" role="dialog" aria-label="Keyboard shortcuts">
                 <h2>"Keyboard shortcuts"</h2>
                 <dl>
@@ -255,7 +330,7 @@ pub fn Shortcuts() -> impl IntoView {
                     <dt><kbd>"["</kbd>" "<kbd>"]"</kbd></dt><dd>"Slower, faster"</dd>
                     <dt><kbd>"?"</kbd></dt><dd>"This help"</dd>
                 </dl>
-                <button on:click=move |_| help.set(false)>"Close"</button>
+                <button on:click=move |_| popup.close(Popup::Help)>"Close"</button>
             </div>
         </Show>
     }

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::controls::{HeaderPopup, Popup};
 use crate::Engine;
 
 /// Where the lesson files are, relative to the page.
@@ -191,11 +192,12 @@ fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>)
 /// The Lessons button and the list of lessons it opens.
 #[component]
 pub fn LessonMenu() -> impl IntoView {
-    let open = RwSignal::new(false);
+    let popup = expect_context::<HeaderPopup>();
+    let open = move || popup.is(Popup::Lessons);
     let index = RwSignal::new(None::<Result<Vec<IndexEntry>, String>>);
     let toggle = move |_| {
-        open.update(|o| *o = !*o);
-        if open.get_untracked() && index.get_untracked().is_none() {
+        popup.toggle(Popup::Lessons);
+        if open() && index.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
                 let loaded = fetch_text(&format!("{LESSONS_DIR}/index.json"))
                     .await
@@ -207,22 +209,15 @@ pub fn LessonMenu() -> impl IntoView {
             });
         }
     };
-    // Escape closes the list wherever the focus is, as it closes the shortcuts.
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" {
-            open.set(false);
-        }
-    });
-    on_cleanup(move || handle.remove());
     view! {
-        <button type="button" class="lessons-button" aria-expanded=move || open.get().to_string() on:click=toggle>
+        <button type="button" class="lessons-button" aria-expanded=move || open().to_string() on:click=toggle>
             "Lessons"
         </button>
-        <Show when=move || open.get()>
+        <Show when=open>
             <div class="lesson-menu" role="dialog" aria-label="Lessons">
                 <div class="menu-head">
                     <h2>"Lessons"</h2>
-                    <button type="button" class="small secondary" on:click=move |_| open.set(false)>"Close"</button>
+                    <button type="button" class="small secondary" on:click=move |_| popup.close(Popup::Lessons)>"Close"</button>
                 </div>
                 {move || match index.get() {
                     None => view! { <p class="hint">"Loading the lessons…"</p> }.into_any(),

@@ -191,6 +191,7 @@ pub fn App() -> impl IntoView {
         .expect("the built-in scenario builds");
     share::reload_on_new_link();
     provide_context(engine);
+    provide_context(controls::HeaderPopup::new());
     let lesson = lessons::LessonState::new();
     provide_context(lesson);
     let fragment = window().location().hash().unwrap_or_default();

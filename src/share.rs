@@ -98,6 +98,7 @@ pub fn Banner(message: RwSignal<Option<String>>) -> impl IntoView {
 #[component]
 pub fn ShareLink() -> impl IntoView {
     let engine = expect_context::<Engine>();
+    let popup = expect_context::<crate::controls::HeaderPopup>();
     let shared = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
     let share = move |_| {
@@ -118,6 +119,7 @@ pub fn ShareLink() -> impl IntoView {
         status.set(format!("Link to this moment ({chars} characters)"));
         copy_to_clipboard(url.clone(), status, chars);
         shared.set(Some(url));
+        popup.open(crate::controls::Popup::Share);
     };
     view! {
         <div class="share">
@@ -125,6 +127,7 @@ pub fn ShareLink() -> impl IntoView {
             {move || {
                 shared
                     .get()
+                    .filter(|_| popup.is(crate::controls::Popup::Share))
                     .map(|url| {
                         view! {
                             <div class="share-box">
@@ -146,7 +149,7 @@ pub fn ShareLink() -> impl IntoView {
                                     }
                                 />
                                 <span role="status">{move || status.get()}</span>
-                                <button type="button" on:click=move |_| shared.set(None)>
+                                <button type="button" on:click=move |_| popup.close(crate::controls::Popup::Share)>
                                     "Close"
                                 </button>
                             </div>

@@ -291,3 +291,27 @@ test("a line says the diagram scrolls sideways exactly when its panel is too nar
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the header's panels open one at a time and close on a press elsewhere or Escape", async () => {
+  const { page, errors } = await openPage(browser);
+  const shareBox = page.getByRole("textbox", { name: "Share link address" });
+  const lessons = page.getByRole("dialog", { name: "Lessons" });
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await page.getByRole("button", { name: "Share link" }).click();
+  await shareBox.waitFor();
+  await page.getByRole("button", { name: "Lessons" }).click();
+  await lessons.waitFor();
+  assert.equal(await shareBox.count(), 0, "opening the lessons closed the share box");
+  await page.getByRole("region", { name: "Cluster" }).click({ position: { x: 5, y: 5 } });
+  await lessons.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+  await help.waitFor();
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "detached" });
+  // The share box opens again, and a press inside it leaves it open.
+  await page.getByRole("button", { name: "Share link" }).click();
+  await shareBox.click();
+  assert.equal(await shareBox.count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
