@@ -167,13 +167,15 @@ pub fn Beside() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // One card per name, drawn again only when the names change; each card follows its own
+    // figures.
+    let chain_names =
+        Memo::new(move |_| chains.with(|c| c.iter().map(|c| c.name.clone()).collect::<Vec<_>>()));
+    let queue_names =
+        Memo::new(move |_| queues.with(|q| q.iter().map(|q| q.name.clone()).collect::<Vec<_>>()));
     view! {
-        <For each=move || chains.get() key=|c| c.name.clone() let:chain>
-            <ChainCard name=chain.name.clone() chains=chains/>
-        </For>
-        <For each=move || queues.get() key=|q| q.name.clone() let:queue>
-            <QueueCard name=queue.name.clone() queues=queues/>
-        </For>
+        {move || chain_names.get().into_iter().map(|name| view! { <ChainCard name chains/> }).collect_view()}
+        {move || queue_names.get().into_iter().map(|name| view! { <QueueCard name queues/> }).collect_view()}
     }
 }
 
