@@ -51,23 +51,24 @@ pub fn PartitionTable() -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                <For
-                    each=move || rows.get()
-                    key=|r| (r.name.clone(), r.low, r.end)
-                    children=move |row| {
-                        let redrive = redrive_button(engine, &row);
-                        view! {
-                            <tr>
-                                <th scope="row">{row.name}</th>
-                                <td>{row.low}</td>
-                                <td>{row.high}</td>
-                                <td>{row.end}</td>
-                                <td>{row.messages}</td>
-                                <td>{redrive}</td>
-                            </tr>
-                        }
-                    }
-                />
+                {move || {
+                    rows.get()
+                        .into_iter()
+                        .map(|row| {
+                            let redrive = redrive_button(engine, &row);
+                            view! {
+                                <tr>
+                                    <th scope="row">{row.name}</th>
+                                    <td>{row.low}</td>
+                                    <td>{row.high}</td>
+                                    <td>{row.end}</td>
+                                    <td>{row.messages}</td>
+                                    <td>{redrive}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
             </tbody>
         </table>
     }
