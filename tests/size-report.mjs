@@ -14,13 +14,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * above a ceiling that catches regressions from here; it moves up only for a feature or fix
  * whose cost is stated with it, and down whenever the build shrinks. Decimal settings and
  * integer-written coordinates took the float parsers and printers out of the page (401 ->
- * 373.5 kB); keyboard access to the tabs and the timeline marks and Show me's restart from the
- * step's start then cost 2.2 kB, and the ceiling keeps 2 kB above that. The report says when
- * the build is over budget. Lower the ceiling to the budget once the build fits.
+ * 373.5 kB); the fixes from two reviews since (keyboard access to the tabs, the timeline marks
+ * and the consumer actions, Show me's restart, the scroll cue, sticky notices, the header's
+ * panels) cost 5.1 kB, and two lists drawn without a keyed For saved 4.1 kB: 374.5 kB. The
+ * ceiling keeps 2.5 kB above that. The report says when the build is over budget. Lower the
+ * ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 378 * 1000;
+const BROTLI_CEILING_BYTES = 377 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
