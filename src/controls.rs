@@ -326,7 +326,7 @@ pub fn Shortcuts() -> impl IntoView {
                 <h2>"Keyboard shortcuts"</h2>
                 <dl>
                     <dt><kbd>"Space"</kbd></dt><dd>"Play or pause"</dd>
-                    <dt><kbd>"→"</kbd></dt><dd>"Step: run the next event"</dd>
+                    <dt><kbd>"→"</kbd></dt><dd>"Step: run to the next event that shows"</dd>
                     <dt><kbd>"["</kbd>" "<kbd>"]"</kbd></dt><dd>"Slower, faster"</dd>
                     <dt><kbd>"?"</kbd></dt><dd>"This help"</dd>
                 </dl>

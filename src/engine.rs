@@ -25,6 +25,8 @@ pub const SIM_BUDGET_MS: f64 = 8.0;
 const EVENTS_PER_CHUNK: u64 = 500;
 /// Longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
 const MAX_FRAME_MS: f64 = 100.0;
+/// Most events one Step runs while looking for one that shows.
+const STEP_EVENT_LIMIT: usize = 10_000;
 /// Most events replayed when a link opens, so that a link to a very late moment of a busy run
 /// cannot freeze the page.
 pub const OPEN_EVENT_BUDGET: u64 = 2_000_000;
@@ -209,11 +211,18 @@ impl Engine {
         }
     }
 
-    /// Runs the next event (or script entry), the Step button.
+    /// Runs events (or script entries) up to the next one that shows, the Step button.
     pub fn step(&self) {
         self.playing.set(false);
         self.sim.update_value(|sim| {
-            sim.step();
+            // Timers that change nothing on screen (a heartbeat's schedule at 0:00) are run
+            // through: each press shows something, an event in the log or a later clock.
+            let (events, now) = (sim.trace().total(), sim.now_ms());
+            for _ in 0..STEP_EVENT_LIMIT {
+                if !sim.step() || sim.trace().total() != events || sim.now_ms() != now {
+                    break;
+                }
+            }
         });
         self.changed();
     }

@@ -55,6 +55,20 @@ test("Play runs the clock and the producers; Pause stops it; Step runs one event
   await page.close();
 });
 
+test("every press of Step shows something: a line in the event log or a later clock", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("tab", { name: "Event log" }).click();
+  const lines = page.getByRole("tabpanel").getByRole("listitem");
+  for (let press = 1; press <= 4; press++) {
+    const before = [await clockMs(page), await lines.count()];
+    await page.getByRole("button", { name: "Step", exact: true }).click();
+    const after = [await clockMs(page), await lines.count()];
+    assert.notDeepEqual(after, before, `press ${press} changed nothing (clock, log lines)`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("crashing a consumer makes the group rebalance after the session timeout", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
