@@ -160,11 +160,16 @@ pub fn ShareLink() -> impl IntoView {
     }
 }
 
+/// Puts `text` on the clipboard; whether the browser allowed it.
+pub async fn write_clipboard(text: &str) -> bool {
+    let promise = window().navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
 /// Copies `text` and reports the outcome in `status`.
 fn copy_to_clipboard(text: String, status: RwSignal<String>, chars: usize) {
-    let promise = window().navigator().clipboard().write_text(&text);
     leptos::task::spawn_local(async move {
-        let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        let copied = write_clipboard(&text).await;
         status.set(if copied {
             format!("Link copied ({chars} characters)")
         } else {

@@ -68,9 +68,27 @@ pub fn SpringView() -> impl IntoView {
                     .get()
                     .into_iter()
                     .map(|(title, text)| {
+                        let copied = RwSignal::new("");
+                        let copy = {
+                            let text = text.clone();
+                            move |_| {
+                                let text = text.clone();
+                                leptos::task::spawn_local(async move {
+                                    copied.set(if crate::share::write_clipboard(&text).await {
+                                        "Copied"
+                                    } else {
+                                        "The clipboard is not available: select the text to copy it"
+                                    });
+                                });
+                            }
+                        };
                         view! {
                             <section aria-label=title>
-                                <h3>{title}</h3>
+                                <div class="code-head">
+                                    <h3>{title}</h3>
+                                    <button type="button" class="small secondary" aria-label=format!("Copy {title}") on:click=copy>"Copy"</button>
+                                    <span class="hint" role="status">{move || copied.get()}</span>
+                                </div>
                                 <pre class="code"><code>{text}</code></pre>
                             </section>
                         }

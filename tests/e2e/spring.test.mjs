@@ -29,6 +29,11 @@ test("the Spring Boot view shows the guide's settings and follows a changed assi
     await page.getByRole("region", { name: "Kafka command line" }).textContent(),
     /kafka-topics\.sh .*--create --topic order-events\s*\\?\s*--partitions 3/s,
   );
+  // Each block copies as it reads.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await yml.getByRole("button", { name: "Copy application.yml" }).click();
+  await yml.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await yml.locator("pre").textContent());
   mkdirSync("tests/e2e/output", { recursive: true });
   await page.screenshot({ path: "tests/e2e/output/spring-boot.png", fullPage: true });
   await page.getByRole("tab", { name: "Group settings" }).click();
