@@ -211,18 +211,12 @@ impl Engine {
         }
     }
 
-    /// Runs events (or script entries) up to the next one that shows, the Step button.
+    /// Runs events (or script entries) up to the next one that shows and the rest of its
+    /// millisecond, the Step button.
     pub fn step(&self) {
         self.playing.set(false);
         self.sim.update_value(|sim| {
-            // Timers that change nothing on screen (a heartbeat's schedule at 0:00) are run
-            // through: each press shows something, an event in the log or a later clock.
-            let (events, now) = (sim.trace().total(), sim.now_ms());
-            for _ in 0..STEP_EVENT_LIMIT {
-                if !sim.step() || sim.trace().total() != events || sim.now_ms() != now {
-                    break;
-                }
-            }
+            sim.step_to_visible(STEP_EVENT_LIMIT);
         });
         self.changed();
     }

@@ -1053,6 +1053,23 @@ impl Simulation {
         true
     }
 
+    /// The page's Step: runs events until one shows (it reaches the trace, or the clock
+    /// moves), then the rest of that millisecond, so the run stands where a replay to this
+    /// moment stands. Runs at most `max_events` looking; whether anything ran.
+    pub fn step_to_visible(&mut self, max_events: usize) -> bool {
+        let (events, now) = (self.trace.total(), self.now_ms);
+        for ran in 0..max_events {
+            if !self.step() {
+                return ran > 0;
+            }
+            if self.trace.total() != events || self.now_ms != now {
+                self.run_until(self.now_ms);
+                return true;
+            }
+        }
+        true
+    }
+
     /// Runs every event scheduled at or before `t_ms`, then sets the clock to `t_ms`.
     pub fn run_until(&mut self, t_ms: u64) {
         while self.next_event_ms().is_some_and(|at| at <= t_ms) {

@@ -213,3 +213,36 @@ proptest! {
         );
     }
 }
+
+/// The page's Step ends on a whole millisecond: after each one the run is where a replay to
+/// that moment (what a share link opens) is, and each one shows something.
+#[test]
+fn each_step_to_visible_stands_where_a_replay_to_its_moment_stands() {
+    let scenario = Scenario::from_json(EXAMPLE).unwrap();
+    let mut sim = scenario.build().unwrap();
+    for press in 0..300 {
+        let before = (sim.trace().total(), sim.now_ms());
+        assert!(
+            sim.step_to_visible(10_000),
+            "press {press}: nothing left to run"
+        );
+        assert_ne!(
+            (sim.trace().total(), sim.now_ms()),
+            before,
+            "press {press} showed nothing"
+        );
+        assert!(
+            sim.next_event_ms().is_none_or(|at| at > sim.now_ms()),
+            "press {press} left events of {} ms to run",
+            sim.now_ms()
+        );
+        if press % 25 == 0 {
+            assert_eq!(
+                hash_of(&scenario, sim.now_ms()),
+                sim.trace().hash(),
+                "press {press}: a replay to {} ms differs",
+                sim.now_ms()
+            );
+        }
+    }
+}
