@@ -55,25 +55,6 @@ test("Share link replays the same run, actions included, to the same moment", as
   await opened.page.close();
 });
 
-test("a link made between Steps replays to the same state (Step ends on a whole millisecond)", async () => {
-  const { page, errors } = await openPage(browser);
-  // From 0:00 with no Play: the same events every time.
-  for (let i = 0; i < 12; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
-  await page.getByRole("textbox", { name: "Key" }).fill("between-steps");
-  await page.getByRole("button", { name: "Produce", exact: true }).click();
-  for (let i = 0; i < 6; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
-  const before = await visibleRun(page);
-  await page.getByRole("button", { name: "Share link" }).click();
-  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
-  const opened = await openPage(browser, link);
-  await opened.page.getByRole("timer", { name: "Simulation time" }).waitFor();
-  assert.deepEqual(await visibleRun(opened.page), before);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(opened.errors, []);
-  await page.close();
-  await opened.page.close();
-});
-
 test("a link to another scenario opens it: its own topic and group", async () => {
   const link = linkFor({
     version: 1,
