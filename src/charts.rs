@@ -284,12 +284,15 @@ pub fn Charts() -> impl IntoView {
                 .iter()
                 .map(|id| view! { <option value=id.clone() selected=Some(id) == group.as_ref()>{id.clone()}</option> })
                 .collect_view();
+            // One grid cell: the picker stays above the chart it picks for.
             view! {
-                <label class="chart-pick">
-                    "Lag per partition of group "
-                    <select on:change=move |ev| picked.set(Some(event_target_value(&ev)))>{options}</select>
-                </label>
-                {chart(format!("Lag per partition of {g} (records)"), history.partition_series(&g), history.samples.last().map_or(0, |s| s.t_ms))}
+                <div>
+                    <label class="chart-pick">
+                        "Lag per partition of group "
+                        <select on:change=move |ev| picked.set(Some(event_target_value(&ev)))>{options}</select>
+                    </label>
+                    {chart(format!("Lag per partition of {g} (records)"), history.partition_series(&g), history.samples.last().map_or(0, |s| s.t_ms))}
+                </div>
             }
         });
         let t_max = history.samples.last().map_or(0, |s| s.t_ms);

@@ -37,6 +37,10 @@ test("lag per group and throughput are charted over the run and follow a scrub b
   await perPartition.waitFor();
   assert.equal(await perPartition.locator("polyline").count(), 3);
   assert.equal(await page.getByRole("combobox", { name: /Lag per partition of group/ }).inputValue(), "group-a");
+  // On a wide screen the charts sit side by side, not in one narrow column.
+  const [lagBox, partitionBox] = [await lag.boundingBox(), await perPartition.boundingBox()];
+  assert.ok(partitionBox.x > lagBox.x + lagBox.width, "the second chart is right of the first");
+  assert.ok(partitionBox.y < lagBox.y + lagBox.height, "the two share a row");
   // At 100× a frame covers more than a virtual second: at least one sample per frame.
   const before = await pointCount(page, /^Lag per consumer group/);
   assert.ok(before >= 15, `${before} samples over 30 s`);
