@@ -269,6 +269,18 @@ pub fn Timeline() -> impl IntoView {
                 <button type="button" class="small secondary" aria-disabled=move || mark_beside(true).is_none().to_string() on:click=move |_| jump(true)>
                     "Next mark →"
                 </button>
+                <button
+                    type="button"
+                    class="small secondary"
+                    title="The newest moment of the run (End on the timeline)"
+                    aria-disabled=move || (now() >= engine.horizon_ms.get()).to_string()
+                    on:click=move |_| {
+                        engine.playing.set(false);
+                        engine.scrub_to(engine.horizon_ms.get_untracked());
+                    }
+                >
+                    "Latest →|"
+                </button>
             </span>
             <span class="mark-landed" role="status">
                 {move || landed.get().filter(|(at, _)| *at == now()).map(|(_, text)| text)}

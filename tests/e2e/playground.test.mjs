@@ -130,6 +130,14 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   assert.equal(await previous.getAttribute("aria-disabled"), "true");
   assert.equal(await next.getAttribute("aria-disabled"), "false");
   assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), "← Previous mark");
+  // Latest goes back to the newest moment of the run, where it is disabled.
+  const latest = page.getByRole("button", { name: "Latest →|" });
+  const newest = Number(await timeline.getAttribute("max"));
+  assert.ok(newest > Math.min(...times));
+  assert.equal(await latest.getAttribute("aria-disabled"), "false");
+  await latest.click();
+  assert.equal(await clockMs(page), newest);
+  assert.equal(await latest.getAttribute("aria-disabled"), "true");
   assert.deepEqual(errors, []);
   await page.close();
 });
