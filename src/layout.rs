@@ -82,19 +82,21 @@ pub fn key_colour(key: Option<&str>) -> &'static str {
     KEY_COLOURS[(h % 7) as usize]
 }
 
-/// The first characters of a key that fit in a cell.
+/// What of a key fits in a cell: at most three characters. Keys like `order-42` or
+/// `customer-7` are told apart by their number, so a key ending in digits shows its last
+/// three digits (`42`, `7`); any other key shows its first three characters (`alice` is `ali`).
+/// A null key is `∅`, an empty one `""`.
 pub fn key_abbrev(key: Option<&str>) -> String {
-    match key {
-        None => "∅".into(),
-        Some(k) => {
-            // Keys like order-42 are most recognisable by their end.
-            let chars: Vec<char> = k.chars().collect();
-            if chars.len() <= 3 {
-                k.to_owned()
-            } else {
-                chars[chars.len() - 3..].iter().collect()
-            }
-        }
+    let key = match key {
+        None => return "∅".into(),
+        Some("") => return "\"\"".into(),
+        Some(key) => key,
+    };
+    let digits = key.len() - key.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        key[key.len() - digits.min(3)..].to_owned()
+    } else {
+        key.chars().take(3).collect()
     }
 }
 
@@ -343,8 +345,13 @@ mod tests {
             distinct.len() >= 5,
             "keys spread over the palette: {distinct:?}"
         );
-        assert_eq!(key_abbrev(Some("order-42")), "-42");
+        assert_eq!(key_abbrev(Some("order-42")), "42");
+        assert_eq!(key_abbrev(Some("customer-7")), "7");
+        assert_eq!(key_abbrev(Some("user-123456")), "456");
+        assert_eq!(key_abbrev(Some("alice")), "ali");
         assert_eq!(key_abbrev(Some("ab")), "ab");
+        assert_eq!(key_abbrev(Some("ünï")), "ünï");
+        assert_eq!(key_abbrev(Some("")), "\"\"");
         assert_eq!(key_abbrev(None), "∅");
     }
 
