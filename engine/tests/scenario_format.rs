@@ -605,6 +605,7 @@ fn a_scenario_of_every_type_reads_back_the_same() {
 fn indented_json_is_serde_json_pretty_for_every_example_and_type() {
     let mut scenarios: Vec<Scenario> = examples()
         .iter()
+        .chain(&lesson_scenarios())
         .map(|(name, text)| read(text).unwrap_or_else(|e| panic!("{name}: {e}")))
         .collect();
     scenarios.push(everything());
