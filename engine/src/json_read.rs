@@ -366,12 +366,9 @@ impl<'a> Obj<'a> {
 
 /// Parses JSON text into a [`Value`], refusing a key repeated in one object (as serde's
 /// derived structs refuse a field given twice) and anything after the value. Messages name the
-/// line and column.
+/// line and column, as serde_json's do (see [`crate::json_parse`]).
 pub fn parse(text: &str) -> Result<Value, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = de.deserialize_any(Strict).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
-    Ok(value)
+    crate::json_parse::parse(text, crate::json_parse::Strictness::Scenario)
 }
 
 /// [`parse`] for any serde deserializer: the first step of the scenario types' hand-written

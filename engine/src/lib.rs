@@ -83,6 +83,7 @@ pub mod group;
 pub mod group_coordinator;
 pub mod inspect;
 pub mod journey;
+pub mod json_parse;
 pub mod json_pretty;
 pub mod json_read;
 pub mod lesson;

@@ -205,8 +205,8 @@ impl ValueFormat {
         }
         match record.value.as_deref() {
             None => Ok(()),
-            Some(text) => serde_json::from_str::<serde::de::IgnoredAny>(text)
-                .map(|_| ())
+            Some(text) => crate::json_parse::parse(text, crate::json_parse::Strictness::Record)
+                .map(drop)
                 .map_err(|e| {
                     (
                         "com.fasterxml.jackson.core.JsonParseException".into(),
