@@ -559,10 +559,7 @@ impl Check {
             | Check::ChainStatAtLeast { chain: name, .. } => vec![name],
         };
         if names.iter().any(|n| n.is_empty()) {
-            return Err(format!(
-                "check {:?} names an empty group, topic or key",
-                self
-            ));
+            return Err("the check names an empty group, topic or key".into());
         }
         Ok(())
     }
@@ -1371,6 +1368,15 @@ mod tests {
         fails(
             &|l| l.steps[0].try_this.as_mut().unwrap().solution.clear(),
             "a solution has",
+        );
+        fails(
+            &|l| {
+                l.steps[0].try_this.as_mut().unwrap().check = Check::PartitionCount {
+                    topic: String::new(),
+                    partitions: 2,
+                }
+            },
+            "step 1: the check names an empty group, topic or key",
         );
         fails(
             &|l| l.steps[0].try_this.as_mut().unwrap().settle_ms = 0,
