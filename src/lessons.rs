@@ -3,9 +3,11 @@
 //!
 //! Lessons are files (`public/lessons/index.json` and `public/lessons/<id>.json`), fetched when needed, so
 //! they add nothing to the page's download. Every lesson step has an address,
-//! `#lesson=<id>&step=<n>`: opening it loads the lesson's preset and runs it to the step's
-//! moment. Continue runs on to the next step's moment and keeps what the user did; Back
-//! replays the preset to the earlier step. A step's "try this" is checked live against the
+//! `#lesson=<id>&step=<n>`: opening it loads the lesson's preset with the earlier steps'
+//! experiments done (their texts build on them) and runs it to the step's moment. Continue
+//! runs on to the next step's moment and keeps what the user did, unless the step's goal was
+//! not reached: then the step's solution is done, and a notice says so. Back replays the
+//! earlier step as its address does. A step's "try this" is checked live against the
 //! simulation; "Show me" performs it.
 
 use std::sync::Arc;
@@ -122,16 +124,17 @@ impl LessonState {
         });
     }
 
-    /// Opens step `step`: from the preset when `replay` (or when the run is already past the
-    /// step's moment), else by running on from where the user is.
+    /// Opens step `step`: from the preset with the earlier steps' experiments done when
+    /// `replay` (or when the run is already past the step's moment), else by running on from
+    /// where the user is.
     fn go_to(self, engine: Engine, step: usize, replay: bool) {
         let Some(lesson) = self.lesson.get_untracked() else {
             return;
         };
-        let moment = opening_moment(&lesson, step);
+        let moment = lesson.opening_ms(step);
         let now = engine.peek(kplay_engine::Simulation::now_ms);
         if replay || now > moment {
-            if let Err(e) = engine.load(lesson.scenario.clone()) {
+            if let Err(e) = engine.load(lesson.scenario_for_step(step)) {
                 self.error.set(Some(format!(
                     "The lesson's scenario could not be built: {e}"
                 )));
@@ -139,6 +142,39 @@ impl LessonState {
             }
         }
         engine.run_to(moment);
+        self.open_step(engine, &lesson, step);
+    }
+
+    /// Continue: runs on to the next step. The next step's text tells what this step's
+    /// experiment did, so when its goal has not been reached by then, the step is done again
+    /// from its start with the solution, and a notice says so.
+    fn advance(self, engine: Engine, step: usize) {
+        let Some(lesson) = self.lesson.get_untracked() else {
+            return;
+        };
+        let next = step + 1;
+        let moment = lesson.opening_ms(next);
+        let Some(try_this) = &lesson.steps[step].try_this else {
+            return self.go_to(engine, next, false);
+        };
+        let holds = || engine.read(|sim| try_this.check.holds(sim));
+        if !holds() {
+            if engine.peek(kplay_engine::Simulation::now_ms) < moment {
+                engine.run_to(moment);
+            }
+            if !holds() {
+                perform_solution(engine, self, try_this);
+                engine.notice.set(Some(
+                    "The step's goal was not reached, so the lesson did its solution: the next step goes on from there."
+                        .into(),
+                ));
+            }
+        }
+        self.go_to(engine, next, false);
+    }
+
+    /// Marks step `step` as open at the run's current moment.
+    fn open_step(self, engine: Engine, lesson: &Lesson, step: usize) {
         self.step_start.set_value(Some(engine.scenario()));
         self.step.set(step);
         let fragment = step_fragment(&lesson.id, step);
@@ -155,18 +191,10 @@ impl Default for LessonState {
 }
 
 /// The moment step `step` opens at: its own `run_to_ms`, or the latest one before it.
-fn opening_moment(lesson: &Lesson, step: usize) -> u64 {
-    lesson.steps[..=step]
-        .iter()
-        .rev()
-        .find_map(|s| s.run_to_ms)
-        .unwrap_or(0)
-}
-
-/// Performs a step's experiment: each command at its moment, as a user would.
-fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>) {
-    // The solution is shown from the step's start: after a half-done attempt, the whole
-    // solution on top would overshoot (a fifth consumer where four were asked for).
+/// Performs a step's experiment from the step's start: each command at its moment, as a
+/// user would. After a half-done attempt, the whole solution on top would overshoot (a fifth
+/// consumer where four were asked for).
+fn perform_solution(engine: Engine, state: LessonState, try_this: &Try) {
     if let Some(start) = state.step_start.get_value() {
         if let Err(e) = engine.load(start) {
             engine
@@ -182,8 +210,13 @@ fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>)
         let result = engine.apply(entry.command.clone());
         engine.report(result);
     }
-    // Most checks hold only once the cluster has reacted (a rebalance, a back-off): start
-    // the clock so the learner watches that happen instead of a waiting "Not yet".
+}
+
+/// Show me: performs the step's experiment, then starts the clock, since most checks hold
+/// only once the cluster has reacted (a rebalance, a back-off): the learner watches that
+/// happen instead of a waiting "Not yet".
+fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>) {
+    perform_solution(engine, state, try_this);
     if !engine.playing.get_untracked() && !done.get_untracked() {
         engine.toggle();
     }
@@ -317,7 +350,7 @@ pub fn LessonPanel() -> impl IntoView {
                         "Back"
                     </button>
                     <button type="button" disabled={step + 1 >= count}
-                        on:click=move |_| state.go_to(engine, step + 1, false)>
+                        on:click=move |_| state.advance(engine, step)>
                         "Continue"
                     </button>
                     <a href="./" class="close-lesson">"Leave the lesson"</a>

@@ -662,6 +662,35 @@ impl Try {
 }
 
 impl Lesson {
+    /// The moment step `step` opens at: the latest `run_to_ms` of it and the steps before it.
+    pub fn opening_ms(&self, step: usize) -> u64 {
+        self.steps[..=step]
+            .iter()
+            .rev()
+            .find_map(|s| s.run_to_ms)
+            .unwrap_or(0)
+    }
+
+    /// The run that step `step` opens on when the learner arrives by its address or goes
+    /// back to it: the preset, with the solution of every earlier step's experiment in its
+    /// script. A step's text tells what those experiments did, so the run must have done
+    /// them, whether the learner did them, skipped them or opened the step directly.
+    ///
+    /// Solution commands go after the preset's own commands of the same millisecond, as a
+    /// learner's action applied at that moment does.
+    pub fn scenario_for_step(&self, step: usize) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        let solutions = self.steps[..step]
+            .iter()
+            .filter_map(|s| s.try_this.as_ref())
+            .flat_map(|t| &t.solution);
+        for entry in solutions {
+            let at = scenario.script.partition_point(|e| e.at_ms <= entry.at_ms);
+            scenario.script.insert(at, entry.clone());
+        }
+        scenario
+    }
+
     /// Parses and validates a lesson file.
     pub fn from_json(text: &str) -> Result<Self, String> {
         if text.len() > MAX_LESSON_BYTES {

@@ -101,6 +101,28 @@ test("Show me after a half-done attempt goes back to the step's start instead of
   await page.close();
 });
 
+test("a step builds on the earlier steps' experiments, by its address or by Continue without them", async () => {
+  // interview-failures: step 1 asks to crash notification-1; steps 2 and 3 tell what followed.
+  const lesson = lessonFile("interview-failures");
+  assert.equal(lesson.steps[0].try_this.solution[0].command.consumer, "notification-1");
+  const restart = (page) => page.getByRole("button", { name: "Restart notification-1" });
+  const byAddress = await openPage(browser, `${BASE_URL}#lesson=interview-failures&step=3`);
+  const panel = byAddress.page.getByRole("region", { name: "Lesson" });
+  await panel.getByRole("heading", { name: lesson.steps[2].title }).waitFor();
+  await restart(byAddress.page).waitFor();
+  assert.deepEqual(byAddress.errors, []);
+  await byAddress.page.close();
+
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=interview-failures&step=1`);
+  await page.getByRole("region", { name: "Lesson" }).getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: lesson.steps[1].title }).waitFor();
+  assert.match(await page.locator(".notice").textContent(), /goal was not reached, so the lesson did its solution/);
+  await restart(page).waitFor();
+  assert.equal(await page.getByRole("timer").textContent(), clock(lesson.steps[1].run_to_ms));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("an unknown lesson shows an alert and the default scenario", async () => {
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=no-such-lesson`);
   const alert = page.getByRole("alert");
