@@ -226,10 +226,13 @@ pub fn Inspector() -> impl IntoView {
                 .set(Some("This record could not be traced.".into())),
         }
     };
+    // What is selected may not exist at the moment scrubbed to (a record produced later, a
+    // consumer added later): then nothing about it is shown but that.
+    let exists = move || details.with(Option::is_some);
     let journey_view = move || {
         let j = journey
             .get()
-            .filter(|j| selection.get().as_ref() == Some(&j.of))?;
+            .filter(|j| exists() && selection.get().as_ref() == Some(&j.of))?;
         let note =
             (!j.complete).then_some("The replay stopped early: later events are not listed.");
         Some(view! {
@@ -240,15 +243,21 @@ pub fn Inspector() -> impl IntoView {
             <p class="hint">{note}</p>
         })
     };
-    let can_trace = move || matches!(selection.get(), Some(Selection::Record { .. }));
+    let can_trace = move || exists() && matches!(selection.get(), Some(Selection::Record { .. }));
     view! {
         <section class="panel inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>
-            {move || match details.get() {
-                None => view! {
+            {move || match (details.get(), selection.with(Option::is_some)) {
+                (Some(d), _) => details_view(engine, d).into_any(),
+                (None, true) => view! {
+                    <p class="hint" role="status">{format!(
+                        "What you picked does not exist at {}: it came later in the run or is gone. Go to a later moment to see it again.",
+                        crate::format_clock(engine.read(|sim| sim.now_ms()))
+                    )}</p>
+                }.into_any(),
+                (None, false) => view! {
                     <p class="hint">"Click a record, partition, producer, group or consumer in the diagram to see it whole, with what you can do to it."</p>
                 }.into_any(),
-                Some(d) => details_view(engine, d).into_any(),
             }}
             <Show when=can_trace>
                 <button class="trace" on:click=trace>"Trace this record"</button>

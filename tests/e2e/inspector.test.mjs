@@ -87,6 +87,13 @@ test("Trace this record lists the record's journey and highlights it in the diag
   assert.ok(lines.some((l) => /Group group-a committed offset \d+ for order-events-2$/.test(l)), lines.join("\n"));
   assert.equal(await page.locator(".diagram-svg .cell.traced").count(), 1);
   assert.equal(await page.locator(".diagram-svg .consumer.traced").count(), 1);
+  // Before the record was produced, the inspector says so instead of its old journey.
+  await page.getByRole("slider", { name: "Timeline" }).fill("0");
+  await inspector.getByText(/^What you picked does not exist at 00:00\.000/).waitFor();
+  assert.equal(await journey.count(), 0);
+  assert.equal(await inspector.getByRole("button", { name: "Trace this record" }).count(), 0);
+  await page.getByRole("button", { name: "Latest →|" }).click();
+  await inspector.getByRole("button", { name: "Trace this record" }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });
