@@ -60,6 +60,19 @@ pub struct Engine {
     pub loads: RwSignal<u64>,
     /// Copies of the run that scrubbing back replays from.
     checkpoints: StoredValue<Checkpoints>,
+    /// The run as it was before the last action that forked it, until the next action.
+    pub fork: RwSignal<Option<Fork>>,
+}
+
+/// An action taken at a moment before the newest one: it dropped what came after.
+#[derive(Clone, PartialEq)]
+pub struct Fork {
+    /// The run before the action, open at its newest moment.
+    before: Scenario,
+    /// The moment the action was taken at.
+    pub at_ms: u64,
+    /// The newest moment the run had reached.
+    pub dropped_to_ms: u64,
 }
 
 impl Engine {
@@ -80,6 +93,7 @@ impl Engine {
             history: StoredValue::new(crate::charts::History::default()),
             loads: RwSignal::new(0),
             checkpoints: StoredValue::new(copies),
+            fork: RwSignal::new(None),
         })
     }
 
@@ -94,6 +108,7 @@ impl Engine {
         self.loads.update(|n| *n += 1);
         self.horizon_ms.set(open_at);
         self.notice.set(notice);
+        self.fork.set(None);
         self.version.update(|v| *v += 1);
         Ok(())
     }
@@ -177,6 +192,12 @@ impl Engine {
     /// Applies a user action at the current moment. Acting in the past forks the run: the
     /// actions that came later are dropped, and the timeline ends here.
     pub fn apply(&self, command: Command) -> Result<Outcome, CommandError> {
+        let horizon = self.horizon_ms.get_untracked();
+        let now = self.peek(Simulation::now_ms);
+        let before = (now < horizon).then(|| Scenario {
+            open_at_ms: Some(horizon),
+            ..self.scenario()
+        });
         let result = self
             .sim
             .try_update_value(|sim| {
@@ -196,12 +217,31 @@ impl Engine {
             let now = self.peek(Simulation::now_ms);
             self.horizon_ms.set(now);
             self.notice.set(None);
+            self.fork.set(before.map(|before| Fork {
+                before,
+                at_ms: now,
+                dropped_to_ms: horizon,
+            }));
             crate::panic_panel::remember_run(self.scenario());
             crate::panic_panel::remember_moment(now);
             crate::share::keep_address_current(*self);
         }
         self.version.update(|v| *v += 1);
         result
+    }
+
+    /// Takes back the last action that forked the run: the run is as it was, at the moment
+    /// the action was taken.
+    pub fn undo_fork(&self) {
+        let Some(fork) = self.fork.get_untracked() else {
+            return;
+        };
+        match self.load(fork.before) {
+            Ok(()) => self.scrub_to(fork.at_ms),
+            Err(e) => self
+                .notice
+                .set(Some(format!("the run could not be restored: {e}"))),
+        }
     }
 
     /// Shows a refused action's reason to the user; success needs no message.

@@ -252,6 +252,7 @@ pub fn App() -> impl IntoView {
         // act panel is far below the top), until dismissed or the next action succeeds.
         <div class="notice">
             <share::Banner message=engine.notice/>
+            <share::ForkBanner/>
         </div>
         <main class="app-main">
             <aside class="panel act" aria-label="Act">

@@ -93,6 +93,29 @@ pub fn Banner(message: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Said after an action taken at an earlier moment than the newest: what it dropped, and
+/// Undo to get it back.
+#[component]
+pub fn ForkBanner() -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    move || {
+        engine.fork.get().map(|fork| {
+            let text = format!(
+                "Acting at {} started the run again from there: what followed, up to {}, was dropped.",
+                crate::format_clock(fork.at_ms),
+                crate::format_clock(fork.dropped_to_ms)
+            );
+            view! {
+                <div class="banner" role="status">
+                    <span>{text}</span>
+                    <button type="button" on:click=move |_| engine.undo_fork()>"Undo"</button>
+                    <button type="button" class="secondary" on:click=move |_| engine.fork.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// The Share link button: puts the run into the address, copies the link, and shows it in a
 /// field to copy by hand where the clipboard is not available.
 #[component]

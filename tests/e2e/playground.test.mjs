@@ -142,6 +142,30 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   await page.close();
 });
 
+test("acting at an earlier moment says what it dropped, and Undo brings the run back", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[role="timer"]').textContent >= "00:20.000");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  const timeline = page.getByRole("slider", { name: "Timeline" });
+  const newest = Number(await timeline.getAttribute("max"));
+  await timeline.fill(String(Math.floor(newest / 2)));
+  const at = await clockMs(page);
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  const banner = page.locator(".notice .banner", { hasText: "started the run again" });
+  await banner.waitFor();
+  const text = await banner.textContent();
+  assert.ok(text.includes(`Acting at ${await page.getByRole("timer").textContent()}`), text);
+  assert.equal(Number(await timeline.getAttribute("max")), at, "the run now ends where the action was taken");
+  await banner.getByRole("button", { name: "Undo" }).click();
+  await banner.waitFor({ state: "detached" });
+  assert.equal(Number(await timeline.getAttribute("max")), newest, "the dropped part is back");
+  assert.equal(await clockMs(page), at);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("offsets reset only while the group is Empty, with a Before → After preview", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
