@@ -100,7 +100,11 @@ pub fn ScenarioEditor() -> impl IntoView {
                 aria-label="Scenario JSON"
                 aria-invalid=move || verdict.get().is_err().to_string()
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    // The last outcome was about the text before this edit.
+                    applied.set(None);
+                }
             ></textarea>
             {move || match verdict.get() {
                 Ok(summary) => view! { <p class="ok" role="status">{summary}</p> }.into_any(),

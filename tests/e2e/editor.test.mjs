@@ -29,6 +29,10 @@ test("the editor shows the run as JSON and applies an edit", async () => {
   await page.getByRole("button", { name: "Apply" }).click();
   await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
   await page.getByText(/^Applied/).waitFor();
+  // The outcome was about the text applied: an edit after it takes it away.
+  await json.fill(JSON.stringify({ ...scenario, seed: "abc" }));
+  await page.locator(".editor [role=alert]").waitFor();
+  assert.equal(await page.getByText(/^Applied/).count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
