@@ -30,9 +30,11 @@ pub fn SpringView() -> impl IntoView {
         let result =
             spring_yaml::apply(&engine.scenario(), &pasted.get_untracked()).and_then(|applied| {
                 engine.load(applied.scenario)?;
+                let count = applied.applied.len();
                 let mut lines = vec![format!(
-                    "Applied {} settings; the run starts again with them.",
-                    applied.applied.len()
+                    "Applied {count} setting{}; the run starts again with {}.",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "it" } else { "them" },
                 )];
                 lines.extend(applied.unknown);
                 Ok(lines)

@@ -48,8 +48,9 @@ pub fn settings(text: &str) -> Result<Vec<Setting>, String> {
         ));
     }
     let mut out = Vec::new();
-    // Open mappings: (indent, key so far).
-    let mut open: Vec<(usize, String)> = Vec::new();
+    // Open mappings: their indent, key so far, and the indent of their entries once seen.
+    let mut open: Vec<(usize, String, Option<usize>)> = Vec::new();
+    let mut top_indent = None;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let content = strip_comment(raw);
@@ -73,16 +74,33 @@ pub fn settings(text: &str) -> Result<Vec<Setting>, String> {
         if key.is_empty() {
             return Err(format!("line {line}: a key is missing before `:`"));
         }
-        while open.last().is_some_and(|(at, _)| *at >= indent) {
+        // Spring Boot's keys: letters, digits, `.`, `-`, `_`, and `[…]` for map entries.
+        if !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-_[]".contains(c))
+        {
+            return Err(format!("line {line}: {key:?} is not a setting's name"));
+        }
+        while open.last().is_some_and(|(at, _, _)| *at >= indent) {
             open.pop();
         }
+        // Entries of one mapping line up: a line between two levels belongs to neither.
+        let level = match open.last_mut() {
+            Some((_, _, entries)) => entries.get_or_insert(indent),
+            None => top_indent.get_or_insert(indent),
+        };
+        if *level != indent {
+            return Err(format!(
+                "line {line}: its indentation lines up with no line above it"
+            ));
+        }
         let full = match open.last() {
-            Some((_, parent)) => format!("{parent}.{key}"),
+            Some((_, parent, _)) => format!("{parent}.{key}"),
             None => key.to_owned(),
         };
         let value = value.trim();
         if value.is_empty() {
-            open.push((indent, full));
+            open.push((indent, full, None));
         } else if value.starts_with(['|', '>', '&', '*', '[', '{']) {
             return Err(format!(
                 "line {line}: {full}: only plain or quoted values are read, got {value:?}"
@@ -125,7 +143,8 @@ fn unquote(text: &str) -> &str {
 
 /// Applies the `spring.kafka` settings of `text` to `scenario`'s first producer and first
 /// group. A setting with a value the playground cannot use is an error that names its line; a
-/// setting it does not model is listed in [`Applied::unknown`].
+/// setting it does not model is listed in [`Applied::unknown`]. A text with no setting the
+/// playground models is an error: there is nothing to apply.
 pub fn apply(scenario: &Scenario, text: &str) -> Result<Applied, String> {
     let mut out = Applied {
         scenario: scenario.clone(),
@@ -142,6 +161,14 @@ pub fn apply(scenario: &Scenario, text: &str) -> Result<Applied, String> {
             out.unknown
                 .push(format!("{here} is not a setting the playground models"));
         }
+    }
+    if out.applied.is_empty() {
+        return Err(match out.unknown.len() {
+            0 => "nothing to apply: the text has no settings".to_owned(),
+            n => format!(
+                "nothing to apply: none of its {n} settings is one the playground models, such as spring.kafka.consumer.group-id"
+            ),
+        });
     }
     Ok(out)
 }

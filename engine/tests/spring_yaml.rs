@@ -85,6 +85,28 @@ fn bad_values_and_yaml_the_reader_does_not_take_are_refused_with_their_line() {
 }
 
 #[test]
+fn text_that_is_not_spring_boot_yaml_applies_nothing() {
+    let e = apply(&order_events(), "{{{{ ::: ]]]").unwrap_err();
+    assert_eq!(e, "line 1: \"{{{{\" is not a setting's name");
+    // kafka's entries at 4 spaces, then a line at 1: it belongs to no mapping.
+    let e = apply(
+        &order_events(),
+        "spring:\n  kafka:\n    producer:\n      acks: all\n consumer:\n      group-id: x\n",
+    )
+    .unwrap_err();
+    assert_eq!(e, "line 5: its indentation lines up with no line above it");
+    let e = apply(&order_events(), "a:\n  b: 1\n   c: 2\n").unwrap_err();
+    assert!(e.starts_with("line 3: its indentation"), "{e}");
+    let e = apply(&order_events(), "server:\n  port: 8080\n").unwrap_err();
+    assert!(
+        e.starts_with("nothing to apply: none of its 1 settings"),
+        "{e}"
+    );
+    let e = apply(&order_events(), "# only a comment\n").unwrap_err();
+    assert_eq!(e, "nothing to apply: the text has no settings");
+}
+
+#[test]
 fn comments_quotes_and_dotted_keys_read_as_spring_boot_reads_them() {
     let found = settings("a:\n  b.c: 'x # not a comment' # a comment\n  d: \"y\"\n").unwrap();
     let pairs: Vec<(&str, &str)> = found

@@ -80,6 +80,11 @@ test("a pasted application.yml configures the run and reports what it does not m
   await yml.fill("spring.kafka.consumer.auto-offset-reset: sometimes");
   await page.getByRole("button", { name: "Apply application.yml" }).click();
   assert.match(await page.locator(".paste-yml [role=alert]").textContent(), /line 1: .*sometimes/);
+  // Text that is not Spring Boot YAML applies nothing and says so.
+  await yml.fill("{{{{ ::: ]]]");
+  await page.getByRole("button", { name: "Apply application.yml" }).click();
+  await page.locator(".paste-yml [role=alert]", { hasText: "is not a setting's name" }).waitFor();
+  assert.equal(await page.locator(".yml-outcome").count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
