@@ -145,16 +145,26 @@ pub fn Timeline() -> impl IntoView {
     let now = move || engine.read(|sim| sim.now_ms());
     // The marks of the whole run: taken from the simulation while it is at its newest moment,
     // kept while the user scrubs back (the rest of the run is still ahead), and taken again
-    // after a fork, whose future is new.
-    let marks = Memo::new(move |previous: Option<&Arc<Vec<Milestone>>>| {
+    // after a fork, whose future is new. A run loaded before its newest moment (a link shared
+    // while scrubbed back) starts from the marks its loading played through.
+    let marks = Memo::new(move |previous: Option<&(u64, Arc<Vec<Milestone>>)>| {
         let horizon = engine.horizon_ms.get();
-        engine.read(|sim| match previous {
-            Some(kept) if sim.now_ms() < horizon || kept.as_slice() == sim.milestones() => {
-                Arc::clone(kept)
-            }
-            _ => Arc::new(sim.milestones().to_vec()),
+        let loads = engine.loads.get();
+        engine.read(|sim| {
+            let behind = sim.now_ms() < horizon;
+            let marks = match previous {
+                Some((l, kept))
+                    if *l == loads && (behind || kept.as_slice() == sim.milestones()) =>
+                {
+                    Arc::clone(kept)
+                }
+                _ if behind => engine.opened_marks(),
+                _ => Arc::new(sim.milestones().to_vec()),
+            };
+            (loads, marks)
         })
     });
+    let marks = Memo::new(move |_| marks.get().1);
     let summary = move || {
         let marks = marks.get();
         let count = |kind| marks.iter().filter(|m| m.kind == kind).count();

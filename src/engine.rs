@@ -4,9 +4,11 @@
 //! Components read through [`Engine::read`] (which subscribes them to changes) and act through
 //! [`Engine::apply`]; nothing else mutates the simulation.
 
+use std::sync::Arc;
+
 use kplay_engine::checkpoint::Checkpoints;
 use kplay_engine::scenario::Scenario;
-use kplay_engine::trace::TraceRetention;
+use kplay_engine::trace::{Milestone, TraceRetention};
 use kplay_engine::{Command, CommandError, Outcome, Simulation};
 use leptos::prelude::*;
 
@@ -32,6 +34,20 @@ const STEP_EVENT_LIMIT: usize = 10_000;
 pub const OPEN_EVENT_BUDGET: u64 = 2_000_000;
 /// Trace events the page keeps for the event log.
 pub const TRACE_WINDOW: usize = 2_000;
+
+/// A scenario built and replayed for the page.
+struct Opened {
+    /// The run at the moment to show.
+    sim: Simulation,
+    /// How far it was played: the timeline's end.
+    horizon: u64,
+    /// What to tell the user about the replay.
+    notice: Option<String>,
+    /// Copies made on the way.
+    copies: Checkpoints,
+    /// The timeline's marks up to `horizon`.
+    marks: Arc<Vec<Milestone>>,
+}
 
 /// Handle to the simulation and its playback state. Cheap to copy; every field is a signal or
 /// a stored value.
@@ -62,6 +78,9 @@ pub struct Engine {
     checkpoints: StoredValue<Checkpoints>,
     /// The run as it was before the last action that forked it, until the next action.
     pub fork: RwSignal<Option<Fork>>,
+    /// The timeline's marks as far as the last load played, for a run that opens before its
+    /// newest moment (a link shared while scrubbed back).
+    opened_marks: StoredValue<Arc<Vec<Milestone>>>,
 }
 
 /// An action taken at a moment before the newest one: it dropped what came after.
@@ -78,14 +97,20 @@ pub struct Fork {
 impl Engine {
     /// A handle for `scenario`, replayed to its `open_at_ms` (time 0 when it has none).
     pub fn new(scenario: Scenario) -> Result<Self, String> {
-        let (sim, open_at, notice, copies) = Self::open(&scenario)?;
+        let Opened {
+            sim,
+            horizon,
+            notice,
+            copies,
+            marks,
+        } = Self::open(&scenario)?;
         Ok(Self {
             sim: StoredValue::new(sim),
             scenario: StoredValue::new(Self::setup_of(scenario)),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(NORMAL_SPEED),
-            horizon_ms: RwSignal::new(open_at),
+            horizon_ms: RwSignal::new(horizon),
             saturated: RwSignal::new(false),
             notice: RwSignal::new(notice),
             last_frame: StoredValue::new(None),
@@ -94,38 +119,48 @@ impl Engine {
             loads: RwSignal::new(0),
             checkpoints: StoredValue::new(copies),
             fork: RwSignal::new(None),
+            opened_marks: StoredValue::new(marks),
         })
     }
 
     /// Replaces the run with `scenario` (a lesson's preset), paused at its `open_at_ms`.
     pub fn load(&self, scenario: Scenario) -> Result<(), String> {
-        let (sim, open_at, notice, copies) = Self::open(&scenario)?;
+        let Opened {
+            sim,
+            horizon,
+            notice,
+            copies,
+            marks,
+        } = Self::open(&scenario)?;
         self.playing.set(false);
+        self.opened_marks.set_value(marks);
         self.sim.set_value(sim);
         self.scenario.set_value(Self::setup_of(scenario));
         self.history.set_value(crate::charts::History::default());
         self.checkpoints.set_value(copies);
         self.loads.update(|n| *n += 1);
-        self.horizon_ms.set(open_at);
+        self.horizon_ms.set(horizon);
         self.notice.set(notice);
         self.fork.set(None);
         self.version.update(|v| *v += 1);
         Ok(())
     }
 
-    /// Builds `scenario` and replays it to its `open_at_ms`, within [`OPEN_EVENT_BUDGET`].
-    fn open(scenario: &Scenario) -> Result<(Simulation, u64, Option<String>, Checkpoints), String> {
+    /// Builds `scenario` and replays it to its `played_to_ms` (or its `open_at_ms`), within
+    /// [`OPEN_EVENT_BUDGET`], copying the run on the way; then goes back to `open_at_ms`.
+    fn open(scenario: &Scenario) -> Result<Opened, String> {
         let mut sim = scenario.build().map_err(|e| e.to_string())?;
         sim.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
-        let mut open_at = scenario.open_at_ms.unwrap_or(0);
+        let open_at = scenario.open_at_ms.unwrap_or(0);
+        let mut horizon = scenario.played_to_ms.unwrap_or(0).max(open_at);
         let mut notice = None;
-        // Replay in steps, copying the run on the way, so that scrubbing back from the link's
-        // moment starts from a copy.
+        // Copies made on the way let scrubbing back (and going back to `open_at`) start
+        // from a copy.
         let mut copies = Checkpoints::default();
         let mut budget = OPEN_EVENT_BUDGET;
         let mut reached = true;
-        while sim.now_ms() < open_at && reached {
-            let step_to = open_at.min(
+        while sim.now_ms() < horizon && reached {
+            let step_to = horizon.min(
                 sim.now_ms()
                     .saturating_add(kplay_engine::checkpoint::EVERY_MS),
             );
@@ -135,15 +170,34 @@ impl Engine {
             copies.offer(&sim);
         }
         if !reached {
-            open_at = sim.now_ms();
+            horizon = sim.now_ms();
             notice = Some(format!(
                 "This link's moment needs more than {OPEN_EVENT_BUDGET} events to replay; the run stops at {} instead. Press Play to go on.",
-                crate::format_clock(open_at)
+                crate::format_clock(horizon)
             ));
         }
+        let marks = Arc::new(sim.milestones().to_vec());
+        let shown = open_at.min(horizon);
+        if shown < sim.now_ms() {
+            sim = match copies.restore(shown, &sim.full_script()) {
+                Some(copy) => copy,
+                None => {
+                    let mut again = scenario.build().map_err(|e| e.to_string())?;
+                    again.set_trace_retention(TraceRetention::Newest(TRACE_WINDOW));
+                    again.run_until(shown);
+                    again
+                }
+            };
+        }
         crate::panic_panel::remember_run(scenario.clone());
-        crate::panic_panel::remember_moment(open_at);
-        Ok((sim, open_at, notice, copies))
+        crate::panic_panel::remember_moment(shown);
+        Ok(Opened {
+            sim,
+            horizon,
+            notice,
+            copies,
+            marks,
+        })
     }
 
     /// The scenario without its script and opening moment: what replays start from.
@@ -151,6 +205,7 @@ impl Engine {
         Scenario {
             script: Vec::new(),
             open_at_ms: None,
+            played_to_ms: None,
             ..scenario
         }
     }
@@ -196,6 +251,7 @@ impl Engine {
         let now = self.peek(Simulation::now_ms);
         let before = (now < horizon).then(|| Scenario {
             open_at_ms: Some(horizon),
+            played_to_ms: None,
             ..self.scenario()
         });
         let result = self
@@ -242,6 +298,11 @@ impl Engine {
                 .notice
                 .set(Some(format!("the run could not be restored: {e}"))),
         }
+    }
+
+    /// The timeline's marks as far as the last load played.
+    pub fn opened_marks(&self) -> Arc<Vec<Milestone>> {
+        self.opened_marks.get_value()
     }
 
     /// Shows a refused action's reason to the user; success needs no message.
@@ -326,6 +387,9 @@ impl Engine {
         Scenario {
             script: self.peek(Simulation::full_script),
             open_at_ms: Some(self.peek(Simulation::now_ms)).filter(|&t| t > 0),
+            // Shared while scrubbed back, the link keeps the rest of the timeline.
+            played_to_ms: Some(self.horizon_ms.get_untracked())
+                .filter(|&t| t > self.peek(Simulation::now_ms)),
             ..self.scenario.get_value()
         }
     }

@@ -122,6 +122,7 @@ pub fn default_scenario(seed: u64) -> Scenario {
         call_chains: Vec::new(),
         script: Vec::new(),
         open_at_ms: None,
+        played_to_ms: None,
     }
 }
 

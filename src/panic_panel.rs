@@ -46,6 +46,8 @@ fn reproduce_link() -> Option<String> {
     let at = MOMENT_MS.with(Cell::get);
     let scenario = Scenario {
         open_at_ms: Some(at).filter(|&t| t > 0),
+        // No further: replaying past the failure would fail again while the link opens.
+        played_to_ms: None,
         ..scenario
     };
     let href = web_sys::window()?.location().href().ok()?;

@@ -57,6 +57,7 @@ pub fn heavy_scenario() -> Scenario {
         call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
+        played_to_ms: None,
     }
 }
 

@@ -109,6 +109,12 @@ pub struct Scenario {
     /// shared at. `None` opens at time 0. At most [`MAX_SCRIPT_MS`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_at_ms: Option<u64>,
+    /// How far the run had been played when it was shared, when that is later than
+    /// `open_at_ms` (the sender had scrubbed back): the page replays this far, so that the
+    /// timeline and its marks reach as far as the sender's did, then shows `open_at_ms`.
+    /// `None` plays no further than `open_at_ms`. At most [`MAX_SCRIPT_MS`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub played_to_ms: Option<u64>,
 }
 
 crate::json_read::deserialize_with_reader!(TopicSpec, GroupSpec, Scenario);
@@ -148,6 +154,7 @@ impl Scenario {
         "call_chains",
         "script",
         "open_at_ms",
+        "played_to_ms",
     ];
 
     /// Reads a scenario from parsed JSON (see [`crate::json_read`]), without validating it.
@@ -166,6 +173,7 @@ impl Scenario {
             call_chains: o.or("call_chains", Vec::new(), |f| f.list(CallChainSpec::read))?,
             script: o.or("script", Vec::new(), |f| f.list(ScriptEntry::read))?,
             open_at_ms: o.maybe("open_at_ms", Field::u64)?,
+            played_to_ms: o.maybe("played_to_ms", Field::u64)?,
         })
     }
 
@@ -224,10 +232,15 @@ impl Scenario {
             previous = entry.at_ms;
         }
         self.cluster.validate().map_err(ScenarioError)?;
-        if let Some(at) = self.open_at_ms.filter(|&at| at > MAX_SCRIPT_MS) {
-            return Err(ScenarioError(format!(
-                "open_at_ms {at} is past the limit of {MAX_SCRIPT_MS} ms"
-            )));
+        for (name, at) in [
+            ("open_at_ms", self.open_at_ms),
+            ("played_to_ms", self.played_to_ms),
+        ] {
+            if let Some(at) = at.filter(|&at| at > MAX_SCRIPT_MS) {
+                return Err(ScenarioError(format!(
+                    "{name} {at} is past the limit of {MAX_SCRIPT_MS} ms"
+                )));
+            }
         }
         self.setup().map(|_| ())
     }

@@ -113,6 +113,7 @@ pub fn random_scenario_within(seed: u64, run_ms: u64) -> Scenario {
         call_chains: Vec::new(),
         script,
         open_at_ms: None,
+        played_to_ms: None,
     }
 }
 

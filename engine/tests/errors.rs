@@ -42,6 +42,7 @@ fn orders_scenario(seed: u64, partitions: u32, config: GroupConfig) -> Scenario 
         call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
+        played_to_ms: None,
     }
 }
 

@@ -268,6 +268,7 @@ prop_compose! {
         consumers in 0u32..4,
         processing_time_ms in 0u64..50,
         open_at_ms in proptest::option::of(0u64..600_000),
+        played_further in 0u64..100_000,
         script in script_strategy(topics),
     ) -> Scenario {
         Scenario {
@@ -302,6 +303,7 @@ prop_compose! {
             call_chains: Vec::new(),
             script,
             open_at_ms,
+            played_to_ms: open_at_ms.map(|at| at + played_further),
         }
     }
 }

@@ -61,6 +61,7 @@ fn scenario(
         call_chains: Vec::new(),
         script: Vec::new(),
         open_at_ms: None,
+        played_to_ms: None,
     };
     s.validate().expect("the test scenario is valid");
     s

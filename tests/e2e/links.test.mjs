@@ -55,6 +55,37 @@ test("Share link replays the same run, actions included, to the same moment", as
   await opened.page.close();
 });
 
+test("a link shared while scrubbed back opens at that moment with the whole timeline after it", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByText("Stable", { exact: true }).first().waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("button", { name: "Crash group-a-1" }).click();
+  for (let i = 0; i < 20; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
+  const timeline = page.getByRole("slider", { name: "Timeline" });
+  const newest = await timeline.getAttribute("max");
+  const marks = page.getByRole("img", { name: /^Marks on the timeline/ });
+  const crashAt = Number(await marks.locator("line.crash").getAttribute("data-at"));
+  await timeline.fill(String(crashAt - 500));
+  const before = await visibleRun(page);
+  await page.getByRole("button", { name: "Share link" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+
+  const opened = await openPage(browser, link);
+  await opened.page.getByRole("timer", { name: "Simulation time" }).waitFor();
+  assert.deepEqual(await visibleRun(opened.page), before);
+  assert.equal(await opened.page.getByRole("slider", { name: "Timeline" }).getAttribute("max"), newest);
+  assert.match(
+    await opened.page.getByRole("img", { name: /^Marks on the timeline/ }).getAttribute("aria-label"),
+    /: 1 crashed,/,
+  );
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+  await page.close();
+  await opened.page.close();
+});
+
 test("a link to another scenario opens it: its own topic and group", async () => {
   const link = linkFor({
     version: 1,

@@ -49,6 +49,7 @@ pub fn orders(
         call_chains: Vec::new(),
         script: vec![],
         open_at_ms: None,
+        played_to_ms: None,
     }
 }
 
