@@ -32,12 +32,10 @@ pub fn AddPartitions(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = wanted.get_untracked();
-        let count = match text.trim().parse::<u32>() {
+        let count = match read_partition_count(&text) {
             Ok(n) => n,
-            Err(_) => {
-                engine
-                    .notice
-                    .set(Some(format!("partitions: {text:?} is not a whole number")));
+            Err(why) => {
+                engine.notice.set(Some(why));
                 return;
             }
         };
@@ -506,9 +504,35 @@ fn read_rate(text: &str) -> Result<f64, String> {
     kplay_engine::decimal::parse(text).map_err(|why| format!("rate {why}"))
 }
 
+/// A partition count as typed: a whole number; a negative one is a number, only not a count.
+fn read_partition_count(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    match (text.parse::<u32>(), text.parse::<i64>()) {
+        (Ok(n), _) => Ok(n),
+        (Err(_), Ok(n)) => Err(format!(
+            "partitions: a topic has 1 to {} partitions, not {n}",
+            kplay_engine::topic::MAX_PARTITIONS
+        )),
+        (Err(_), Err(_)) => Err(format!("partitions: {text:?} is not a whole number")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::read_rate;
+    use super::{read_partition_count, read_rate};
+
+    #[test]
+    fn a_typed_partition_count_is_a_whole_number() {
+        assert_eq!(read_partition_count(" 6 "), Ok(6));
+        assert_eq!(
+            read_partition_count("-5"),
+            Err("partitions: a topic has 1 to 64 partitions, not -5".into())
+        );
+        assert_eq!(
+            read_partition_count("2.5"),
+            Err("partitions: \"2.5\" is not a whole number".into())
+        );
+    }
 
     #[test]
     fn a_typed_rate_is_a_decimal_with_at_most_three_places() {
@@ -526,5 +550,10 @@ mod tests {
             read_rate("fast"),
             Err("rate \"fast\" is not a number".into())
         );
+        assert_eq!(
+            read_rate("1e20"),
+            Err("rate 1e20 has an exponent: write the number out in digits, such as 2.5".into())
+        );
+        assert_eq!(read_rate("e5"), Err("rate \"e5\" is not a number".into()));
     }
 }

@@ -107,7 +107,16 @@ pub fn parse(text: &str) -> Result<f64, String> {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
-        return Err(format!("{text:?} is not a number"));
+        // `1e20` is a number, only not written as these settings are.
+        let exponent = text.contains(['e', 'E'])
+            && text
+                .trim_start_matches(['-', '+'])
+                .starts_with(|c: char| c.is_ascii_digit() || c == '.');
+        return Err(if exponent {
+            format!("{text} has an exponent: write the number out in digits, such as 2.5")
+        } else {
+            format!("{text:?} is not a number")
+        });
     }
     if fraction.len() > PLACES {
         return Err(format!("{text} has more than {PLACES} decimal places"));
@@ -197,7 +206,7 @@ mod tests {
         assert_eq!(parse("+3"), Ok(3.0));
         assert!(parse("").unwrap_err().contains("not a number"));
         assert!(parse(".").unwrap_err().contains("not a number"));
-        assert!(parse("1e3").unwrap_err().contains("not a number"));
+        assert!(parse("1e3").unwrap_err().contains("has an exponent"));
         assert!(parse("0x10").unwrap_err().contains("not a number"));
         assert!(parse("1.2.3").unwrap_err().contains("not a number"));
         assert!(parse("--1").unwrap_err().contains("not a number"));
