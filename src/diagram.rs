@@ -16,7 +16,7 @@ use crate::layout::{
 };
 
 const TOP: f64 = 36.0;
-/// Most of a consumer box's width its state (`⏳ backing off`, `P0–3`) may take.
+/// Most of a consumer box's width its state (`◷ back-off`, `P0–3`) may take.
 const STATE_W: f64 = 96.0;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -275,7 +275,7 @@ pub fn Diagram() -> impl IntoView {
                             (ConsumerStatus::Crashed, _) => "✖ crashed".to_owned(),
                             (ConsumerStatus::Failed, _) => "✖ failed".to_owned(),
                             (ConsumerStatus::Paused, _) => "⏸ paused".to_owned(),
-                            _ if c.backing_off => "⏳ backing off".to_owned(),
+                            _ if c.backing_off => "◷ back-off".to_owned(),
                             (_, MemberPhase::Joining) => "joining".to_owned(),
                             (_, MemberPhase::Unjoined) => "not a member".to_owned(),
                             _ if idle => "idle".to_owned(),
