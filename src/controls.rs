@@ -235,6 +235,20 @@ pub fn Timeline() -> impl IntoView {
                             engine.scrub_to(t);
                         }
                     }
+                    // The arrows move a hundredth of the run, not one millisecond of an hour;
+                    // Page Up and Down, Home and End keep the browser's steps.
+                    on:keydown=move |ev| {
+                        let forward = match ev.key().as_str() {
+                            "ArrowRight" | "ArrowUp" => true,
+                            "ArrowLeft" | "ArrowDown" => false,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        let step = (engine.horizon_ms.get_untracked() / 100).max(1);
+                        let now = now();
+                        engine.playing.set(false);
+                        engine.scrub_to(if forward { now.saturating_add(step) } else { now.saturating_sub(step) });
+                    }
                 />
                 // Marks are drawn in milliseconds: only the view box follows the run's length.
                 <svg

@@ -130,6 +130,15 @@ test("crashing a consumer makes the group rebalance after the session timeout", 
   assert.equal(await previous.getAttribute("aria-disabled"), "true");
   assert.equal(await next.getAttribute("aria-disabled"), "false");
   assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), "← Previous mark");
+  // The arrow keys move the timeline by a hundredth of the run.
+  const step = Math.max(1, Math.floor(Number(await timeline.getAttribute("max")) / 100));
+  const from = await clockMs(page);
+  await timeline.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await clockMs(page), from + 2 * step);
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await clockMs(page), from + step);
   // Latest goes back to the newest moment of the run, where it is disabled.
   const latest = page.getByRole("button", { name: "Latest →|" });
   const newest = Number(await timeline.getAttribute("max"));
