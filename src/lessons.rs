@@ -217,10 +217,25 @@ fn perform_solution(engine: Engine, state: LessonState, try_this: &Try) {
 /// happen instead of a waiting "Not yet".
 fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>) {
     perform_solution(engine, state, try_this);
-    if !engine.playing.get_untracked() && !done.get_untracked() {
+    if done.get_untracked() {
+        return;
+    }
+    // A goal that takes the cluster a minute (a session timeout) would keep the learner
+    // waiting: play at least fast enough to reach it in about five seconds.
+    let fast_enough = crate::engine::SPEEDS
+        .iter()
+        .position(|&speed| try_this.settle_ms as f64 / speed <= SHOW_ME_WAIT_MS)
+        .unwrap_or(crate::engine::SPEEDS.len() - 1);
+    if engine.speed.get_untracked() < fast_enough {
+        engine.speed.set(fast_enough);
+    }
+    if !engine.playing.get_untracked() {
         engine.toggle();
     }
 }
+
+/// Longest wall-clock wait, in ms, that Show me leaves before a goal can be reached.
+const SHOW_ME_WAIT_MS: f64 = 5_000.0;
 
 /// The Lessons button and the list of lessons it opens.
 #[component]

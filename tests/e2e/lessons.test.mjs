@@ -81,6 +81,21 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   await page.close();
 });
 
+test("Show me plays fast enough to reach a goal that takes a minute of the run", async () => {
+  const lesson = lessonFile("interview-failures");
+  const settle = lesson.steps[0].try_this.settle_ms;
+  const speeds = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 100, 300, 1000];
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=interview-failures&step=1`);
+  const speed = page.getByRole("slider", { name: "Speed" });
+  assert.equal(speeds[Number(await speed.inputValue())], 1);
+  await page.getByRole("button", { name: "Show me" }).click();
+  const index = Number(await speed.inputValue());
+  assert.ok(settle / speeds[index] <= 5000 && settle / speeds[index - 1] > 5000, `speed ${speeds[index]}× for ${settle} ms`);
+  await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "), null, { timeout: 15_000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("Show me after a half-done attempt goes back to the step's start instead of overshooting", async () => {
   const lesson = lessonFile("interview-questions");
   const step = lesson.steps.findIndex((s) => s.try_this?.check.type === "idle_consumers");
