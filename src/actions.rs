@@ -21,12 +21,12 @@ pub fn AddPartitions(
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let topic_for_count = topic.clone();
-    let current = move || {
+    let current = Memo::new(move |_| {
         engine.read(|sim| {
             sim.topic(&topic_for_count)
                 .map_or(0, |t| t.partition_count())
         })
-    };
+    });
     let wanted = RwSignal::new(String::new());
     let topic_for_submit = topic.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -48,7 +48,8 @@ pub fn AddPartitions(
         <form class="action-form" novalidate="" on:submit=submit>
             <h2>"Partitions of " <code>{topic}</code></h2>
             <label>
-                "Partitions"
+                // The field holds the count asked for (one more by default): say what it is now.
+                {move || format!("Partitions (now {})", current.get())}
                 <input
                     type="number"
                     min="1"
@@ -56,7 +57,7 @@ pub fn AddPartitions(
                     inputmode="numeric"
                     prop:value=move || {
                         let w = wanted.get();
-                        if w.is_empty() { (current() + 1).to_string() } else { w }
+                        if w.is_empty() { (current.get() + 1).to_string() } else { w }
                     }
                     on:input=move |ev| wanted.set(event_target_value(&ev))
                 />

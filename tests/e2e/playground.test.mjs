@@ -208,9 +208,11 @@ test("offsets reset only while the group is Empty, with a Before → After previ
 
 test("adding partitions grows the topic; Kafka never shrinks one", async () => {
   const { page, errors } = await openPage(browser);
+  assert.equal(await page.getByRole("spinbutton", { name: "Partitions (now 3)" }).inputValue(), "4");
   await page.getByRole("spinbutton", { name: "Partitions" }).fill("5");
   await page.getByRole("button", { name: "Add partitions" }).click();
   await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
+  await page.getByRole("spinbutton", { name: "Partitions (now 5)" }).waitFor();
   await page.getByRole("spinbutton", { name: "Partitions" }).fill("2");
   await page.getByRole("button", { name: "Add partitions" }).click();
   const alert = page.getByRole("alert");
@@ -343,6 +345,28 @@ test("a line says the diagram scrolls sideways exactly when its panel is too nar
     assert.equal(await cue.isVisible(), scrolls, `at ${width} px the panel ${scrolls ? "scrolls" : "does not scroll"}`);
     assert.equal(scrolls, width === 390, `at ${width} px`);
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("on a wide screen the header stays in view while the tabs are read", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("tab", { name: "Event log" }).click();
+  await page.getByRole("tabpanel").scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, document.scrollingElement.scrollHeight));
+  assert.ok(await page.evaluate(() => window.scrollY) > 200, "the page scrolled");
+  const play = await page.getByRole("button", { name: "Play", exact: true }).boundingBox();
+  assert.ok(play.y >= 0 && play.y < 60, `Play is at ${play.y}`);
+  // A notice sticks under the header, not behind it.
+  await page.getByRole("spinbutton", { name: "Partitions" }).fill("-5");
+  await page.getByRole("button", { name: "Add partitions" }).click();
+  const banner = page.locator(".notice .banner");
+  await banner.waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.scrollingElement.scrollHeight));
+  const header = await page.locator(".app-header").boundingBox();
+  const notice = await banner.boundingBox();
+  assert.equal(header.y, 0);
+  assert.ok(notice.y >= header.y + header.height - 1, `notice at ${notice.y}, header ends at ${header.y + header.height}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
