@@ -106,7 +106,7 @@ pub fn ForkBanner() -> impl IntoView {
                 crate::format_clock(fork.dropped_to_ms)
             );
             view! {
-                <div class="banner" role="status">
+                <div class="banner info" role="status">
                     <span>{text}</span>
                     <button type="button" on:click=move |_| engine.undo_fork()>"Undo"</button>
                     <button type="button" class="secondary" on:click=move |_| engine.fork.set(None)>"Dismiss"</button>
