@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes the share-link decoder (decode_link) and scenario validation (scenario_validate)
-# with cargo-fuzz and libFuzzer, on stable Rust.
+# Fuzzes the share-link decoder (decode_link), scenario validation (scenario_validate) and the
+# engine's JSON parser against serde_json's (json_parse) with cargo-fuzz and libFuzzer, on
+# stable Rust.
 #
 #   fuzz/run.sh [SECONDS]     each target runs SECONDS (default 600); prints executions and
 #                             findings, and exits 1 if any target found a crash or timeout.
 #   FUZZ_TARGETS=decode_link fuzz/run.sh 1200
-#                             only the named targets (space-separated; default: both).
+#                             only the named targets (space-separated; default: all three).
 #
 # cargo-fuzz passes nightly-only -Z flags to rustc and cargo; RUSTC_BOOTSTRAP=1 lets the
 # stable toolchain accept them. FUZZ_SANITIZER=none skips AddressSanitizer (about twice the
@@ -31,23 +32,25 @@ export RUSTC_BOOTSTRAP=1
 # the examples' JSON (after a space, an even first byte: wrapped into a link), and the
 # examples themselves. Fuzzing adds what it finds beside them (corpus/ and artifacts/ are not
 # committed).
-mkdir -p corpus/decode_link corpus/scenario_validate
+mkdir -p corpus/decode_link corpus/scenario_validate corpus/json_parse
 cp seeds/decode_link/*.txt corpus/decode_link/
 for example in ../engine/examples/scenarios/*.json; do
   { printf ' '; cat "$example"; } >"corpus/decode_link/json-$(basename "$example")"
   cp "$example" corpus/scenario_validate/
+  cp "$example" corpus/json_parse/
 done
 
 cargo fuzz build --sanitizer "$sanitizer"
 
 passed=0
 failed=0
-for target in ${FUZZ_TARGETS:-decode_link scenario_validate}; do
+for target in ${FUZZ_TARGETS:-decode_link scenario_validate json_parse}; do
   case "$target" in
     # Past the 32 KiB link cap, so the length check is exercised too.
     decode_link) options=(-max_len=40000) ;;
     scenario_validate) options=(-max_len=16384 -dict=scenario_validate.dict) ;;
-    *) echo "unknown fuzz target '$target' (decode_link, scenario_validate)" >&2; exit 2 ;;
+    json_parse) options=(-max_len=4096 -dict=scenario_validate.dict) ;;
+    *) echo "unknown fuzz target '$target' (decode_link, scenario_validate, json_parse)" >&2; exit 2 ;;
   esac
   log="target/$target.log"
   mkdir -p target "artifacts/$target"

@@ -542,76 +542,13 @@ fn power_of_ten(power: u32) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-    /// serde_json's parser with the visitor the scenario reader used before this one.
+    /// serde_json's parser with the visitor the scenario reader used before this parser.
     fn reference(text: &str) -> Result<Value, String> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let value = de.deserialize_any(Strict).map_err(|e| e.to_string())?;
+        let value = crate::json_read::value(&mut de).map_err(|e| e.to_string())?;
         de.end().map_err(|e| e.to_string())?;
         Ok(value)
-    }
-
-    struct Strict;
-
-    impl<'de> DeserializeSeed<'de> for Strict {
-        type Value = Value;
-
-        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-            deserializer.deserialize_any(Strict)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Strict {
-        type Value = Value;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("any JSON value")
-        }
-
-        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-            Ok(Value::Bool(v))
-        }
-
-        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-            Ok(Value::Number(v.into()))
-        }
-
-        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-            Ok(Value::Number(v.into()))
-        }
-
-        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-        }
-
-        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-            Ok(Value::String(v.to_owned()))
-        }
-
-        fn visit_unit<E>(self) -> Result<Value, E> {
-            Ok(Value::Null)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element_seed(Strict)? {
-                items.push(item);
-            }
-            Ok(Value::Array(items))
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-            let mut out = Map::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if out.contains_key(&key) {
-                    return Err(A::Error::custom(format!("duplicate field {key:?}")));
-                }
-                let value = map.next_value_seed(Strict)?;
-                out.insert(key, value);
-            }
-            Ok(Value::Object(out))
-        }
     }
 
     fn same_as_serde_json(text: &str) {
