@@ -243,8 +243,8 @@ pub fn LessonMenu() -> impl IntoView {
     let popup = expect_context::<HeaderPopup>();
     let open = move || popup.is(Popup::Lessons);
     let index = RwSignal::new(None::<Result<Vec<IndexEntry>, String>>);
-    let toggle = move |_| {
-        popup.toggle(Popup::Lessons);
+    // The list is fetched the first time it opens, from this button or from a lesson's end.
+    Effect::new(move |_| {
         if open() && index.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
                 let loaded = fetch_text(&format!("{LESSONS_DIR}/index.json"))
@@ -256,7 +256,8 @@ pub fn LessonMenu() -> impl IntoView {
                 index.set(Some(loaded));
             });
         }
-    };
+    });
+    let toggle = move |_| popup.toggle(Popup::Lessons);
     view! {
         <button type="button" class="lessons-button" aria-expanded=move || open().to_string() on:click=toggle>
             "Lessons"
@@ -364,10 +365,17 @@ pub fn LessonPanel() -> impl IntoView {
                         on:click=move |_| state.go_to(engine, step.saturating_sub(1), true)>
                         "Back"
                     </button>
-                    <button type="button" disabled={step + 1 >= count}
-                        on:click=move |_| state.advance(engine, step)>
-                        "Continue"
-                    </button>
+                    {if step + 1 < count {
+                        view! {
+                            <button type="button" on:click=move |_| state.advance(engine, step)>"Continue"</button>
+                        }.into_any()
+                    } else {
+                        // The last step: the way on is another lesson.
+                        let popup = expect_context::<HeaderPopup>();
+                        view! {
+                            <button type="button" on:click=move |_| popup.open(Popup::Lessons)>"Finish: choose the next lesson"</button>
+                        }.into_any()
+                    }}
                     <a href="./" class="close-lesson">"Leave the lesson"</a>
                 </header>
                 <h3>{current.title}</h3>

@@ -62,6 +62,20 @@ test("a step's address opens that step at its moment; Back and Continue move bet
   await page.close();
 });
 
+test("a lesson's last step leads on to the list of lessons", async () => {
+  const lesson = lessonFile("ordering");
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=ordering&step=${lesson.steps.length}`);
+  const panel = page.getByRole("region", { name: "Lesson" });
+  await panel.getByRole("heading", { name: lesson.steps.at(-1).title }).waitFor();
+  assert.equal(await panel.getByRole("button", { name: "Continue" }).count(), 0);
+  await panel.getByRole("button", { name: "Finish: choose the next lesson" }).click();
+  const menu = page.getByRole("dialog", { name: "Lessons" });
+  await menu.getByRole("link", { name: index[0].title }).waitFor();
+  assert.equal(await menu.getByRole("link").count(), index.length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a try-this check turns Done when the experiment is performed", async () => {
   const lesson = lessonFile("partition-pitfall");
   const step = lesson.steps.findIndex((s) => s.try_this);
