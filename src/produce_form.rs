@@ -99,7 +99,7 @@ pub fn ProduceForm(
                     title="Fills the value with a record that a group's listener fails on once its poison switch is on (Group settings)"
                     on:click=move |_| value.set(format!(
                         r#"{{"orderId":{},"status":"{}"}}"#,
-                        serde_json::to_string(&key.get_untracked()).unwrap_or_default(),
+                        kplay_engine::json_write::quoted(&key.get_untracked()),
                         crate::actions::POISON_MARKER
                     ))>
                     "Poison value"

@@ -1400,7 +1400,10 @@ impl Simulation {
         // Topic names are validated to `[a-zA-Z0-9._-]`, so only the value needs escaping.
         let value = format!(
             r#"{{"from":"{tp}@{offset}","value":{}}}"#,
-            serde_json::to_string(&input.value).expect("a string always serializes")
+            input
+                .value
+                .as_deref()
+                .map_or_else(|| "null".to_owned(), crate::json_write::quoted)
         );
         let Some(count) = self.topics.get(&out).map(|t| t.partition_count()) else {
             return true;

@@ -41,18 +41,22 @@ pub enum SpringKafkaVersion {
 }
 
 impl SpringKafkaVersion {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("V2_9", SpringKafkaVersion::V2_9),
+        ("V3_0", SpringKafkaVersion::V3_0),
+        ("V3_1", SpringKafkaVersion::V3_1),
+        ("V3_2", SpringKafkaVersion::V3_2),
+        ("V3_3", SpringKafkaVersion::V3_3),
+        ("V4_0", SpringKafkaVersion::V4_0),
+        ("V4_1", SpringKafkaVersion::V4_1),
+    ];
+
     /// Reads a release line by its variant name, `"V2_9"` to `"V4_1"` (see
     /// [`crate::json_read`]).
     pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("V2_9", SpringKafkaVersion::V2_9),
-            ("V3_0", SpringKafkaVersion::V3_0),
-            ("V3_1", SpringKafkaVersion::V3_1),
-            ("V3_2", SpringKafkaVersion::V3_2),
-            ("V3_3", SpringKafkaVersion::V3_3),
-            ("V4_0", SpringKafkaVersion::V4_0),
-            ("V4_1", SpringKafkaVersion::V4_1),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// Every modelled line, oldest first.

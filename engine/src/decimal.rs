@@ -136,6 +136,18 @@ pub fn parse(text: &str) -> Result<f64, String> {
 /// `serde_json::value::RawValue` serializes itself as, with the `raw_value` feature.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
+/// The JSON number [`serialize`] writes: `null` when not finite, a whole number without a
+/// point, a fraction as [`text`] writes it.
+pub fn json_number(x: f64) -> String {
+    if !x.is_finite() {
+        return "null".into();
+    }
+    match units(x).filter(|units| units % SCALE == 0) {
+        Some(units) => (units / SCALE).to_string(),
+        None => text(x),
+    }
+}
+
 /// Serializes a decimal setting as the JSON number [`text`] writes (`2.5`, `1`), or `null` when
 /// it is not finite, as serde_json writes such an `f64`. For `#[serde(serialize_with)]`.
 ///

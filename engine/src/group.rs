@@ -104,13 +104,17 @@ pub enum CommitMode {
 }
 
 impl CommitMode {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("auto", CommitMode::Auto),
+        ("batch", CommitMode::Batch),
+        ("record", CommitMode::Record),
+    ];
+
     /// Reads `"auto"`, `"batch"` or `"record"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("auto", CommitMode::Auto),
-            ("batch", CommitMode::Batch),
-            ("record", CommitMode::Record),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// How the playground names the mode.
@@ -124,13 +128,17 @@ impl CommitMode {
 }
 
 impl OffsetResetPolicy {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("earliest", OffsetResetPolicy::Earliest),
+        ("latest", OffsetResetPolicy::Latest),
+        ("none", OffsetResetPolicy::None),
+    ];
+
     /// Reads `"earliest"`, `"latest"` or `"none"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("earliest", OffsetResetPolicy::Earliest),
-            ("latest", OffsetResetPolicy::Latest),
-            ("none", OffsetResetPolicy::None),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// The value as Kafka writes it.

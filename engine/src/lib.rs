@@ -86,6 +86,7 @@ pub mod journey;
 pub mod json_parse;
 pub mod json_pretty;
 pub mod json_read;
+pub mod json_write;
 pub mod lesson;
 pub mod link;
 pub mod listener;

@@ -133,14 +133,18 @@ impl Default for PartitionerConfig {
 }
 
 impl PartitionerKind {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("uniform-sticky", PartitionerKind::UniformSticky),
+        ("legacy-sticky", PartitionerKind::LegacySticky),
+        ("legacy-round-robin", PartitionerKind::LegacyRoundRobin),
+        ("round-robin", PartitionerKind::RoundRobin),
+    ];
+
     /// Reads a partitioner's name, e.g. `"uniform-sticky"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("uniform-sticky", PartitionerKind::UniformSticky),
-            ("legacy-sticky", PartitionerKind::LegacySticky),
-            ("legacy-round-robin", PartitionerKind::LegacyRoundRobin),
-            ("round-robin", PartitionerKind::RoundRobin),
-        ])
+        f.one_of(Self::NAMES)
     }
 }
 

@@ -85,12 +85,16 @@ pub enum KeySerializer {
 }
 
 impl KeySerializer {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("string", KeySerializer::String),
+        ("integer", KeySerializer::Integer),
+    ];
+
     /// Reads `"string"` or `"integer"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("string", KeySerializer::String),
-            ("integer", KeySerializer::Integer),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// Like [`KeySerializer::serialize`], taking the text: StringSerializer's bytes are then
@@ -132,9 +136,14 @@ pub enum Acks {
 }
 
 impl Acks {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] =
+        &[("all", Acks::All), ("one", Acks::One), ("zero", Acks::Zero)];
+
     /// Reads `"all"`, `"one"` or `"zero"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[("all", Acks::All), ("one", Acks::One), ("zero", Acks::Zero)])
+        f.one_of(Self::NAMES)
     }
 }
 

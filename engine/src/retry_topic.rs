@@ -48,15 +48,19 @@ pub enum SameIntervalTopicReuseStrategy {
 }
 
 impl SameIntervalTopicReuseStrategy {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("SingleTopic", SameIntervalTopicReuseStrategy::SingleTopic),
+        (
+            "MultipleTopics",
+            SameIntervalTopicReuseStrategy::MultipleTopics,
+        ),
+    ];
+
     /// Reads `"SingleTopic"` or `"MultipleTopics"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("SingleTopic", SameIntervalTopicReuseStrategy::SingleTopic),
-            (
-                "MultipleTopics",
-                SameIntervalTopicReuseStrategy::MultipleTopics,
-            ),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// The annotation default of a spring-kafka line (N2): `MULTIPLE_TOPICS` before 3.2,
@@ -81,18 +85,22 @@ pub enum TopicSuffixingStrategy {
 }
 
 impl TopicSuffixingStrategy {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        (
+            "SuffixWithDelayValue",
+            TopicSuffixingStrategy::SuffixWithDelayValue,
+        ),
+        (
+            "SuffixWithIndexValue",
+            TopicSuffixingStrategy::SuffixWithIndexValue,
+        ),
+    ];
+
     /// Reads `"SuffixWithDelayValue"` or `"SuffixWithIndexValue"` (see [`crate::json_read`]).
     pub fn read(f: &Field) -> Result<Self, String> {
-        f.one_of(&[
-            (
-                "SuffixWithDelayValue",
-                TopicSuffixingStrategy::SuffixWithDelayValue,
-            ),
-            (
-                "SuffixWithIndexValue",
-                TopicSuffixingStrategy::SuffixWithIndexValue,
-            ),
-        ])
+        f.one_of(Self::NAMES)
     }
 }
 

@@ -193,7 +193,7 @@ impl Scenario {
 
     /// Serializes the scenario as compact JSON, as share links carry it.
     pub fn to_compact_json(&self) -> String {
-        serde_json::to_string(self).expect("scenarios always serialize")
+        crate::json_write::to_string(self)
     }
 
     /// Serializes the scenario as indented JSON, as the editor and exported files show it.

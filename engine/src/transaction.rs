@@ -61,12 +61,16 @@ pub enum IsolationLevel {
 crate::json_read::deserialize_with_reader!(IsolationLevel);
 
 impl IsolationLevel {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("read_uncommitted", IsolationLevel::ReadUncommitted),
+        ("read_committed", IsolationLevel::ReadCommitted),
+    ];
+
     /// Reads `"read_uncommitted"` or `"read_committed"` (see [`crate::json_read`]).
     pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("read_uncommitted", IsolationLevel::ReadUncommitted),
-            ("read_committed", IsolationLevel::ReadCommitted),
-        ])
+        f.one_of(Self::NAMES)
     }
 
     /// The value as Kafka writes it.

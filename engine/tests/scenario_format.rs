@@ -1070,6 +1070,13 @@ proptest! {
         prop_assert_eq!(read(&text), Ok(scenario));
     }
 
+    /// The page writes scenarios with its own writer (`kplay_engine::json_write`), which must
+    /// write what serde_json makes of the derives.
+    #[test]
+    fn any_scenario_is_written_as_serde_json_writes_it(scenario in scenario()) {
+        prop_assert_eq!(scenario.to_compact_json(), serde_json::to_string(&scenario).unwrap());
+    }
+
     #[test]
     fn any_damaged_scenario_reads_the_same(
         scenario in scenario(),

@@ -161,16 +161,20 @@ pub enum AssignorKind {
 }
 
 impl AssignorKind {
+    /// Each value's name in the scenario format, as read and as written (the first of
+    /// a value's names is the one written).
+    pub(crate) const NAMES: &'static [(&'static str, Self)] = &[
+        ("range", AssignorKind::Range),
+        ("roundrobin", AssignorKind::RoundRobin),
+        ("round-robin", AssignorKind::RoundRobin),
+        ("sticky", AssignorKind::Sticky),
+        ("cooperative-sticky", AssignorKind::CooperativeSticky),
+    ];
+
     /// Reads a protocol name, e.g. `"cooperative-sticky"`; `"round-robin"` is also accepted
     /// for `"roundrobin"` (see [`crate::json_read`]).
     pub fn read(f: &crate::json_read::Field) -> Result<Self, String> {
-        f.one_of(&[
-            ("range", AssignorKind::Range),
-            ("roundrobin", AssignorKind::RoundRobin),
-            ("round-robin", AssignorKind::RoundRobin),
-            ("sticky", AssignorKind::Sticky),
-            ("cooperative-sticky", AssignorKind::CooperativeSticky),
-        ])
+        f.one_of(Self::NAMES)
     }
 }
 
