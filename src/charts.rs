@@ -193,15 +193,19 @@ pub fn points(series: &[(u64, u64)], t_max: u64, v_max: u64) -> String {
     let (t_max, v_max) = (t_max.max(1), v_max.max(1));
     let plot_w = W - PAD - 8;
     let plot_h = H - 20 - 8;
-    series
+    let mut points = series
         .iter()
         .map(|&(t, v)| {
             let x = PAD + t.min(t_max) * plot_w / t_max;
             let y = 8 + plot_h - v.min(v_max) * plot_h / v_max;
             format!("{x},{y}")
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect::<Vec<_>>();
+    // One sample (just after a scrub back) is a line of no length: its round caps draw a dot.
+    if let [only] = points.as_slice() {
+        points.push(only.clone());
+    }
+    points.join(" ")
 }
 
 /// A round axis maximum at or above `v`: 1, 2 or 5 times a power of ten.
@@ -400,6 +404,7 @@ mod tests {
     #[test]
     fn points_scale_into_the_plot_and_axes_are_round() {
         assert_eq!(points(&[(0, 0), (100, 10)], 100, 10), "34,120 592,8");
+        assert_eq!(points(&[(0, 5)], 100, 10), "34,64 34,64");
         assert_eq!(nice_max(0), 1);
         assert_eq!(nice_max(7), 10);
         assert_eq!(nice_max(130), 200);

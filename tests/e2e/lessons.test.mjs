@@ -152,6 +152,15 @@ test("a step builds on the earlier steps' experiments, by its address or by Cont
   await page.close();
 });
 
+test("on a phone a lesson's text leaves the diagram on the first screen", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${BASE_URL}#lesson=interview-failures&step=2`);
+  await page.getByRole("region", { name: "Lesson" }).getByRole("heading", { level: 3 }).waitFor();
+  const diagram = await page.getByRole("region", { name: "Cluster" }).boundingBox();
+  assert.ok(diagram.y < 700, `the diagram starts at ${diagram.y} px`);
+  await page.close();
+});
+
 test("an unknown lesson shows an alert and the default scenario", async () => {
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=no-such-lesson`);
   const alert = page.getByRole("alert");
