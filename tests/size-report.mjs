@@ -16,13 +16,16 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * integer-written coordinates took the float parsers and printers out of the page (401 ->
  * 373.5 kB); the fixes from two reviews since (keyboard access to the tabs, the timeline marks
  * and the consumer actions, Show me's restart, the scroll cue, sticky notices, the header's
- * panels) cost 5.1 kB, and two lists drawn without a keyed For saved 4.1 kB: 374.5 kB. The
- * ceiling keeps 2.5 kB above that. The report says when the build is over budget. Lower the
- * ceiling to the budget once the build fits.
+ * panels) cost 5.1 kB, and two lists drawn without a keyed For saved 4.1 kB: 374.5 kB. Then
+ * the engine's own JSON parser and writer (-3.9 and -5.1 kB) and the minified glue and
+ * stylesheet (-3.0 kB) paid for a third review's fixes (lessons that build on earlier steps,
+ * Undo after a fork, links that keep the timeline, the tablet layout and others: +6.1 kB):
+ * 369.8 kB. The ceiling keeps 2.2 kB above that. The report says when the build is over
+ * budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 377 * 1000;
+const BROTLI_CEILING_BYTES = 372 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
