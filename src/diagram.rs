@@ -208,9 +208,10 @@ pub fn Diagram() -> impl IntoView {
                     _ => "manual sends".to_owned(),
                 };
                 let shown = layout::fit(name, layout::chars_in(PRODUCER_W - 16.0, 12.0, true));
+                // The edge is drawn outside the focusable box: the focus ring outlines the box.
                 view! {
+                    <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
                     <g class="producer pick" role="button" tabindex="0" aria-label=format!("Producer {name}") data-pick=pick_code(&Selection::Producer { name: name.clone() })>
-                        <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
                         <rect x=num(PRODUCER_X) y=num(y) width=num(PRODUCER_W) height="34" rx="6"/>
                         <title>{name.clone()}</title>
                         <text x=num(PRODUCER_X + 8.0) y=num(y + 14.0) class="title">{shown}</text>

@@ -371,6 +371,15 @@ test("on a wide screen the header stays in view while the tabs are read", async 
   await page.close();
 });
 
+test("a producer's focus ring outlines its box, not its edge to the cluster", async () => {
+  const { page, errors } = await openPage(browser);
+  const producer = page.getByRole("button", { name: "Producer order-service" });
+  const [shape, box] = await Promise.all([producer.boundingBox(), producer.locator("rect").boundingBox()]);
+  assert.ok(Math.abs(shape.width - box.width) < 1, `${shape.width} wide around a ${box.width} box`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the header's panels open one at a time and close on a press elsewhere or Escape", async () => {
   const { page, errors } = await openPage(browser);
   const shareBox = page.getByRole("textbox", { name: "Share link address" });
