@@ -25,6 +25,9 @@ pub const NORMAL_SPEED: usize = 3;
 pub const SIM_BUDGET_MS: f64 = 8.0;
 /// Events run between two looks at the wall clock.
 const EVENTS_PER_CHUNK: u64 = 500;
+/// Events a link's replay runs between two counts of the records kept: a producer event
+/// appends at most a few hundred records.
+const OPEN_CHUNK_EVENTS: u64 = 10_000;
 /// Longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
 const MAX_FRAME_MS: f64 = 100.0;
 /// Most events one Step runs while looking for one that shows.
@@ -34,6 +37,26 @@ const STEP_EVENT_LIMIT: usize = 10_000;
 pub const OPEN_EVENT_BUDGET: u64 = 2_000_000;
 /// Trace events the page keeps for the event log.
 pub const TRACE_WINDOW: usize = 2_000;
+/// Most records the page keeps in its topics' logs, some hundreds of MB of the browser's
+/// memory. A run that holds more (a fast producer and no retention, played for long) pauses
+/// there with a notice, rather than growing until an allocation fails and the page stops.
+pub const MAX_PAGE_RECORDS: u64 = 4_000_000;
+
+/// Records in the topics' logs now (what retention has not deleted).
+fn records_kept(sim: &Simulation) -> u64 {
+    sim.topics()
+        .flat_map(|t| t.partitions())
+        .map(|p| p.len())
+        .sum()
+}
+
+/// Why a run that holds [`MAX_PAGE_RECORDS`] records does not go on.
+fn full_notice(at_ms: u64) -> String {
+    format!(
+        "At {} the run holds more than {MAX_PAGE_RECORDS} records, as many as this page keeps: it stops there. Give the topics a retention (Scenario tab) or lower the producers' rates to run further.",
+        crate::format_clock(at_ms)
+    )
+}
 
 /// A scenario built and replayed for the page.
 struct Opened {
@@ -159,22 +182,38 @@ impl Engine {
         let mut copies = Checkpoints::default();
         let mut budget = OPEN_EVENT_BUDGET;
         let mut reached = true;
-        while sim.now_ms() < horizon && reached {
+        let mut full = false;
+        while sim.now_ms() < horizon && reached && !full {
             let step_to = horizon.min(
                 sim.now_ms()
                     .saturating_add(kplay_engine::checkpoint::EVERY_MS),
             );
+            // In chunks, so that the records are counted before they can outgrow the page.
             let before = sim.counters().events;
-            reached = sim.run_until_bounded(step_to, budget);
+            let done = sim.run_until_bounded(step_to, budget.min(OPEN_CHUNK_EVENTS));
             budget -= (sim.counters().events - before).min(budget);
+            reached = done || budget > 0;
             copies.offer(&sim);
+            full = records_kept(&sim) > MAX_PAGE_RECORDS;
         }
-        if !reached {
+        if full && sim.now_ms() < horizon {
             horizon = sim.now_ms();
-            notice = Some(format!(
-                "This link's moment needs more than {OPEN_EVENT_BUDGET} events to replay; the run stops at {} instead. Press Play to go on.",
-                crate::format_clock(horizon)
-            ));
+            notice = Some(full_notice(horizon));
+        } else if !reached {
+            let wanted = horizon;
+            horizon = sim.now_ms();
+            notice = Some(if open_at > horizon {
+                format!(
+                    "This link's moment needs more than {OPEN_EVENT_BUDGET} events to replay; the run stops at {} instead. Press Play to go on.",
+                    crate::format_clock(horizon)
+                )
+            } else {
+                format!(
+                    "This link's run went on to {}, but replaying that far takes more than {OPEN_EVENT_BUDGET} events: the timeline ends at {}.",
+                    crate::format_clock(wanted),
+                    crate::format_clock(horizon)
+                )
+            });
         }
         let marks = Arc::new(sim.milestones().to_vec());
         let shown = open_at.min(horizon);
@@ -325,6 +364,13 @@ impl Engine {
     /// Starts or stops the clock.
     pub fn toggle(&self) {
         let playing = !self.playing.get_untracked();
+        if playing {
+            let at = self.peek(|sim| (records_kept(sim) > MAX_PAGE_RECORDS).then(|| sim.now_ms()));
+            if let Some(at) = at {
+                self.notice.set(Some(full_notice(at)));
+                return;
+            }
+        }
         self.playing.set(playing);
         self.last_frame.set_value(None);
         if playing {
@@ -425,12 +471,17 @@ impl Engine {
                         break true;
                     }
                     let now = performance.as_ref().map_or(f64::INFINITY, |p| p.now());
-                    if now - wall >= SIM_BUDGET_MS {
+                    if now - wall >= SIM_BUDGET_MS || records_kept(sim) > MAX_PAGE_RECORDS {
                         break false;
                     }
                 };
             });
             self.saturated.set(!reached);
+            let at = self.peek(|sim| (records_kept(sim) > MAX_PAGE_RECORDS).then(|| sim.now_ms()));
+            if let Some(at) = at {
+                self.playing.set(false);
+                self.notice.set(Some(full_notice(at)));
+            }
             if reached {
                 self.changed();
             } else {

@@ -86,6 +86,36 @@ test("a link shared while scrubbed back opens at that moment with the whole time
   await opened.page.close();
 });
 
+test("a link to a run bigger than the page keeps opens at its moment; Play says why it stops", async () => {
+  // 100 000 records a second and no retention: past 4 000 000 records the page stops the run
+  // instead of growing until the browser refuses memory.
+  const link = linkFor({
+    version: 1,
+    seed: 5,
+    topics: [{ name: "t", partitions: 1 }],
+    producers: [{ name: "p", topic: "t", keys: { type: "null" }, rate_per_sec: 100000 }],
+    open_at_ms: 1000,
+    played_to_ms: 86_400_000,
+  });
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
+  const alert = page.getByRole("alert").filter({ hasText: "as many as this page keeps" });
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /the run holds more than 4000000 records/);
+  assert.equal(await page.getByRole("timer", { name: "Simulation time" }).textContent(), "00:01.000");
+  const end = Number(await page.getByRole("slider", { name: "Timeline" }).getAttribute("max"));
+  assert.ok(end > 1000 && end < 86_400_000, `the timeline ends at ${end}`);
+  // From the end of the timeline, Play says the same and does not start.
+  await page.getByRole("slider", { name: "Timeline" }).press("End");
+  assert.equal(Number(await page.getByRole("slider", { name: "Timeline" }).inputValue()), end);
+  await page.getByRole("button", { name: "Dismiss" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await alert.waitFor();
+  assert.equal(await page.getByRole("button", { name: "Pause", exact: true }).count(), 0);
+  assert.equal(await page.locator(".panic-panel").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a link to another scenario opens it: its own topic and group", async () => {
   const link = linkFor({
     version: 1,
