@@ -27,22 +27,31 @@ pub fn AddPartitions(
                 .map_or(0, |t| t.partition_count())
         })
     });
-    let wanted = RwSignal::new(String::new());
+    // What the user typed; until then (and after an add) the field offers one partition more.
+    let wanted = RwSignal::new(None::<String>);
+    let shown = move || {
+        wanted
+            .get()
+            .unwrap_or_else(|| (current.get() + 1).to_string())
+    };
     let topic_for_submit = topic.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = wanted.get_untracked();
-        let count = match read_partition_count(&text) {
+        let count = match read_partition_count(&shown()) {
             Ok(n) => n,
             Err(why) => {
                 engine.notice.set(Some(why));
                 return;
             }
         };
-        engine.report(engine.apply(Command::AddPartitions {
+        let result = engine.apply(Command::AddPartitions {
             topic: topic_for_submit.clone(),
             partitions: count,
-        }));
+        });
+        if result.is_ok() {
+            wanted.set(None);
+        }
+        engine.report(result);
     };
     view! {
         <form class="action-form" novalidate="" on:submit=submit>
@@ -50,16 +59,14 @@ pub fn AddPartitions(
             <label>
                 // The field holds the count asked for (one more by default): say what it is now.
                 {move || format!("Partitions (now {})", current.get())}
+                // Text, not a number field: a number field reports a half-typed "-" as empty,
+                // and the count offered back would then run into what is typed next.
                 <input
-                    type="number"
-                    min="1"
-                    max="64"
+                    type="text"
                     inputmode="numeric"
-                    prop:value=move || {
-                        let w = wanted.get();
-                        if w.is_empty() { (current.get() + 1).to_string() } else { w }
-                    }
-                    on:input=move |ev| wanted.set(event_target_value(&ev))
+                    autocomplete="off"
+                    prop:value=shown
+                    on:input=move |ev| wanted.set(Some(event_target_value(&ev)))
                 />
             </label>
             <button type="submit">"Add partitions"</button>
@@ -434,7 +441,7 @@ pub fn AddProducer(
                 "Keys (comma-separated; none: null keys)"
                 <input type="text" autocomplete="off" spellcheck="false" prop:value=move || keys.get() on:input=move |ev| keys.set(event_target_value(&ev))/>
             </label>
-            <label>"Records/s" <input type="number" min="0" max="100000" step="0.5" prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/></label>
+            <label>"Records/s" <input type="text" inputmode="decimal" autocomplete="off" prop:value=move || rate.get() on:input=move |ev| rate.set(event_target_value(&ev))/></label>
             <button type="submit">"Add"</button>
         </form>
         </details>
@@ -454,10 +461,12 @@ pub fn AddGroup(
     let reset = RwSignal::new(String::from("earliest"));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(count) = consumers.get_untracked().trim().parse::<u32>() else {
-            engine.notice.set(Some(
-                "the number of consumers must be a whole number".into(),
-            ));
+        let text = consumers.get_untracked();
+        let Ok(count) = text.trim().parse::<u32>() else {
+            engine.notice.set(Some(match text.trim().parse::<i64>() {
+                Ok(n) => format!("consumers: a group starts with 0 or more consumers, not {n}"),
+                Err(_) => format!("consumers: {:?} is not a whole number", text.trim()),
+            }));
             return;
         };
         let auto_offset_reset = if reset.get_untracked() == "latest" {
@@ -481,7 +490,7 @@ pub fn AddGroup(
         <summary>"Add a consumer group"</summary>
         <form class="action-form" aria-label="Add a consumer group" novalidate="" on:submit=submit>
             <label>"group.id" <input type="text" autocomplete="off" prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/></label>
-            <label>"Consumers" <input type="number" min="0" max="16" prop:value=move || consumers.get() on:input=move |ev| consumers.set(event_target_value(&ev))/></label>
+            <label>"Consumers" <input type="text" inputmode="numeric" autocomplete="off" prop:value=move || consumers.get() on:input=move |ev| consumers.set(event_target_value(&ev))/></label>
             <label>
                 "auto.offset.reset"
                 <select on:change=move |ev| reset.set(event_target_value(&ev))>

@@ -208,18 +208,18 @@ test("offsets reset only while the group is Empty, with a Before → After previ
 
 test("adding partitions grows the topic; Kafka never shrinks one", async () => {
   const { page, errors } = await openPage(browser);
-  assert.equal(await page.getByRole("spinbutton", { name: "Partitions (now 3)" }).inputValue(), "4");
-  await page.getByRole("spinbutton", { name: "Partitions" }).fill("5");
+  assert.equal(await page.getByRole("textbox", { name: "Partitions (now 3)" }).inputValue(), "4");
+  await page.getByRole("textbox", { name: "Partitions" }).fill("5");
   await page.getByRole("button", { name: "Add partitions" }).click();
   await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
-  await page.getByRole("spinbutton", { name: "Partitions (now 5)" }).waitFor();
-  await page.getByRole("spinbutton", { name: "Partitions" }).fill("2");
+  await page.getByRole("textbox", { name: "Partitions (now 5)" }).waitFor();
+  await page.getByRole("textbox", { name: "Partitions" }).fill("2");
   await page.getByRole("button", { name: "Add partitions" }).click();
   const alert = page.getByRole("alert");
   await alert.waitFor();
   assert.match(await alert.textContent(), /can only add partitions/);
   // Past the field's maximum the page answers itself (no browser tooltip beside an old alert).
-  await page.getByRole("spinbutton", { name: "Partitions" }).fill("65");
+  await page.getByRole("textbox", { name: "Partitions" }).fill("65");
   await page.getByRole("button", { name: "Add partitions" }).click();
   await page.getByRole("alert").filter({ hasText: "65" }).waitFor();
   assert.doesNotMatch(await alert.textContent(), /can only add partitions/);
@@ -349,6 +349,28 @@ test("a line says the diagram scrolls sideways exactly when its panel is too nar
   await page.close();
 });
 
+test("a partition count typed key by key is read as typed: -5 is refused, not 45", async () => {
+  const { page, errors } = await openPage(browser);
+  const field = page.getByRole("textbox", { name: "Partitions (now 3)" });
+  await field.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Backspace");
+  assert.equal(await field.inputValue(), "", "a cleared field stays empty");
+  await page.keyboard.type("-5");
+  assert.equal(await field.inputValue(), "-5");
+  await page.keyboard.press("Enter");
+  await page.getByRole("alert").filter({ hasText: "a topic has 1 to 64 partitions, not -5" }).waitFor();
+  assert.equal(await page.getByRole("list", { name: /^order-events-\d+$/ }).count(), 3);
+  // Untouched, the field offers one partition more, and Add takes it.
+  await page.reload();
+  await page.getByRole("button", { name: "Add partitions" }).click();
+  await page.getByRole("list", { name: "order-events-3", exact: true }).waitFor();
+  await page.getByRole("textbox", { name: "Partitions (now 4)" }).waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "Partitions (now 4)" }).inputValue(), "5");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("on a wide screen the header stays in view while the tabs are read", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("tab", { name: "Event log" }).click();
@@ -358,7 +380,7 @@ test("on a wide screen the header stays in view while the tabs are read", async 
   const play = await page.getByRole("button", { name: "Play", exact: true }).boundingBox();
   assert.ok(play.y >= 0 && play.y < 60, `Play is at ${play.y}`);
   // A notice sticks under the header, not behind it.
-  await page.getByRole("spinbutton", { name: "Partitions" }).fill("-5");
+  await page.getByRole("textbox", { name: "Partitions" }).fill("-5");
   await page.getByRole("button", { name: "Add partitions" }).click();
   const banner = page.locator(".notice .banner");
   await banner.waitFor();
