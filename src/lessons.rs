@@ -76,6 +76,8 @@ pub struct LessonState {
     /// The run as it stood when the step opened, with the user's actions from earlier steps
     /// and the lesson's scripted future: "Show me" starts from it.
     step_start: StoredValue<Option<Scenario>>,
+    /// The speed Show me raised from, given back when the step is left.
+    speed_before_show: StoredValue<Option<usize>>,
     /// Why a lesson could not be opened.
     pub error: RwSignal<Option<String>>,
 }
@@ -87,6 +89,7 @@ impl LessonState {
             lesson: RwSignal::new(None),
             step: RwSignal::new(0),
             step_start: StoredValue::new(None),
+            speed_before_show: StoredValue::new(None),
             error: RwSignal::new(None),
         }
     }
@@ -153,28 +156,30 @@ impl LessonState {
             return;
         };
         let next = step + 1;
-        let moment = lesson.opening_ms(next);
         let Some(try_this) = &lesson.steps[step].try_this else {
             return self.go_to(engine, next, false);
         };
-        let holds = || engine.read(|sim| try_this.check.holds(sim));
-        if !holds() {
-            if engine.peek(kplay_engine::Simulation::now_ms) < moment {
-                engine.run_to(moment);
-            }
-            if !holds() {
-                perform_solution(engine, self, try_this);
-                engine.notice.set(Some(
-                    "The step's goal was not reached, so the lesson did its solution: the next step goes on from there."
-                        .into(),
-                ));
-            }
+        // Judged when the solution would have settled (see `Lesson::goal_judged_at_ms`).
+        let judged_at = lesson.goal_judged_at_ms(step);
+        if engine.peek(kplay_engine::Simulation::now_ms) < judged_at {
+            engine.run_to(judged_at);
+        }
+        if !engine.read(|sim| try_this.check.holds(sim)) {
+            perform_solution(engine, self, try_this);
+            engine.notice.set(Some(
+                "The step's goal was not reached, so the lesson did its solution: the next step goes on from there."
+                    .into(),
+            ));
         }
         self.go_to(engine, next, false);
     }
 
     /// Marks step `step` as open at the run's current moment.
     fn open_step(self, engine: Engine, lesson: &Lesson, step: usize) {
+        if let Some(speed) = self.speed_before_show.get_value() {
+            self.speed_before_show.set_value(None);
+            engine.speed.set(speed);
+        }
         self.step_start.set_value(Some(engine.scenario()));
         self.step.set(step);
         let fragment = step_fragment(&lesson.id, step);
@@ -226,7 +231,11 @@ fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>)
         .iter()
         .position(|&speed| try_this.settle_ms as f64 / speed <= SHOW_ME_WAIT_MS)
         .unwrap_or(crate::engine::SPEEDS.len() - 1);
-    if engine.speed.get_untracked() < fast_enough {
+    let speed = engine.speed.get_untracked();
+    if speed < fast_enough {
+        if state.speed_before_show.get_value().is_none() {
+            state.speed_before_show.set_value(Some(speed));
+        }
         engine.speed.set(fast_enough);
     }
     if !engine.playing.get_untracked() {

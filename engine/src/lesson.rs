@@ -671,6 +671,23 @@ impl Lesson {
             .unwrap_or(0)
     }
 
+    /// When Continue judges whether step `step`'s experiment was done: once its solution
+    /// would have settled, and no later than the next step's moment. Later, the preset's own
+    /// actions could reach the goal for the learner (its poison record in the dead-letter
+    /// topic); earlier, a goal like "every consumer owns a partition" holds before the group
+    /// has formed.
+    pub fn goal_judged_at_ms(&self, step: usize) -> u64 {
+        let opened = self.opening_ms(step);
+        let settled = self.steps[step]
+            .try_this
+            .as_ref()
+            .map_or(opened, |t| t.settled_at_ms(opened));
+        match self.steps.get(step + 1) {
+            Some(_) => settled.min(self.opening_ms(step + 1)),
+            None => settled,
+        }
+    }
+
     /// The run that step `step` opens on when the learner arrives by its address or goes
     /// back to it: the preset, with the solution of every earlier step's experiment in its
     /// script. A step's text tells what those experiments did, so the run must have done

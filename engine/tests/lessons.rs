@@ -159,6 +159,15 @@ fn every_experiment_is_not_done_yet_when_its_step_opens_and_its_solution_achieve
                 !try_this.check.holds(&sim),
                 "{here}: holds already at {opened_at} ms, before the user did anything"
             );
+            // Continue judges the goal later: the preset alone must not reach it by then, or
+            // Continue would skip a solution the next step's text relies on.
+            let mut untouched = sim.clone();
+            let judged_at = lesson.goal_judged_at_ms(i);
+            untouched.run_until(judged_at);
+            assert!(
+                !try_this.check.holds(&untouched),
+                "{here}: the preset alone reaches it by {judged_at} ms"
+            );
             try_this
                 .apply_solution(&mut sim)
                 .unwrap_or_else(|e| panic!("{here}: solution refused: {e}"));

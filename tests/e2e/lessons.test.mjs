@@ -106,6 +106,10 @@ test("Show me plays fast enough to reach a goal that takes a minute of the run",
   const index = Number(await speed.inputValue());
   assert.ok(settle / speeds[index] <= 5000 && settle / speeds[index - 1] > 5000, `speed ${speeds[index]}× for ${settle} ms`);
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "), null, { timeout: 15_000 });
+  // The next step gives the speed back.
+  await page.getByRole("region", { name: "Lesson" }).getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: lesson.steps[1].title }).waitFor();
+  assert.equal(speeds[Number(await speed.inputValue())], 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
