@@ -70,7 +70,8 @@ pub fn settings(text: &str) -> Result<Vec<Setting>, String> {
         let Some((key, value)) = body.split_once(':') else {
             return Err(format!("line {line}: expected `key: value`, got {body:?}"));
         };
-        let key = unquote(key.trim());
+        let key = unquote(key.trim()).map_err(|e| format!("line {line}: {e}"))?;
+        let key = key.as_str();
         if key.is_empty() {
             return Err(format!("line {line}: a key is missing before `:`"));
         }
@@ -106,10 +107,16 @@ pub fn settings(text: &str) -> Result<Vec<Setting>, String> {
                 "line {line}: {full}: only plain or quoted values are read, got {value:?}"
             ));
         } else {
+            if let Some(first) = out.iter().find(|s: &&Setting| s.key == full) {
+                return Err(format!(
+                    "line {line}: {full} is given twice (first on line {})",
+                    first.line
+                ));
+            }
             out.push(Setting {
                 line,
                 key: full,
-                value: unquote(value).to_owned(),
+                value: unquote(value).map_err(|e| format!("line {line}: {e}"))?,
             });
         }
     }
@@ -132,13 +139,22 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-fn unquote(text: &str) -> &str {
-    for q in ['"', '\''] {
-        if let Some(inner) = text.strip_prefix(q).and_then(|t| t.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    text
+/// A plain or quoted scalar's text: `'it''s'` is `it's`; a quote opened and not closed is an
+/// error (YAML refuses it).
+fn unquote(text: &str) -> Result<String, String> {
+    let Some(q) = text.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+        return Ok(text.to_owned());
+    };
+    let inner = text
+        .strip_prefix(q)
+        .and_then(|t| t.strip_suffix(q))
+        .filter(|_| text.len() >= 2)
+        .ok_or_else(|| format!("{text} opens a quote it does not close"))?;
+    Ok(if q == '\'' {
+        inner.replace("''", "'")
+    } else {
+        inner.to_owned()
+    })
 }
 
 /// Applies the `spring.kafka` settings of `text` to `scenario`'s first producer and first

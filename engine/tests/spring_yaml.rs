@@ -104,6 +104,19 @@ fn text_that_is_not_spring_boot_yaml_applies_nothing() {
     );
     let e = apply(&order_events(), "# only a comment\n").unwrap_err();
     assert_eq!(e, "nothing to apply: the text has no settings");
+    let e = apply(&order_events(), "spring.kafka.consumer.group-id: \"abc\n").unwrap_err();
+    assert_eq!(e, "line 1: \"abc opens a quote it does not close");
+    let e = apply(
+        &order_events(),
+        "spring:\n  kafka:\n    consumer:\n      group-id: a\n      group-id: b\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "line 5: spring.kafka.consumer.group-id is given twice (first on line 4)"
+    );
+    let applied = apply(&order_events(), "spring.kafka.consumer.group-id: 'it''s'\n").unwrap();
+    assert_eq!(applied.scenario.groups[0].id, "it's");
 }
 
 #[test]
