@@ -17,12 +17,14 @@ pub fn ProduceForm(
     let key = RwSignal::new(String::from("order-42"));
     let value = RwSignal::new(String::from(r#"{"orderId":"order-42","status":"PLACED"}"#));
     let result = RwSignal::new(None::<Result<String, String>>);
+    let sent_in = RwSignal::new(0);
 
     let partition = RwSignal::new(String::new());
     let headers = RwSignal::new(String::new());
     let topic_for_send = topic.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        sent_in.set(engine.loads.get_untracked());
         let key_text = key.get_untracked();
         let partition_text = partition.get_untracked();
         let explicit = match partition_text.trim() {
@@ -105,7 +107,8 @@ pub fn ProduceForm(
                     "Poison value"
                 </button>
             </div>
-            {move || result.get().map(|outcome| match outcome {
+            // About the run it was sent in: a load (a lesson step, Undo, Apply) makes it stale.
+            {move || result.get().filter(|_| sent_in.get() == engine.loads.get()).map(|outcome| match outcome {
                 Ok(text) => view! { <p class="callback" role="status">{text}</p> }.into_any(),
                 Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
             })}
