@@ -315,7 +315,7 @@ pub fn Charts() -> impl IntoView {
                     vec![("all topics".into(), history.throughput())],
                     t_max,
                 )}
-                <p class="hint">"Sampled once per virtual second of the run on screen; scrubbing back drops what came after."</p>
+                <p class="hint">"Sampled once per virtual second, up to the moment on screen."</p>
             </div>
         }
     }

@@ -70,6 +70,8 @@ struct Opened {
     copies: Checkpoints,
     /// The timeline's marks up to `horizon`.
     marks: Arc<Vec<Milestone>>,
+    /// The charts' samples up to `horizon`.
+    history: crate::charts::History,
 }
 
 /// Handle to the simulation and its playback state. Cheap to copy; every field is a signal or
@@ -126,6 +128,7 @@ impl Engine {
             notice,
             copies,
             marks,
+            history,
         } = Self::open(&scenario)?;
         Ok(Self {
             sim: StoredValue::new(sim),
@@ -138,7 +141,7 @@ impl Engine {
             notice: RwSignal::new(notice),
             last_frame: StoredValue::new(None),
             draw_pending: StoredValue::new(false),
-            history: StoredValue::new(crate::charts::History::default()),
+            history: StoredValue::new(history),
             loads: RwSignal::new(0),
             checkpoints: StoredValue::new(copies),
             fork: RwSignal::new(None),
@@ -154,12 +157,13 @@ impl Engine {
             notice,
             copies,
             marks,
+            history,
         } = Self::open(&scenario)?;
         self.playing.set(false);
         self.opened_marks.set_value(marks);
         self.sim.set_value(sim);
         self.scenario.set_value(Self::setup_of(scenario));
-        self.history.set_value(crate::charts::History::default());
+        self.history.set_value(history);
         self.checkpoints.set_value(copies);
         self.loads.update(|n| *n += 1);
         self.horizon_ms.set(horizon);
@@ -183,17 +187,17 @@ impl Engine {
         let mut budget = OPEN_EVENT_BUDGET;
         let mut reached = true;
         let mut full = false;
+        let mut history = crate::charts::History::default();
         while sim.now_ms() < horizon && reached && !full {
-            let step_to = horizon.min(
-                sim.now_ms()
-                    .saturating_add(kplay_engine::checkpoint::EVERY_MS),
-            );
+            // A second at a time: the charts get a sample for each, as if it had played.
+            let step_to = horizon.min(sim.now_ms().saturating_add(crate::charts::SAMPLE_EVERY_MS));
             // In chunks, so that the records are counted before they can outgrow the page.
             let before = sim.counters().events;
             let done = sim.run_until_bounded(step_to, budget.min(OPEN_CHUNK_EVENTS));
             budget -= (sim.counters().events - before).min(budget);
             reached = done || budget > 0;
             copies.offer(&sim);
+            history.record(&sim);
             full = records_kept(&sim) > MAX_PAGE_RECORDS;
         }
         if full && sim.now_ms() < horizon {
@@ -236,6 +240,7 @@ impl Engine {
             notice,
             copies,
             marks,
+            history,
         })
     }
 
@@ -251,7 +256,14 @@ impl Engine {
 
     /// Runs forward to virtual time `t_ms` (a lesson step's moment), extending the timeline.
     pub fn run_to(&self, t_ms: u64) {
-        self.sim.update_value(|sim| sim.run_until(t_ms));
+        // A second at a time, so that the charts have the same samples as if it had played.
+        self.sim.update_value(|sim| {
+            while sim.now_ms() < t_ms {
+                let next = t_ms.min(sim.now_ms() + crate::charts::SAMPLE_EVERY_MS);
+                sim.run_until(next);
+                self.history.update_value(|h| h.record(sim));
+            }
+        });
         self.changed();
     }
 
@@ -269,7 +281,11 @@ impl Engine {
     /// The charts' samples, subscribing the caller to changes.
     pub fn history(&self) -> crate::charts::History {
         self.version.track();
-        self.history.get_value()
+        // Samples past the moment on screen are kept for going forward again (the run ahead is
+        // the same until an action forks it), but not shown.
+        let mut history = self.history.get_value();
+        history.truncate_after(self.peek(Simulation::now_ms));
+        history
     }
 
     fn changed(&self) {
@@ -304,6 +320,8 @@ impl Engine {
                     sim.discard_pending_script();
                     self.checkpoints
                         .update_value(|c| c.forget_after(sim.now_ms()));
+                    self.history
+                        .update_value(|h| h.truncate_after(sim.now_ms()));
                 }
                 result
             })
@@ -423,7 +441,6 @@ impl Engine {
         }
         let now = self.peek(Simulation::now_ms);
         crate::panic_panel::remember_moment(now);
-        self.history.update_value(|h| h.truncate_after(now));
         self.version.update(|v| *v += 1);
     }
 

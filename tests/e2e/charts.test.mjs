@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, BASE_URL } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -51,6 +51,22 @@ test("lag per group and throughput are charted over the run and follow a scrub b
   assert.ok(after < before && after >= 3, `${after} of ${before} samples after scrubbing back to 10 s`);
   const axisEnd = await lag.locator("text").last().textContent();
   assert.ok(axisEnd <= "00:10.000", `the time axis ends at ${axisEnd}`);
+  // Forward again to the newest moment, the samples come back with it.
+  await page.getByRole("slider", { name: "Timeline" }).press("End");
+  await page.waitForFunction((n) => {
+    const line = [...document.querySelectorAll('[role="img"]')].find((e) => e.getAttribute("aria-label")?.startsWith("Lag per consumer group"))?.querySelector("polyline");
+    return line && line.getAttribute("points").trim().split(/\s+/).length === n;
+  }, before);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a run opened at a later moment has its charts from the start", async () => {
+  // A lesson step opened by its address replays the run to its moment.
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=interview-failures&step=2`);
+  await page.getByRole("tab", { name: "Charts" }).click();
+  const points = await pointCount(page, /^Lag per consumer group/);
+  assert.ok(points >= 80, `${points} samples over the 90 s the step opens at`);
   assert.deepEqual(errors, []);
   await page.close();
 });
