@@ -19,9 +19,9 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * panels) cost 5.1 kB, and two lists drawn without a keyed For saved 4.1 kB: 374.5 kB. Then
  * the engine's own JSON parser and writer (-3.9 and -5.1 kB) and the minified glue and
  * stylesheet (-3.0 kB) paid for a third review's fixes (lessons that build on earlier steps,
- * Undo after a fork, links that keep the timeline, the tablet layout and others: +6.1 kB):
- * 369.8 kB. The ceiling keeps 2.2 kB above that. The report says when the build is over
- * budget. Lower the ceiling to the budget once the build fits.
+ * Undo after a fork, links that keep the timeline, the tablet layout, charts kept through
+ * replays and others: +7.6 kB): 371.3 kB. The ceiling keeps 0.7 kB above that. The report
+ * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
