@@ -28,8 +28,16 @@ const LESSONS_DIR: &str = "public/lessons";
 pub fn requested(fragment: &str) -> Option<(String, usize)> {
     let rest = fragment.trim_start_matches('#').strip_prefix("lesson=")?;
     let (id, step) = match rest.split_once("&step=") {
-        Some((id, step)) => (id, step.parse::<usize>().unwrap_or(1)),
-        None => (rest, 1),
+        // Anything after the number (another parameter) is not part of it.
+        Some((id, step)) => (
+            id,
+            step.split('&')
+                .next()
+                .unwrap_or("")
+                .parse::<usize>()
+                .unwrap_or(1),
+        ),
+        None => (rest.split('&').next().unwrap_or(rest), 1),
     };
     Some((id.to_owned(), step.max(1) - 1))
 }
@@ -120,6 +128,9 @@ impl LessonState {
                         }
                     });
                 }
+                Err(e) if e.contains("(HTTP 404)") => self.error.set(Some(format!(
+                    "There is no lesson {id:?}. The default scenario is shown instead."
+                ))),
                 Err(e) => self.error.set(Some(format!(
                     "The lesson {id} could not be opened: {e}. The default scenario is shown instead."
                 ))),
@@ -394,5 +405,32 @@ pub fn LessonPanel() -> impl IntoView {
                 <p class="hint">{format!("From the guide's section “{}”.", back_lesson.section)}</p>
             </section>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requested;
+
+    #[test]
+    fn a_step_address_is_read_up_to_its_number() {
+        assert_eq!(
+            requested("#lesson=ordering&step=2"),
+            Some(("ordering".into(), 1))
+        );
+        assert_eq!(
+            requested("#lesson=ordering&step=2&x=1"),
+            Some(("ordering".into(), 1))
+        );
+        assert_eq!(
+            requested("#lesson=ordering&x=1"),
+            Some(("ordering".into(), 0))
+        );
+        assert_eq!(requested("#lesson=ordering"), Some(("ordering".into(), 0)));
+        assert_eq!(
+            requested("#lesson=ordering&step=0"),
+            Some(("ordering".into(), 0))
+        );
+        assert_eq!(requested("#k1.abc"), None);
     }
 }

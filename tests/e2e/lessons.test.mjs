@@ -169,7 +169,7 @@ test("an unknown lesson shows an alert and the default scenario", async () => {
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=no-such-lesson`);
   const alert = page.getByRole("alert");
   await alert.waitFor();
-  assert.match(await alert.textContent(), /no-such-lesson could not be opened/);
+  assert.match(await alert.textContent(), /There is no lesson "no-such-lesson"/);
   await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
   assert.equal(await page.getByRole("region", { name: "Lesson" }).count(), 0);
   // The missing file is a failed fetch the browser logs; nothing else may go wrong.
