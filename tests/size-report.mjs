@@ -20,7 +20,7 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * the engine's own JSON parser and writer (-3.9 and -5.1 kB) and the minified glue and
  * stylesheet (-3.0 kB) paid for a third review's fixes (lessons that build on earlier steps,
  * Undo after a fork, links that keep the timeline, the tablet layout, charts kept through
- * replays and others: +7.6 kB): 371.3 kB. The ceiling keeps 0.7 kB above that. The report
+ * replays and others: +7.7 kB): 371.5 kB. The ceiling keeps 0.5 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
