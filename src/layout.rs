@@ -82,9 +82,10 @@ pub fn key_colour(key: Option<&str>) -> &'static str {
     KEY_COLOURS[(h % 7) as usize]
 }
 
-/// What of a key fits in a cell: at most three characters. Keys like `order-42` or
-/// `customer-7` are told apart by their number, so a key ending in digits shows its last
-/// three digits (`42`, `7`); any other key shows its first three characters (`alice` is `ali`).
+/// What of a key fits in a cell: at most three of its characters. Keys like `order-42` or
+/// `customer-7` are told apart by their number, so a key ending in digits shows its number
+/// (`42`, `7`); any other key shows its first characters. What is cut is marked with `…`, so
+/// that `order-1234890` (`…890`) is not taken for `order-890`, nor `alison` (`ali…`) for `ali`.
 /// A null key is `∅`, an empty one `""`.
 pub fn key_abbrev(key: Option<&str>) -> String {
     let key = match key {
@@ -93,10 +94,14 @@ pub fn key_abbrev(key: Option<&str>) -> String {
         Some(key) => key,
     };
     let digits = key.len() - key.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    if digits > 0 {
-        key[key.len() - digits.min(3)..].to_owned()
+    if digits > 3 {
+        format!("…{}", &key[key.len() - 3..])
+    } else if digits > 0 {
+        key[key.len() - digits..].to_owned()
+    } else if key.chars().nth(3).is_some() {
+        key.chars().take(3).chain(['…']).collect()
     } else {
-        key.chars().take(3).collect()
+        key.to_owned()
     }
 }
 
@@ -347,8 +352,11 @@ mod tests {
         );
         assert_eq!(key_abbrev(Some("order-42")), "42");
         assert_eq!(key_abbrev(Some("customer-7")), "7");
-        assert_eq!(key_abbrev(Some("user-123456")), "456");
-        assert_eq!(key_abbrev(Some("alice")), "ali");
+        assert_eq!(key_abbrev(Some("order-890")), "890");
+        assert_eq!(key_abbrev(Some("order-1234890")), "…890");
+        assert_eq!(key_abbrev(Some("1234")), "…234");
+        assert_eq!(key_abbrev(Some("alice")), "ali…");
+        assert_eq!(key_abbrev(Some("ali")), "ali");
         assert_eq!(key_abbrev(Some("ab")), "ab");
         assert_eq!(key_abbrev(Some("ünï")), "ünï");
         assert_eq!(key_abbrev(Some("")), "\"\"");
