@@ -370,7 +370,8 @@ pub fn LessonPanel() -> impl IntoView {
                         {move || if done.get() { "Done: " } else { "Goal, not reached yet: " }}
                         {describe}
                     </p>
-                    <button type="button" title="Back to where this step started, then the solution" on:click=move |_| show_me(engine, state, &perform, done)>"Show me"</button>
+                    // Once the goal holds there is nothing left to show.
+                    <button type="button" hidden=move || done.get() title="Back to where this step started, then the solution" on:click=move |_| show_me(engine, state, &perform, done)>"Show me"</button>
                 </div>
             }
         });

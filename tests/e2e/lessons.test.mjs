@@ -91,6 +91,8 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   // The check holds once the group has settled: Show me starts the clock for that.
   await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 2_000 });
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
+  // A reached goal leaves nothing to show.
+  await page.getByRole("button", { name: "Show me" }).waitFor({ state: "hidden", timeout: 2_000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
