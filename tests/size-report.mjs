@@ -20,12 +20,13 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * the engine's own JSON parser and writer (-3.9 and -5.1 kB) and the minified glue and
  * stylesheet (-3.0 kB) paid for a third review's fixes (lessons that build on earlier steps,
  * Undo after a fork, links that keep the timeline, the tablet layout, charts kept through
- * replays and others: +7.7 kB): 371.5 kB. The ceiling keeps 0.5 kB above that. The report
+ * replays and others: +7.7 kB): 371.5 kB. wasm-opt at -O1 instead of -Oz (index.html) left
+ * code that compresses 4.5 kB smaller: 367.0 kB. The ceiling keeps 1 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 372 * 1000;
+const BROTLI_CEILING_BYTES = 368 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
