@@ -15,16 +15,16 @@ use crate::engine::Engine;
 /// Grows a topic: Kafka only ever adds partitions, and keyed records then move.
 #[component]
 pub fn AddPartitions(
-    /// The topic to grow.
-    #[prop(into)]
-    topic: String,
+    /// The topic to grow (the act panel's topic).
+    topic: Memo<Option<String>>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
-    let topic_for_count = topic.clone();
     let current = Memo::new(move |_| {
+        let topic = topic.get();
         engine.read(|sim| {
-            sim.topic(&topic_for_count)
-                .map_or(0, |t| t.partition_count())
+            topic
+                .and_then(|name| sim.topic(&name).map(|t| t.partition_count()))
+                .unwrap_or(0)
         })
     });
     // What the user typed; until then (and after an add) the field offers one partition more.
@@ -34,9 +34,11 @@ pub fn AddPartitions(
             .get()
             .unwrap_or_else(|| (current.get() + 1).to_string())
     };
-    let topic_for_submit = topic.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(topic) = topic.get_untracked() else {
+            return engine.notice.set(Some(crate::NO_TOPIC.into()));
+        };
         let count = match read_partition_count(&shown()) {
             Ok(n) => n,
             Err(why) => {
@@ -45,7 +47,7 @@ pub fn AddPartitions(
             }
         };
         let result = engine.apply(Command::AddPartitions {
-            topic: topic_for_submit.clone(),
+            topic,
             partitions: count,
         });
         if result.is_ok() {
@@ -55,7 +57,7 @@ pub fn AddPartitions(
     };
     view! {
         <form class="action-form" novalidate="" on:submit=submit>
-            <h2>"Partitions of " <code>{topic}</code></h2>
+            <h2>"Partitions of " <code>{move || crate::topic_label(topic.get())}</code></h2>
             <label>
                 // The field holds the count asked for (one more by default): say what it is now.
                 {move || format!("Partitions (now {})", current.get())}
@@ -395,9 +397,8 @@ fn parse_target(text: &str) -> Option<ResetTarget> {
 /// keys and the sticky partitioner) and a rate.
 #[component]
 pub fn AddProducer(
-    /// The topic it sends to.
-    #[prop(into)]
-    topic: String,
+    /// The topic it sends to (the act panel's topic).
+    topic: Memo<Option<String>>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let name = RwSignal::new(String::from("producer-3"));
@@ -405,6 +406,9 @@ pub fn AddProducer(
     let rate = RwSignal::new(String::from("1"));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(topic) = topic.get_untracked() else {
+            return engine.notice.set(Some(crate::NO_TOPIC.into()));
+        };
         let rate_per_sec = match read_rate(&rate.get_untracked()) {
             Ok(rate_per_sec) => rate_per_sec,
             Err(why) => return engine.notice.set(Some(why)),
@@ -423,7 +427,7 @@ pub fn AddProducer(
         };
         engine.report(engine.apply(Command::AddProducer(ProducerSpec {
             name: name.get_untracked().trim().to_owned(),
-            topic: topic.clone(),
+            topic,
             keys,
             value_template: default_value_template(),
             rate_per_sec,
@@ -448,12 +452,50 @@ pub fn AddProducer(
     }
 }
 
+/// Which topic the act panel works on, when the run has more than one: a list of the run's
+/// topics (a click on a topic's name in the diagram picks it too).
+#[component]
+pub fn TopicPicker(
+    /// The act panel's topic.
+    topic: Memo<Option<String>>,
+    /// The topic picked last, which `topic` follows while the run has it.
+    picked: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    let names = Memo::new(move |_| {
+        engine.read(|sim| {
+            sim.topics()
+                .map(|t| t.name().to_owned())
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let names = names.get();
+        (names.len() > 1).then(|| {
+            let options = names
+                .into_iter()
+                .map(|name| {
+                    let is_it = name.clone();
+                    view! {
+                        <option prop:selected=move || topic.get().as_deref() == Some(is_it.as_str())>{name}</option>
+                    }
+                })
+                .collect_view();
+            view! {
+                <label class="act-topic">
+                    "Act on topic"
+                    <select on:change=move |ev| picked.set(Some(event_target_value(&ev)))>{options}</select>
+                </label>
+            }
+        })
+    }
+}
+
 /// Adds a consumer group subscribed to `topic`.
 #[component]
 pub fn AddGroup(
-    /// The topic it subscribes to.
-    #[prop(into)]
-    topic: String,
+    /// The topic it subscribes to (the act panel's topic).
+    topic: Memo<Option<String>>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let id = RwSignal::new(String::from("group-b"));
@@ -461,6 +503,9 @@ pub fn AddGroup(
     let reset = RwSignal::new(String::from("earliest"));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(topic) = topic.get_untracked() else {
+            return engine.notice.set(Some(crate::NO_TOPIC.into()));
+        };
         let text = consumers.get_untracked();
         let Ok(count) = text.trim().parse::<u32>() else {
             engine.notice.set(Some(match text.trim().parse::<i64>() {
@@ -476,7 +521,7 @@ pub fn AddGroup(
         };
         engine.report(engine.apply(Command::AddGroup {
             group: id.get_untracked().trim().to_owned(),
-            topics: vec![topic.clone()],
+            topics: vec![topic],
             config: GroupConfig {
                 auto_offset_reset,
                 processing_time_ms: 300,

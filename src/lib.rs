@@ -57,6 +57,14 @@ pub use produce_form::ProduceForm;
 /// The topic every new playground starts with, as in the seed document's architecture.
 pub const DEFAULT_TOPIC: &str = "order-events";
 
+/// What the act panel's forms say when the run has no topic to act on.
+pub(crate) const NO_TOPIC: &str = "This run has no topic: add one in the Scenario tab.";
+
+/// The act panel's topic as its headings show it.
+pub(crate) fn topic_label(topic: Option<String>) -> String {
+    topic.unwrap_or_else(|| "(no topic)".into())
+}
+
 /// The starting scenario, the seed document's architecture: topic `order-events` with three
 /// partitions, an order service and a payment service producing, and consumer group A with
 /// two consumers. The clock starts paused.
@@ -182,11 +190,10 @@ fn tab_after_key(key: &str, current: usize) -> Option<usize> {
 #[component]
 pub fn App() -> impl IntoView {
     let (scenario, link_error) = share::scenario_from_address(|| default_scenario(random_seed()));
-    // The act panel works on the scenario's first topic (a shared link may name others).
-    let topic = scenario
-        .topics
-        .first()
-        .map_or(DEFAULT_TOPIC.to_owned(), |t| t.name.clone());
+    // The act panel works on one topic: the one picked last (in its list, or by a click on a
+    // topic in the diagram) while the run has it, else the run's first topic. An applied
+    // scenario, a lesson or a link may name other topics than the page opened with.
+    let picked = RwSignal::new(scenario.topics.first().map(|t| t.name.clone()));
     let engine = Engine::new(scenario)
         .or_else(|_| Engine::new(default_scenario(random_seed())))
         .expect("the built-in scenario builds");
@@ -199,8 +206,21 @@ pub fn App() -> impl IntoView {
     if let Some((id, step)) = lessons::requested(&fragment) {
         lesson.open(engine, id, step);
     }
+    let topic = Memo::new(move |_| {
+        let picked = picked.get();
+        engine.read(|sim| match picked {
+            Some(name) if sim.topic(&name).is_some() => Some(name),
+            _ => sim.topics().next().map(|t| t.name().to_owned()),
+        })
+    });
     let link_error = RwSignal::new(link_error);
-    provide_context(RwSignal::new(None::<inspector::Selection>));
+    let selection = RwSignal::new(None::<inspector::Selection>);
+    provide_context(selection);
+    Effect::new(move |_| {
+        if let Some(inspector::Selection::Topic { name }) = selection.get() {
+            picked.set(Some(name));
+        }
+    });
     provide_context(inspector::Traced(RwSignal::new(Vec::new())));
     let tab = RwSignal::new(Tab::Groups);
     let tab_index = move || tab_position(tab.get());
@@ -257,11 +277,12 @@ pub fn App() -> impl IntoView {
         </div>
         <main class="app-main">
             <aside class="panel act" aria-label="Act">
-                <ProduceForm topic=topic.clone()/>
+                <actions::TopicPicker topic picked/>
+                <ProduceForm topic/>
                 <actions::ProducerRates/>
-                <actions::AddProducer topic=topic.clone()/>
-                <actions::AddPartitions topic=topic.clone()/>
-                <actions::AddGroup topic=topic/>
+                <actions::AddProducer topic/>
+                <actions::AddPartitions topic/>
+                <actions::AddGroup topic/>
                 <p class="hint">
                     "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
                     " lists the shortcuts."

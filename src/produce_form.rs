@@ -9,9 +9,8 @@ use crate::Engine;
 /// send callback would (topic, partition, offset).
 #[component]
 pub fn ProduceForm(
-    /// The topic records go to.
-    #[prop(into)]
-    topic: String,
+    /// The topic records go to (the act panel's topic).
+    topic: Memo<Option<String>>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let key = RwSignal::new(String::from("order-42"));
@@ -21,10 +20,13 @@ pub fn ProduceForm(
 
     let partition = RwSignal::new(String::new());
     let headers = RwSignal::new(String::new());
-    let topic_for_send = topic.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent_in.set(engine.loads.get_untracked());
+        let Some(topic) = topic.get_untracked() else {
+            result.set(Some(Err(crate::NO_TOPIC.into())));
+            return;
+        };
         let key_text = key.get_untracked();
         let partition_text = partition.get_untracked();
         let explicit = match partition_text.trim() {
@@ -47,7 +49,7 @@ pub fn ProduceForm(
             }
         };
         let command = Command::Produce {
-            topic: topic_for_send.clone(),
+            topic: topic.clone(),
             key: (!key_text.is_empty()).then_some(key_text),
             value: Some(value.get_untracked()),
             partition: explicit,
@@ -56,7 +58,7 @@ pub fn ProduceForm(
         let message = match engine.apply(command) {
             Ok(Outcome::Produced(meta)) => Ok(format!(
                 "Sent to topic={} partition={} offset={}",
-                topic_for_send, meta.partition, meta.offset
+                topic, meta.partition, meta.offset
             )),
             Ok(_) => Ok(String::from("Sent")),
             Err(err) => Err(err.to_string()),
@@ -66,7 +68,7 @@ pub fn ProduceForm(
 
     view! {
         <form class="produce-form" novalidate="" on:submit=on_submit aria-labelledby="produce-heading">
-            <h2 id="produce-heading">"Produce to " <code>{topic}</code></h2>
+            <h2 id="produce-heading">"Produce to " <code>{move || crate::topic_label(topic.get())}</code></h2>
             <label>
                 "Key"
                 <input type="text" name="key" autocomplete="off" spellcheck="false"

@@ -74,3 +74,36 @@ test("a scenario file imports into the editor and exports back", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the act panel follows the applied scenario's topics and can be pointed at any of them", async () => {
+  const { page, errors, json } = await openEditor();
+  const scenario = JSON.parse(await json.inputValue());
+  scenario.topics = [{ ...scenario.topics[0], name: "payments" }];
+  scenario.producers = [];
+  scenario.groups = [{ ...scenario.groups[0], topics: ["payments"] }];
+  await json.fill(JSON.stringify(scenario));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText(/^Applied/).waitFor();
+  const heading = page.getByRole("heading", { name: /^Produce to / });
+  assert.equal(await heading.textContent(), "Produce to payments");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  await page.getByText(/^Sent to topic=payments partition=\d offset=0$/).waitFor();
+  // One topic: nothing to choose.
+  assert.equal(await page.getByRole("combobox", { name: "Act on topic" }).count(), 0);
+
+  // Two topics: a list picks one, and so does a click on a topic's name in the diagram.
+  scenario.topics.push({ ...scenario.topics[0], name: "refunds", partitions: 4 });
+  await json.fill(JSON.stringify(scenario));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText(/^Applied/).waitFor();
+  const picker = page.getByRole("combobox", { name: "Act on topic" });
+  assert.equal(await picker.inputValue(), "payments");
+  await picker.selectOption("refunds");
+  assert.equal(await heading.textContent(), "Produce to refunds");
+  assert.equal(await page.getByRole("heading", { name: "Partitions of refunds" }).count(), 1);
+  await page.getByRole("button", { name: "Topic payments" }).click();
+  assert.equal(await heading.textContent(), "Produce to payments");
+  assert.equal(await picker.inputValue(), "payments");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
