@@ -148,7 +148,7 @@ pub type GroupLag = (String, u64, Vec<(String, u64)>);
 
 /// Records appended so far, and each user group's lag, in total and per partition: the end
 /// offset minus the committed offset, a partition without a committed offset counting from
-/// its log start (C7).
+/// its log start ([`Simulation::backlog`]).
 pub fn measure(sim: &Simulation) -> (u64, Vec<GroupLag>) {
     let produced = sim
         .topics()
@@ -167,11 +167,8 @@ pub fn measure(sim: &Simulation) -> (u64, Vec<GroupLag>) {
                 .filter_map(|name| sim.topics().find(|t| t.name() == name))
                 .flat_map(|t| (0..t.partition_count()).map(move |p| (t, p)))
                 .map(|(t, p)| {
-                    let log = t.partition(p).expect("in range");
                     let tp = TopicPartition::new(t.name(), p);
-                    let lag = sim.lag(g, &tp).unwrap_or_else(|| {
-                        log.high_watermark().saturating_sub(log.log_start_offset())
-                    });
+                    let lag = sim.backlog(g, &tp).unwrap_or(0);
                     (tp.to_string(), lag)
                 })
                 .collect();
@@ -315,7 +312,9 @@ pub fn Charts() -> impl IntoView {
                     vec![("all topics".into(), history.throughput())],
                     t_max,
                 )}
-                <p class="hint">"Sampled once per virtual second, up to the moment on screen."</p>
+                <p class="hint">
+                    "Sampled once per virtual second, up to the moment on screen. A partition the group has not committed on yet counts here from its log start; kafka-consumer-groups, the Consumer groups table and the Inspector's Lag leave it out."
+                </p>
             </div>
         }
     }

@@ -11,6 +11,7 @@ use crate::assignor::TopicPartition;
 use crate::consumer::{ConsumerStatus, MemberPhase};
 use crate::group::{GroupRole, GroupState};
 use crate::json_read::{Field, Obj};
+use crate::lesson::plural;
 use crate::producer::Acks;
 use crate::sim::{Command, ResetTarget, Simulation};
 
@@ -366,6 +367,18 @@ fn group(sim: &Simulation, id: &str) -> Option<Details> {
             )
         });
     let lag: u64 = g.committed.keys().filter_map(|at| sim.lag(g, at)).sum();
+    // Kafka's LAG leaves out the partitions without a committed offset; the lag chart counts
+    // them from their log start, so the two figures here add up to the chart's.
+    let (mut waiting, mut uncommitted) = (0u64, 0u64);
+    for t in g.topics.iter().filter_map(|name| sim.topic(name)) {
+        for p in 0..t.partition_count() {
+            let at = TopicPartition::new(t.name(), p);
+            if g.committed.get(&at).is_none() {
+                uncommitted += 1;
+                waiting += sim.backlog(g, &at).unwrap_or(0);
+            }
+        }
+    }
     let mut actions = Vec::new();
     if g.role == GroupRole::Main {
         actions.push(Action {
@@ -405,6 +418,18 @@ fn group(sim: &Simulation, id: &str) -> Option<Details> {
             ("Topics", g.topics.join(", ")),
             ("Members", lines(members)),
             ("Lag (committed partitions)", lag.to_string()),
+            (
+                "Not committed yet",
+                if uncommitted == 0 {
+                    "no partition".to_owned()
+                } else {
+                    format!(
+                        "{waiting} {} on {uncommitted} {}",
+                        plural(waiting, "record", "records"),
+                        plural(uncommitted, "partition", "partitions")
+                    )
+                },
+            ),
         ],
         actions,
     })

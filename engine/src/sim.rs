@@ -971,6 +971,21 @@ impl Simulation {
         Some(end.saturating_sub(committed))
     }
 
+    /// Records of `tp` that `group` has not committed past: its [`lag`](Self::lag) where it has
+    /// a committed offset, else every record from the log start. Kafka's LAG is blank on a
+    /// partition without a committed offset (C7); the page's lag chart counts it this way.
+    pub fn backlog(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
+        let log = self.topic(&tp.topic)?.partition(tp.partition)?;
+        let from = match group.committed.get(tp) {
+            Some(&committed) => committed,
+            None => log.log_start_offset(),
+        };
+        Some(
+            log.fetch_limit(group.config.isolation_level)
+                .saturating_sub(from),
+        )
+    }
+
     /// The end offset `group` sees on `tp` (C7, T7): high watermark or last stable offset.
     pub fn end_offset_for(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
         Some(

@@ -255,3 +255,55 @@ fn a_dead_letter_shows_its_original_partition_offset_and_time_as_numbers() {
     assert_eq!(clock, kplay_engine::inspect::format_clock(ms));
     assert_eq!(kplay_engine::inspect::format_clock(481_000), "08:01.000");
 }
+
+#[test]
+fn a_group_before_its_first_commit_counts_its_records_as_not_committed_yet() {
+    let mut sim = common::orders(4, 3, 20.0, 2, GroupConfig::default())
+        .build()
+        .unwrap();
+    // The first rebalance waits out group.initial.rebalance.delay.ms: nothing is committed.
+    sim.run_until(2_000);
+    let group = Entity::Group {
+        id: "group-a".into(),
+    };
+    let d = inspect(&sim, &group).unwrap();
+    let produced: u64 = sim
+        .topic("order-events")
+        .unwrap()
+        .partitions()
+        .iter()
+        .map(|p| p.log_end_offset())
+        .sum();
+    assert!(produced > 20, "{produced} records by 2 s");
+    assert_eq!(fact(&d, "Lag (committed partitions)"), "0");
+    assert_eq!(
+        fact(&d, "Not committed yet"),
+        format!("{produced} records on 3 partitions")
+    );
+    let g = sim.group("group-a").unwrap();
+    for p in 0..3 {
+        let tp = kplay_engine::assignor::TopicPartition::new("order-events", p);
+        assert_eq!(
+            sim.lag(g, &tp),
+            None,
+            "Kafka's LAG is blank before a commit"
+        );
+        let end = sim
+            .topic("order-events")
+            .unwrap()
+            .partition(p)
+            .unwrap()
+            .log_end_offset();
+        assert_eq!(sim.backlog(g, &tp), Some(end));
+    }
+
+    // Once each partition has a commit the two measures agree, and nothing is left out.
+    sim.run_until(20_000);
+    let d = inspect(&sim, &group).unwrap();
+    assert_eq!(fact(&d, "Not committed yet"), "no partition");
+    let g = sim.group("group-a").unwrap();
+    for p in 0..3 {
+        let tp = kplay_engine::assignor::TopicPartition::new("order-events", p);
+        assert_eq!(sim.backlog(g, &tp), sim.lag(g, &tp));
+    }
+}
