@@ -406,7 +406,7 @@ impl Simulation {
                         .get(&g.id)
                         .cloned()
                         .unwrap_or_default(),
-                    allowed: allowed_anomalies(g, self.checker().guarantees().get(&g.id)),
+                    allowed: allowed_anomalies(self, g, self.checker().guarantees().get(&g.id)),
                     keys: self
                         .checker()
                         .key_anomalies(&g.id)
@@ -481,7 +481,11 @@ impl Simulation {
 }
 
 /// One sentence per anomaly the group shows, saying why its configuration allows it.
-fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees>) -> Vec<String> {
+fn allowed_anomalies(
+    sim: &Simulation,
+    group: &crate::group::Group,
+    stats: Option<&GroupGuarantees>,
+) -> Vec<String> {
     let Some(stats) = stats else {
         return Vec::new();
     };
@@ -501,11 +505,30 @@ fn allowed_anomalies(group: &crate::group::Group, stats: Option<&GroupGuarantees
         ));
     }
     if stats.skipped > 0 {
-        out.push(format!(
-            "{} skipped on purpose: auto.offset.reset={}, retention deleting unread records, an offset reset, or transaction markers and aborted records under read_committed.",
-            stats.skipped,
-            group.config.auto_offset_reset.name()
-        ));
+        // Only the causes this group's settings and topics allow: `earliest` never skips.
+        let mut causes = Vec::new();
+        if group.config.auto_offset_reset == crate::group::OffsetResetPolicy::Latest {
+            causes.push("auto.offset.reset=latest starting after the records already there");
+        }
+        let retained = group
+            .topics
+            .iter()
+            .filter_map(|name| sim.topic(name))
+            .any(|t| t.retention_ms.is_some() || t.retention_bytes.is_some());
+        if retained {
+            causes.push("retention deleting records before they were read");
+        }
+        causes.push("an offset reset moving the group forward");
+        if group.config.isolation_level == crate::transaction::IsolationLevel::ReadCommitted {
+            causes.push("transaction markers and aborted records, which read_committed hides");
+        }
+        let last = causes.pop().unwrap_or_default();
+        let listed = if causes.is_empty() {
+            last.to_owned()
+        } else {
+            format!("{}, or {last}", causes.join(", "))
+        };
+        out.push(format!("{} skipped on purpose: {listed}.", stats.skipped));
     }
     if stats.ordering_violations > 0 {
         out.push(format!(

@@ -235,6 +235,10 @@ fn c2_latest_skips_what_was_produced_before_the_group_started() {
         "records before the group joined are skipped, got {}",
         stats.skipped
     );
+    assert_eq!(
+        skipped_because(&sim),
+        "auto.offset.reset=latest starting after the records already there, or an offset reset moving the group forward."
+    );
     let lag = sim.lag(
         sim.group("group-a").unwrap(),
         &kplay_engine::assignor::parse_topic_partition("order-events-0").unwrap(),
@@ -382,7 +386,25 @@ fn retention_by_time_advances_the_log_start_offset_and_consumers_reset() {
     );
     let stats = &sim.checker().guarantees()["group-a"];
     assert!(stats.skipped > 0);
+    // earliest never skips a record itself: retention did.
+    assert_eq!(
+        skipped_because(&sim),
+        "retention deleting records before they were read, or an offset reset moving the group forward."
+    );
     assert_no_violations(&sim);
+}
+
+/// Why the page says group-a skipped records: its "N skipped on purpose: …" sentence without
+/// the count.
+fn skipped_because(sim: &kplay_engine::Simulation) -> String {
+    let snapshot = sim.snapshot(0);
+    let group = snapshot.groups.iter().find(|g| g.id == "group-a").unwrap();
+    let sentence = group
+        .allowed
+        .iter()
+        .find(|a| a.contains(" skipped on purpose: "))
+        .unwrap_or_else(|| panic!("{:?}", group.allowed));
+    sentence.split_once(": ").unwrap().1.to_owned()
 }
 
 #[test]
