@@ -489,7 +489,16 @@ fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
         heading: format!("Consumer {name}"),
         facts: vec![
             ("Group", group.id.clone()),
-            ("Status", c.status.name().to_owned()),
+            (
+                "Status",
+                match c.backing_off_until {
+                    // As the diagram's consumer box says it: the thread sleeps in a back-off.
+                    Some(due) if due > sim.now_ms() && c.status == ConsumerStatus::Running => {
+                        format!("running, in back-off until {}", format_clock(due))
+                    }
+                    _ => c.status.name().to_owned(),
+                },
+            ),
             (
                 "Membership",
                 format!("{phase}, generation {}", c.generation),

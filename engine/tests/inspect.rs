@@ -307,3 +307,38 @@ fn a_group_before_its_first_commit_counts_its_records_as_not_committed_yet() {
         assert_eq!(sim.backlog(g, &tp), sim.lag(g, &tp));
     }
 }
+
+#[test]
+fn a_consumer_in_back_off_says_so_as_the_diagram_does() {
+    let scenario = kplay_engine::scenario::Scenario::from_json(include_str!(
+        "../examples/scenarios/poison-to-dead-letter.json"
+    ))
+    .unwrap();
+    let mut sim = scenario.build().unwrap();
+    let mut t = 0;
+    let (name, due) = loop {
+        t += 100;
+        assert!(t < 120_000, "no consumer backed off");
+        sim.run_until(t);
+        let now = sim.now_ms();
+        if let Some(c) = sim
+            .consumers()
+            .iter()
+            .find(|c| c.backing_off_until.is_some_and(|due| due > now))
+        {
+            break (c.name.clone(), c.backing_off_until.unwrap());
+        }
+    };
+    let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
+    assert_eq!(
+        fact(&d, "Status"),
+        format!(
+            "running, in back-off until {}",
+            kplay_engine::inspect::format_clock(due)
+        )
+    );
+    sim.run_until(due + 1);
+    let d = inspect(&sim, &Entity::Consumer { name }).unwrap();
+    assert_ne!(fact(&d, "Status"), "", "{d:?}");
+    assert!(!fact(&d, "Status").contains("back-off until"), "{d:?}");
+}
