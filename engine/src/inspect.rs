@@ -344,10 +344,17 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
 fn group(sim: &Simulation, id: &str) -> Option<Details> {
     let g = sim.group(id)?;
     let index = sim.groups().iter().position(|x| x.id == id)?;
+    // The coordinator's members, as `kafka-consumer-groups --describe --members` lists them: a
+    // crashed consumer stays one until its session times out.
     let members = sim
         .consumers()
         .iter()
-        .filter(|c| c.group == index && c.status != ConsumerStatus::Stopped)
+        .filter(|c| c.group == index)
+        .filter(|c| {
+            c.member_id
+                .as_ref()
+                .is_some_and(|m| g.members.get(m).is_some())
+        })
         .map(|c| {
             let owns = c
                 .assignment

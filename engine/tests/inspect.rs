@@ -342,3 +342,28 @@ fn a_consumer_in_back_off_says_so_as_the_diagram_does() {
     assert_ne!(fact(&d, "Status"), "", "{d:?}");
     assert!(!fact(&d, "Status").contains("back-off until"), "{d:?}");
 }
+
+#[test]
+fn a_crashed_consumer_stays_a_member_until_its_session_times_out() {
+    let mut sim = running();
+    let group = Entity::Group {
+        id: "group-a".into(),
+    };
+    let crashed = sim.consumers()[0].name.clone();
+    sim.apply(kplay_engine::Command::CrashConsumer {
+        consumer: crashed.clone(),
+    })
+    .unwrap();
+    sim.run_for(1_000);
+    let members = fact(&inspect(&sim, &group).unwrap(), "Members").to_owned();
+    assert_eq!(members.lines().count(), 2, "{members}");
+    assert!(
+        members.contains(&format!("{crashed} (crashed)")),
+        "{members}"
+    );
+    // session.timeout.ms (45 s) later the coordinator has removed it.
+    sim.run_for(60_000);
+    let members = fact(&inspect(&sim, &group).unwrap(), "Members").to_owned();
+    assert_eq!(members.lines().count(), 1, "{members}");
+    assert!(!members.contains(&crashed), "{members}");
+}
