@@ -152,3 +152,22 @@ test("tracing a dead-letter copy tells its original's whole journey", async () =
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a record with a huge key and value keeps the inspector in bounds and its cell marks the cut key", async () => {
+  const { page, errors } = await openPage(browser);
+  const key = `${"k".repeat(5_000)}1234567`;
+  await page.getByRole("textbox", { name: "Key" }).fill(key);
+  await page.getByRole("textbox", { name: "Value" }).fill("v".repeat(60_000));
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  const sent = await page.getByText(/^Sent to topic=order-events/).textContent();
+  const [, partition, offset] = sent.match(/partition=(\d+) offset=(\d+)/);
+  const cell = page.locator(`[data-pick="r|${partition}|${offset}|order-events"]`);
+  assert.equal(await cell.locator("text.key").textContent(), "…567");
+  await cell.click();
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  await inspector.getByText(key).waitFor();
+  const { height } = await inspector.boundingBox();
+  assert.ok(height < 1_200, `inspector ${height} px high`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
