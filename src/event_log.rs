@@ -14,7 +14,10 @@ const SHOWN: usize = 60;
 pub fn describe(event: &TraceEvent) -> String {
     use EventKind::*;
     match &event.kind {
-        TopicCreated { topic, partitions } => format!("Created topic {topic} with {partitions} partitions"),
+        TopicCreated { topic, partitions } => format!(
+            "Created topic {topic} with {partitions} {}",
+            if *partitions == 1 { "partition" } else { "partitions" }
+        ),
         PartitionsAdded { topic, partitions } => format!("Topic {topic} now has {partitions} partitions"),
         ProducerAdded { producer, topic } => format!("Producer {producer} started, sending to {topic}"),
         ProducerRemoved { producer } => format!("Producer {producer} closed"),
