@@ -762,7 +762,8 @@ fn partition_view(
     view! {
         <g class="partition" class:blocked=p.blocked role="list" aria-label=label>
             {p.blocked.then(|| view! {
-                <rect class="blocked-band" x=num(CLUSTER_X + 44.0) y=num(top - 2.0) width=num(CLUSTER_W - 64.0) height=num(ROW_H - 4.0) rx="4">
+                // Around the cells and the next-offset slot; the LWM / LEO lines stay clear of it.
+                <rect class="blocked-band" x=num(CLUSTER_X + 44.0) y=num(top - 2.0) width=num(layout::cell_x(layout::VISIBLE_CELLS) + CELL_W - CLUSTER_X - 40.0) height=num(ROW_H - 4.0) rx="4">
                     <title>"blocked: the consumer cannot get past a failing record (retrying with back-off)"</title>
                 </rect>
             })}
