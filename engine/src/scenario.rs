@@ -60,7 +60,15 @@ impl TopicSpec {
         let o = Obj::new(f)?;
         Ok(TopicSpec {
             name: o.req("name")?.string()?,
-            partitions: o.req("partitions")?.u32()?,
+            partitions: {
+                let count = o.req("partitions")?;
+                count.u32().map_err(|_| {
+                    count.expected(&format!(
+                        "a partition count from 1 to {}",
+                        crate::topic::MAX_PARTITIONS
+                    ))
+                })?
+            },
             retention_ms: o.maybe("retention_ms", Field::u64)?,
             retention_bytes: o.maybe("retention_bytes", Field::u64)?,
         })
@@ -257,27 +265,32 @@ impl Scenario {
             })
             .map_err(|e| ScenarioError(e.to_string()))?;
         }
-        for producer in &self.producers {
+        // A topic's message names the topic; the others say where in the scenario they are
+        // (`groups[0]: topic nope does not exist`).
+        let at = |list: &str, i: usize| {
+            let list = list.to_owned();
+            move |e: crate::sim::CommandError| ScenarioError(format!("{list}[{i}]: {e}"))
+        };
+        for (i, producer) in self.producers.iter().enumerate() {
             sim.apply(Command::AddProducer(producer.clone()))
-                .map_err(|e| ScenarioError(e.to_string()))?;
+                .map_err(at("producers", i))?;
         }
-        for group in &self.groups {
+        for (i, group) in self.groups.iter().enumerate() {
             sim.apply(Command::AddGroup {
                 group: group.id.clone(),
                 topics: group.topics.clone(),
                 config: group.config.clone(),
                 consumers: group.consumers,
             })
-            .map_err(|e| ScenarioError(e.to_string()))?;
+            .map_err(at("groups", i))?;
         }
-        let beside = self.queues.iter().map(|q| Command::AddQueue(q.clone()));
-        let chains = self
-            .call_chains
-            .iter()
-            .map(|c| Command::AddCallChain(c.clone()));
-        for command in beside.chain(chains) {
-            sim.apply(command)
-                .map_err(|e| ScenarioError(e.to_string()))?;
+        for (i, queue) in self.queues.iter().enumerate() {
+            sim.apply(Command::AddQueue(queue.clone()))
+                .map_err(at("queues", i))?;
+        }
+        for (i, chain) in self.call_chains.iter().enumerate() {
+            sim.apply(Command::AddCallChain(chain.clone()))
+                .map_err(at("call_chains", i))?;
         }
         sim.clear_script();
         Ok(sim)

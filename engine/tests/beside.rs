@@ -190,13 +190,13 @@ fn bad_queues_and_chains_are_refused_with_clear_messages() {
     s.queues[0].producer = "nobody".into();
     assert_eq!(
         s.validate().unwrap_err().to_string(),
-        "order-queue: there is no producer named \"nobody\""
+        "queues[0]: order-queue: there is no producer named \"nobody\""
     );
     let mut s = with_queue_and_chain();
     s.call_chains[0].name = "order-queue".into();
     assert_eq!(
         s.validate().unwrap_err().to_string(),
-        "a queue or call chain named \"order-queue\" already exists"
+        "call_chains[0]: a queue or call chain named \"order-queue\" already exists"
     );
     let text = with_queue_and_chain()
         .to_json()

@@ -1148,6 +1148,15 @@ fn a_field_given_twice_is_refused() {
 }
 
 #[test]
+fn a_setting_that_does_not_fit_the_cluster_says_where_it_is() {
+    let text = r#"{"version":1,"topics":[{"name":"t","partitions":2}],"producers":[],"groups":[{"id":"g","topics":["t"]},{"id":"h","topics":["nope"]}]}"#;
+    assert_eq!(
+        Scenario::from_json(text).unwrap_err().to_string(),
+        "groups[1]: topic nope does not exist"
+    );
+}
+
+#[test]
 fn messages_say_where_what_was_expected_and_what_was_found() {
     let cases = [
         (r#"{}"#, r#"missing field "version""#),
@@ -1178,8 +1187,13 @@ fn messages_say_where_what_was_expected_and_what_was_found() {
         ),
         (
             r#"{"version":1,"topics":[{"name":"t","partitions":4294967296}]}"#,
-            "topics[0].partitions: expected a whole number from 0 to 4294967295, got 4294967296",
+            "topics[0].partitions: expected a partition count from 1 to 64, got 4294967296",
         ),
+        (
+            r#"{"version":1,"topics":[{"name":"t","partitions":-1}]}"#,
+            "topics[0].partitions: expected a partition count from 1 to 64, got -1",
+        ),
+
         (
             r#"{"version":1,"groups":[{"id":"g","topics":["t"],"config":{"max_poll_records":"ten"}}]}"#,
             r#"groups[0].config.max_poll_records: expected a whole number from 0 to 4294967295, got "ten""#,
