@@ -24,22 +24,20 @@ use crate::Engine;
 /// Where the lesson files are, relative to the page.
 const LESSONS_DIR: &str = "public/lessons";
 
-/// The lesson step an address asks for: `#lesson=<id>&step=<n>` (steps count from 1).
-pub fn requested(fragment: &str) -> Option<(String, usize)> {
+/// The lesson and step an address asks for: `#lesson=<id>&step=<n>` (steps count from 1 in
+/// the address, from 0 here). A step that is not a number from 1 comes back as written.
+pub fn requested(fragment: &str) -> Option<(String, Result<usize, String>)> {
     let rest = fragment.trim_start_matches('#').strip_prefix("lesson=")?;
     let (id, step) = match rest.split_once("&step=") {
         // Anything after the number (another parameter) is not part of it.
-        Some((id, step)) => (
-            id,
-            step.split('&')
-                .next()
-                .unwrap_or("")
-                .parse::<usize>()
-                .unwrap_or(1),
-        ),
-        None => (rest.split('&').next().unwrap_or(rest), 1),
+        Some((id, step)) => {
+            let step = step.split('&').next().unwrap_or("");
+            let number = step.parse::<usize>().ok().filter(|&n| n >= 1);
+            (id, number.map(|n| n - 1).ok_or_else(|| step.to_owned()))
+        }
+        None => (rest.split('&').next().unwrap_or(rest), Ok(0)),
     };
-    Some((id.to_owned(), step.max(1) - 1))
+    Some((id.to_owned(), step))
 }
 
 /// The address fragment of a lesson step (`step` counts from 0).
@@ -102,8 +100,9 @@ impl LessonState {
         }
     }
 
-    /// Loads lesson `id` and opens its step `step` (from 0).
-    pub fn open(self, engine: Engine, id: String, step: usize) {
+    /// Loads lesson `id` and opens its step `step` (from 0); a step it does not have opens
+    /// the nearest one, and says so.
+    pub fn open(self, engine: Engine, id: String, step: Result<usize, String>) {
         if !valid_id(&id) {
             self.error.set(Some(format!(
                 "There is no lesson {id:?}. The default scenario is shown instead."
@@ -116,7 +115,25 @@ impl LessonState {
                 .and_then(|text| Lesson::from_json(&text));
             match loaded {
                 Ok(lesson) => {
-                    let step = step.min(lesson.steps.len() - 1);
+                    let count = lesson.steps.len();
+                    let step = match step {
+                        Ok(step) if step < count => step,
+                        Ok(step) => {
+                            self.error.set(Some(format!(
+                                "{} has {count} steps, not {}: this is its last step.",
+                                lesson.title,
+                                step + 1
+                            )));
+                            count - 1
+                        }
+                        Err(written) => {
+                            self.error.set(Some(format!(
+                                "There is no step {written:?} in {}: this is its first step.",
+                                lesson.title
+                            )));
+                            0
+                        }
+                    };
                     self.lesson.set(Some(Arc::new(lesson)));
                     self.go_to(engine, step, true);
                     // A lesson picked from the menu reloads the page: the keyboard starts at
@@ -417,21 +434,27 @@ mod tests {
     fn a_step_address_is_read_up_to_its_number() {
         assert_eq!(
             requested("#lesson=ordering&step=2"),
-            Some(("ordering".into(), 1))
+            Some(("ordering".into(), Ok(1)))
         );
         assert_eq!(
             requested("#lesson=ordering&step=2&x=1"),
-            Some(("ordering".into(), 1))
+            Some(("ordering".into(), Ok(1)))
         );
         assert_eq!(
             requested("#lesson=ordering&x=1"),
-            Some(("ordering".into(), 0))
+            Some(("ordering".into(), Ok(0)))
         );
-        assert_eq!(requested("#lesson=ordering"), Some(("ordering".into(), 0)));
         assert_eq!(
-            requested("#lesson=ordering&step=0"),
-            Some(("ordering".into(), 0))
+            requested("#lesson=ordering"),
+            Some(("ordering".into(), Ok(0)))
         );
+        // Not a step: said so when the lesson has loaded.
+        for written in ["0", "-1", "two", ""] {
+            assert_eq!(
+                requested(&format!("#lesson=ordering&step={written}")),
+                Some(("ordering".into(), Err(written.to_owned())))
+            );
+        }
         assert_eq!(requested("#k1.abc"), None);
     }
 }

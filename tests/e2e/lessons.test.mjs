@@ -178,3 +178,18 @@ test("an unknown lesson shows an alert and the default scenario", async () => {
   assert.deepEqual(errors.filter((e) => !/404|Failed to load resource/.test(e)), []);
   await page.close();
 });
+
+test("a step the lesson does not have opens the nearest one and says so", async () => {
+  const lesson = lessonFile("ordering");
+  const count = lesson.steps.length;
+  for (const [step, shown, said] of [
+    ["999", count, new RegExp(`has ${count} steps, not 999: this is its last step`)],
+    ["-1", 1, /There is no step "-1" in .*: this is its first step/],
+  ]) {
+    const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=ordering&step=${step}`);
+    await page.getByRole("heading", { name: lesson.steps[shown - 1].title }).waitFor();
+    assert.match(await page.getByRole("alert").textContent(), said);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
