@@ -472,19 +472,22 @@ pub fn TopicPicker(
     move || {
         let names = names.get();
         (names.len() > 1).then(|| {
-            let options = names
-                .into_iter()
-                .map(|name| {
-                    let is_it = name.clone();
-                    view! {
-                        <option prop:selected=move || topic.get().as_deref() == Some(is_it.as_str())>{name}</option>
-                    }
-                })
-                .collect_view();
+            // The options as escaped markup: a view per option costs the page more code.
+            let current = topic.get();
+            let mut options = String::new();
+            for name in &names {
+                options.push_str(if current.as_ref() == Some(name) {
+                    "<option selected>"
+                } else {
+                    "<option>"
+                });
+                crate::markup::push_escaped(&mut options, name);
+                options.push_str("</option>");
+            }
             view! {
                 <label class="act-topic">
                     "Act on topic"
-                    <select on:change=move |ev| picked.set(Some(event_target_value(&ev)))>{options}</select>
+                    <select on:change=move |ev| picked.set(Some(event_target_value(&ev))) inner_html=options></select>
                 </label>
             }
         })
