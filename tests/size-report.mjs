@@ -21,12 +21,16 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * stylesheet (-3.0 kB) paid for a third review's fixes (lessons that build on earlier steps,
  * Undo after a fork, links that keep the timeline, the tablet layout, charts kept through
  * replays and others: +7.7 kB): 371.5 kB. wasm-opt at -O1 instead of -Oz (index.html) left
- * code that compresses 4.5 kB smaller: 367.0 kB. The ceiling keeps 1 kB above that. The report
+ * code that compresses 4.5 kB smaller, and stripping two custom sections 0.5 kB; a fourth
+ * review's fixes (the act panel's topic follows the run and can be picked, the Inspector's
+ * lag adds up to the chart's, a consumer's back-off status, notices for lesson steps that do
+ * not exist, scenario messages that say where, and others: +2.8 kB): 369.3 kB. The ceiling
+ * keeps 0.7 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 368 * 1000;
+const BROTLI_CEILING_BYTES = 370 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
