@@ -302,6 +302,67 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
         .iter()
         .find(|p| p.spec.name == name && !p.removed)?;
     let s = &p.spec;
+    let producer = || name.to_owned();
+    let mut actions = vec![Action {
+        label: "Send one record",
+        command: Command::ProducerSend {
+            producer: producer(),
+            count: 1,
+        },
+    }];
+    // The faults and transaction calls the exactly-once lesson asks for, where they apply.
+    if s.acks != Acks::Zero {
+        actions.push(Action {
+            label: "Lose its next acknowledgement",
+            command: Command::LoseAcks {
+                producer: producer(),
+                count: 1,
+            },
+        });
+    }
+    let mut facts = Vec::new();
+    if let Some(id) = &s.transactional_id {
+        facts.push(("transactional.id", id.clone()));
+        if p.pending_end.is_some() {
+            facts.push((
+                "Transaction",
+                "ending, once its batches in flight are acknowledged".to_owned(),
+            ));
+        } else if p.in_transaction {
+            facts.push((
+                "Transaction",
+                format!(
+                    "open, {} {}",
+                    p.transaction_records,
+                    plural(p.transaction_records.into(), "record", "records")
+                ),
+            ));
+            actions.push(Action {
+                label: "Commit transaction",
+                command: Command::CommitTransaction {
+                    producer: producer(),
+                },
+            });
+            actions.push(Action {
+                label: "Abort transaction",
+                command: Command::AbortTransaction {
+                    producer: producer(),
+                },
+            });
+        } else {
+            facts.push(("Transaction", "none open".to_owned()));
+            actions.push(Action {
+                label: "Begin transaction",
+                command: Command::BeginTransaction {
+                    producer: producer(),
+                },
+            });
+        }
+    }
+    actions.push(Action {
+        label: "Remove producer",
+        command: Command::RemoveProducer { name: producer() },
+    });
     Some(Details {
         heading: format!("Producer {name}"),
         facts: vec![
@@ -322,22 +383,11 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
             ("Idempotent", s.enable_idempotence.to_string()),
             ("Records sent", p.sent.to_string()),
             ("Send errors", p.errors.to_string()),
-        ],
-        actions: vec![
-            Action {
-                label: "Send one record",
-                command: Command::ProducerSend {
-                    producer: name.to_owned(),
-                    count: 1,
-                },
-            },
-            Action {
-                label: "Remove producer",
-                command: Command::RemoveProducer {
-                    name: name.to_owned(),
-                },
-            },
-        ],
+        ]
+        .into_iter()
+        .chain(facts)
+        .collect(),
+        actions,
     })
 }
 

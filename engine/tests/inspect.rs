@@ -367,3 +367,80 @@ fn a_crashed_consumer_stays_a_member_until_its_session_times_out() {
     assert_eq!(members.lines().count(), 1, "{members}");
     assert!(!members.contains(&crashed), "{members}");
 }
+
+#[test]
+fn a_producer_offers_its_faults_and_transaction_calls_by_hand() {
+    let lesson = kplay_engine::lesson::Lesson::from_json(include_str!(
+        "../../public/lessons/interview-exactly-once.json"
+    ))
+    .unwrap();
+    let mut sim = lesson.scenario.build().unwrap();
+    // Past the preset's own transaction (5 s to 6 s).
+    sim.run_until(10_000);
+    let ledger = Entity::Producer {
+        name: "ledger-service".into(),
+    };
+    let act = |sim: &mut Simulation, label: &str| {
+        let d = inspect(sim, &ledger).unwrap();
+        let action = d.actions.iter().find(|a| a.label == label);
+        let action = action.unwrap_or_else(|| panic!("{label} in {:?}", labels(&d)));
+        sim.apply(action.command.clone()).unwrap();
+    };
+    let d = inspect(&sim, &ledger).unwrap();
+    assert_eq!(fact(&d, "Transaction"), "none open");
+    assert_eq!(
+        labels(&d),
+        [
+            "Send one record",
+            "Lose its next acknowledgement",
+            "Begin transaction",
+            "Remove producer"
+        ]
+    );
+    act(&mut sim, "Begin transaction");
+    for _ in 0..3 {
+        act(&mut sim, "Send one record");
+    }
+    let d = inspect(&sim, &ledger).unwrap();
+    assert_eq!(fact(&d, "Transaction"), "open, 3 records");
+    assert!(
+        labels(&d).contains(&"Commit transaction"),
+        "{:?}",
+        labels(&d)
+    );
+    act(&mut sim, "Abort transaction");
+    sim.run_for(1_000);
+    assert_eq!(
+        fact(&inspect(&sim, &ledger).unwrap(), "Transaction"),
+        "none open"
+    );
+    assert_eq!(
+        sim.producers()
+            .iter()
+            .find(|p| p.spec.name == "ledger-service")
+            .unwrap()
+            .transactions_begun,
+        2,
+        "the preset's transaction and this one"
+    );
+
+    // A producer without a transactional.id offers no transaction calls.
+    let payment = inspect(
+        &sim,
+        &Entity::Producer {
+            name: "payment-service".into(),
+        },
+    )
+    .unwrap();
+    assert!(!labels(&payment).iter().any(|l| l.contains("transaction")));
+    sim.apply(
+        payment
+            .actions
+            .iter()
+            .find(|a| a.label == "Lose its next acknowledgement")
+            .unwrap()
+            .command
+            .clone(),
+    )
+    .unwrap();
+}
