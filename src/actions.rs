@@ -3,7 +3,7 @@
 //! offsets with a Before → After preview (only while the group is Empty, as Kafka requires).
 
 use kplay_engine::assignor::AssignorKind;
-use kplay_engine::group::{CommitMode, GroupConfig, GroupState, OffsetResetPolicy};
+use kplay_engine::group::{CommitMode, GroupConfig, GroupRole, GroupState, OffsetResetPolicy};
 use kplay_engine::listener::{FailureKind, FailureRule, RecordMatch};
 use kplay_engine::producer::{default_value_template, KeyStream, ProducerSpec};
 use kplay_engine::sim::ResetTarget;
@@ -522,12 +522,20 @@ pub fn AddGroup(
         } else {
             OffsetResetPolicy::Earliest
         };
+        // Its listener takes as long per record as the run's first group's, so that a group
+        // added here keeps up as the lessons' own added groups do.
+        let processing_time_ms = engine.peek(|sim| {
+            sim.groups()
+                .iter()
+                .find(|g| g.role == GroupRole::Main)
+                .map_or(300, |g| g.config.processing_time_ms)
+        });
         engine.report(engine.apply(Command::AddGroup {
             group: id.get_untracked().trim().to_owned(),
             topics: vec![topic],
             config: GroupConfig {
                 auto_offset_reset,
-                processing_time_ms: 300,
+                processing_time_ms,
                 ..GroupConfig::default()
             },
             consumers: count,
@@ -547,6 +555,7 @@ pub fn AddGroup(
                 </select>
             </label>
             <button type="submit">"Add group"</button>
+            <p class="hint">"Its listener takes as long per record as the first group's."</p>
         </form>
         </details>
     }

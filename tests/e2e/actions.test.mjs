@@ -2,7 +2,7 @@
 // producer, add a group, poison a record and redrive it from the dead-letter topic.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, BASE_URL } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -25,6 +25,23 @@ test("a producer and a consumer group are added and a producer removed from the 
   // A second "Add group" with the same id is refused with Kafka's reason.
   await page.getByRole("button", { name: "Add group" }).click();
   assert.match(await page.locator(".notice").textContent(), /group-b/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a group added from the form processes as fast as the run's first group, as the lessons' groups do", async () => {
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=kafka-vs-rabbitmq&step=3`);
+  await page.getByRole("heading", { name: "Replay: read it again" }).waitFor();
+  await page.locator("summary", { hasText: "Add a consumer group" }).click();
+  await page.getByRole("textbox", { name: "group.id" }).fill("audit");
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByRole("table", { name: "Consumer group audit" }).waitFor();
+  await page.getByRole("tab", { name: "Scenario" }).click();
+  const scenario = JSON.parse(await page.getByRole("textbox", { name: "Scenario JSON" }).inputValue());
+  const fulfilment = scenario.groups.find((g) => g.id === "fulfilment");
+  const added = scenario.script.find((e) => e.command.type === "add_group" && e.command.group === "audit");
+  assert.equal(added.command.config.processing_time_ms, fulfilment.config.processing_time_ms);
+  assert.equal(added.command.config.processing_time_ms, 60);
   assert.deepEqual(errors, []);
   await page.close();
 });
