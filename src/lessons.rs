@@ -101,8 +101,9 @@ impl LessonState {
     }
 
     /// Loads lesson `id` and opens its step `step` (from 0); a step it does not have opens
-    /// the nearest one, and says so.
-    pub fn open(self, engine: Engine, id: String, step: Result<usize, String>) {
+    /// the nearest one, and says so. `on_run`: a share link made during the lesson has
+    /// opened its run, which the step shows as it is instead of from the step's start.
+    pub fn open(self, engine: Engine, id: String, step: Result<usize, String>, on_run: bool) {
         if !valid_id(&id) {
             self.error.set(Some(format!(
                 "There is no lesson {id:?}. The default scenario is shown instead."
@@ -134,8 +135,15 @@ impl LessonState {
                             0
                         }
                     };
-                    self.lesson.set(Some(Arc::new(lesson)));
-                    self.go_to(engine, step, true);
+                    if on_run {
+                        // Show me still starts from the step's own start.
+                        self.step_start.set_value(Some(lesson.scenario_for_step(step)));
+                        self.step.set(step);
+                        self.lesson.set(Some(Arc::new(lesson)));
+                    } else {
+                        self.lesson.set(Some(Arc::new(lesson)));
+                        self.go_to(engine, step, true);
+                    }
                     // A lesson picked from the menu reloads the page: the keyboard starts at
                     // the lesson's title, not at the top of the page.
                     request_animation_frame(|| {
@@ -200,6 +208,14 @@ impl LessonState {
             ));
         }
         self.go_to(engine, next, false);
+    }
+
+    /// The lesson step open now as a share link carries it after the run
+    /// (`&lesson=<id>&step=<n>`), so that whoever opens the link follows the same step.
+    pub fn link_suffix(self) -> Option<String> {
+        let lesson = self.lesson.get_untracked()?;
+        let fragment = step_fragment(&lesson.id, self.step.get_untracked());
+        Some(fragment.replacen('#', "&", 1))
     }
 
     /// Marks step `step` as open at the run's current moment.

@@ -204,7 +204,11 @@ pub fn App() -> impl IntoView {
     provide_context(lesson);
     let fragment = window().location().hash().unwrap_or_default();
     if let Some((id, step)) = lessons::requested(&fragment) {
-        lesson.open(engine, id, step);
+        lesson.open(engine, id, step, false);
+    } else if let Some((id, step)) = share::lesson_of_link(&fragment) {
+        if link_error.is_none() {
+            lesson.open(engine, id, step, true);
+        }
     }
     let topic = Memo::new(move |_| {
         let picked = picked.get();

@@ -20,13 +20,23 @@ pub fn scenario_from_address(default: impl FnOnce() -> Scenario) -> (Scenario, O
     if fragment.is_empty() || crate::lessons::requested(fragment).is_some() {
         return (default(), None);
     }
-    match link::decode(fragment) {
+    // A link made during a lesson names its step after the run (`lesson_of_link`).
+    let run = fragment.split('&').next().unwrap_or_default();
+    match link::decode(run) {
         Ok(scenario) => match scenario.build() {
             Ok(_) => (scenario, None),
             Err(e) => (default(), Some(refused(&e.to_string()))),
         },
         Err(e) => (default(), Some(refused(&e.to_string()))),
     }
+}
+
+/// The lesson step a share link was made in (`#k1.…&lesson=<id>&step=<n>`), if any.
+pub fn lesson_of_link(fragment: &str) -> Option<(String, Result<usize, String>)> {
+    let fragment = fragment.trim_start_matches('#');
+    let (run, rest) = fragment.split_once('&')?;
+    run.starts_with("k1.")
+        .then(|| crate::lessons::requested(rest))?
 }
 
 fn refused(reason: &str) -> String {
@@ -47,7 +57,12 @@ fn page_address() -> String {
 pub fn current_link(engine: Engine) -> Result<String, String> {
     let fragment = link::encode(&engine.scenario());
     link::decode(&fragment).map_err(|e| format!("This run cannot be shared as a link: {e}"))?;
-    Ok(format!("{}#{fragment}", page_address()))
+    let lesson = use_context::<crate::lessons::LessonState>().and_then(|l| l.link_suffix());
+    Ok(format!(
+        "{}#{fragment}{}",
+        page_address(),
+        lesson.unwrap_or_default()
+    ))
 }
 
 /// After an action in a run opened from a link, the address follows the run: a reload, a

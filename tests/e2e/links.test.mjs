@@ -55,6 +55,36 @@ test("Share link replays the same run, actions included, to the same moment", as
   await opened.page.close();
 });
 
+test("a link shared during a lesson opens the same run at the same lesson step", async () => {
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=produce-consume&step=4`);
+  const title = await page.locator(".lesson h3").textContent();
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForTimeout(300);
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("textbox", { name: "Key" }).fill("teacher-key");
+  await page.getByRole("button", { name: "Produce", exact: true }).click();
+  const before = await visibleRun(page);
+  await page.getByRole("button", { name: "Share link" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+  assert.match(link, /#k1\.[^&]+&lesson=produce-consume&step=4$/);
+
+  const opened = await openPage(browser, link);
+  await opened.page.getByRole("heading", { name: title }).waitFor();
+  assert.match(await opened.page.locator(".lesson-head .hint").textContent(), /^Step 4 of \d+$/);
+  assert.deepEqual(await visibleRun(opened.page), before, "the run as shared, not the step's start");
+  assert.equal(await opened.page.getByRole("alert").count(), 0);
+  // The student's actions keep both the run and the step in the address.
+  await opened.page.getByRole("button", { name: "Step", exact: true }).click();
+  await opened.page.getByRole("textbox", { name: "Key" }).fill("student-key");
+  await opened.page.getByRole("button", { name: "Produce", exact: true }).click();
+  assert.match(await opened.page.evaluate(() => location.hash), /^#k1\.[^&]+&lesson=produce-consume&step=4$/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+  await page.close();
+  await opened.page.close();
+});
+
 test("a link shared while scrubbed back opens at that moment with the whole timeline after it", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
