@@ -406,6 +406,9 @@ pub struct Group {
     pub(crate) joined_during_delay: bool,
     /// Rebalance-timeout budget left for extending the initial delay.
     pub(crate) initial_delay_remaining_ms: u64,
+    /// Whether the user moved the group's offsets back with a reset, so that records are
+    /// processed again on purpose.
+    pub(crate) rewound: bool,
 }
 
 impl Group {
@@ -433,6 +436,7 @@ impl Group {
             in_initial_delay: false,
             joined_during_delay: false,
             initial_delay_remaining_ms: 0,
+            rewound: false,
         }
     }
 

@@ -1628,7 +1628,10 @@ impl Simulation {
             )));
         }
         let id = group.id.clone();
-        for (tp, _, after) in self.preview_reset(&id, to)? {
+        for (tp, before, after) in self.preview_reset(&id, to)? {
+            if before.is_some_and(|before| after < before) {
+                self.groups[index].rewound = true;
+            }
             self.groups[index].committed.insert(tp.clone(), after);
             self.checker.on_skip_to(&id, &tp, after);
             self.emit(EventKind::OffsetReset {

@@ -492,8 +492,13 @@ fn allowed_anomalies(
     let listener = &group.config.listener;
     let mut out = Vec::new();
     if stats.duplicates > 0 {
+        let why = if group.rewound {
+            "an offset reset moved the group back, so it processes those records again on purpose; at-least-once delivery also delivers again what was processed before a crash, a rebalance or a failed commit."
+        } else {
+            "at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset."
+        };
         out.push(format!(
-            "{} {}: at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset.",
+            "{} {}: {why}",
             stats.duplicates,
             plural(stats.duplicates, "duplicate", "duplicates")
         ));

@@ -503,3 +503,40 @@ fn c10_consumers_idle_in_poll_never_exceed_max_poll_interval_but_a_stalled_one_d
     assert!((220_000..=226_000).contains(&timeouts[0].0), "{timeouts:?}");
     assert_no_violations(&sim);
 }
+
+#[test]
+fn records_replayed_after_a_reset_back_are_explained_as_on_purpose() {
+    let mut sim = orders(9, 2, 10.0, 1, earliest(0)).build().unwrap();
+    sim.run_until(20_000);
+    let sentence = |sim: &kplay_engine::Simulation| {
+        let snapshot = sim.snapshot(0);
+        let group = snapshot.groups.iter().find(|g| g.id == "group-a").unwrap();
+        group
+            .allowed
+            .iter()
+            .find(|a| a.contains(" duplicate"))
+            .cloned()
+    };
+    assert_eq!(sentence(&sim), None, "no duplicates yet");
+    sim.apply(Command::RemoveConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    sim.run_until(21_000);
+    sim.apply(Command::ResetOffsets {
+        group: "group-a".into(),
+        to: ResetTarget::ShiftBy { by: -5 },
+    })
+    .unwrap();
+    sim.apply(Command::AddConsumer {
+        group: "group-a".into(),
+    })
+    .unwrap();
+    sim.run_until(40_000);
+    let sentence = sentence(&sim).expect("the replayed records count as duplicates");
+    assert!(
+        sentence.contains(": an offset reset moved the group back, so it processes those records again on purpose"),
+        "{sentence}"
+    );
+    assert_no_violations(&sim);
+}
