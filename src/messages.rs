@@ -79,6 +79,15 @@ pub fn browse(sim: &Simulation, topic: &str, partition: u32, from: From, filter:
         .collect()
 }
 
+/// The partitions of `topic` other than `except` that hold a record matching `filter`, so
+/// that a search of one partition can say where else to look.
+pub fn partitions_holding(sim: &Simulation, topic: &str, except: u32, filter: &str) -> Vec<u32> {
+    let count = sim.topic(topic).map_or(0, |t| t.partition_count());
+    (0..count)
+        .filter(|&p| p != except && !browse(sim, topic, p, From::Oldest, filter).is_empty())
+        .collect()
+}
+
 /// The browser panel.
 #[component]
 pub fn MessageBrowser() -> impl IntoView {
@@ -178,13 +187,21 @@ pub fn MessageBrowser() -> impl IntoView {
                             Some(log.log_end_offset() - log.log_start_offset())
                         })
                     });
+                    let text = filter.get();
+                    // A search names the other partitions that hold a match.
+                    let elsewhere = (!text.is_empty()).then(|| partitions.with(|list| {
+                        let (topic, partition) = list.get(chosen.get())?;
+                        let found = engine.read(|sim| partitions_holding(sim, topic, *partition, &text));
+                        let names: Vec<String> = found.iter().map(|p| format!("{topic}-{p}")).collect();
+                        (!names.is_empty()).then(|| format!(" “{text}” is in {}: pick {}.", names.join(", "), if names.len() == 1 { "it" } else { "one" }))
+                    })).flatten();
                     let why = if end == Some(0) {
                         "This partition holds no records now.".to_owned()
-                    } else if filter.with(String::is_empty) {
+                    } else if text.is_empty() {
                         "No records from there: the start is at or past the partition's Log End Offset.".to_owned()
                     } else {
-                        format!("No record from there has “{}” in its key, value or headers.", filter.get())
-                    };
+                        format!("No record of this partition from there has “{text}” in its key, value or headers.")
+                    } + &elsewhere.unwrap_or_default();
                     view! { <p class="empty">{why}</p> }
                 })
             }}
@@ -247,5 +264,30 @@ mod tests {
         assert_eq!(keyed_a, [0, 2]);
         assert_eq!(browse(&sim, "t", 0, From::Oldest, "ID-3").len(), 1);
         assert!(browse(&sim, "missing", 0, From::Oldest, "").is_empty());
+    }
+
+    #[test]
+    fn a_search_names_the_other_partitions_that_hold_a_match() {
+        let mut sim = kplay_engine::scenario::Scenario::from_json(
+            r#"{"version": 1, "topics": [{"name": "t", "partitions": 3}]}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        for (partition, key) in [(0, "alpha"), (1, "beta"), (2, "alpha-2")] {
+            sim.apply(Command::Produce {
+                topic: "t".into(),
+                key: Some(key.into()),
+                value: None,
+                partition: Some(partition),
+                headers: Vec::new(),
+            })
+            .unwrap();
+        }
+        sim.run_for(100);
+        assert_eq!(partitions_holding(&sim, "t", 1, "alpha"), [0, 2]);
+        assert_eq!(partitions_holding(&sim, "t", 0, "alpha"), [2]);
+        assert!(partitions_holding(&sim, "t", 0, "gamma").is_empty());
+        assert!(partitions_holding(&sim, "missing", 0, "alpha").is_empty());
     }
 }

@@ -37,7 +37,7 @@ test("the message browser shows one partition's records, from an offset, filtere
   assert.equal(await empty.count(), 0, "no empty-state line while records show");
   await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill("<b>none</b>");
   assert.deepEqual(await values(), []);
-  assert.equal(await empty.textContent(), "No record from there has “<b>none</b>” in its key, value or headers.");
+  assert.equal(await empty.textContent(), "No record of this partition from there has “<b>none</b>” in its key, value or headers.");
   await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill("");
   await page.getByRole("spinbutton", { name: "Offset or seconds" }).fill("3");
   assert.match(await empty.textContent(), /^No records from there: the start is at or past the partition's Log End Offset/);
@@ -45,6 +45,12 @@ test("the message browser shows one partition's records, from an offset, filtere
   await page.getByRole("combobox", { name: "From" }).selectOption("oldest");
   await page.getByRole("combobox", { name: "Partition" }).selectOption(String((partition + 1) % 3));
   assert.equal(await empty.textContent(), "This partition holds no records now.");
+  // A search there names the partition that has the records.
+  await page.getByRole("searchbox", { name: "Key, value or header contains" }).fill("browse-me");
+  assert.equal(
+    await empty.textContent(),
+    `This partition holds no records now. “browse-me” is in order-events-${partition}: pick it.`,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
