@@ -122,14 +122,21 @@ pub fn chars_in(width_px: f64, size_px: f64, bold: bool) -> usize {
     (width_px / glyph_width(size_px, bold)).max(0.0) as usize
 }
 
-/// `text` cut to at most `max_chars` characters, the last of them "…" when it was cut (the
-/// diagram gives the whole text as the shape's tooltip and accessible name).
+/// `text` cut to at most `max_chars` characters by a "…" in the middle when it was cut: names
+/// such as `notification-service-group-1` and `-2` differ at their end, so both ends stay
+/// (`notific…group-1`). The diagram gives the whole text as the shape's tooltip and
+/// accessible name.
 pub fn fit(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
+    let count = text.chars().count();
+    if count <= max_chars {
         return text.to_owned();
     }
-    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    let kept = max_chars.saturating_sub(1);
+    let tail = kept / 2;
+    let head = kept - tail;
+    let mut cut: String = text.chars().take(head).collect();
     cut.push('…');
+    cut.extend(text.chars().skip(count - tail));
     cut
 }
 
@@ -401,7 +408,12 @@ mod tests {
     #[test]
     fn long_text_is_cut_with_an_ellipsis_to_what_fits() {
         assert_eq!(fit("group-a", 10), "group-a");
-        assert_eq!(fit("payments-consumer-group", 10), "payments-…");
+        assert_eq!(fit("payments-consumer-group", 10), "payme…roup");
+        assert_eq!(fit("notification-service-group-1", 15), "notific…group-1");
+        assert_ne!(
+            fit("notification-service-group-1", 15),
+            fit("notification-service-group-2", 15)
+        );
         assert_eq!(
             fit("ééééé", 4).chars().count(),
             4,
