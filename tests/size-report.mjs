@@ -24,13 +24,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * code that compresses 4.5 kB smaller, and stripping two custom sections 0.5 kB; a fourth
  * review's fixes (the act panel's topic follows the run and can be picked, the Inspector's
  * lag adds up to the chart's, a consumer's back-off status, notices for lesson steps that do
- * not exist, scenario messages that say where, and others: +2.8 kB): 369.3 kB. The ceiling
- * keeps 0.7 kB above that. The report
+ * not exist, scenario messages that say where, and others: +2.8 kB): 369.3 kB; a fifth
+ * review's (links that keep the lesson step, a producer's fault and transaction actions, a
+ * message search that names the partitions holding a match, names cut in the middle, and
+ * others: +2.0 kB): 371.3 kB. The ceiling keeps 0.7 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 370 * 1000;
+const BROTLI_CEILING_BYTES = 372 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
