@@ -374,7 +374,10 @@ pub fn GroupSettings(
                 </table>
                 <button on:click=apply_reset disabled=move || !empty()>{format!("Reset offsets of {group}")}</button>
                 <Show when=move || !empty()>
-                    <p class="hint">"Kafka resets offsets only while the group is Empty: remove or crash its consumers and wait for the session timeout."</p>
+                    <p class="hint">{move || format!(
+                        "Kafka resets offsets only while the group is Empty (it is {} now): remove its consumers, or crash them and wait out the session timeout, with the clock running.",
+                        config.get().map_or("gone", |(_, state)| state.name())
+                    )}</p>
                 </Show>
             </fieldset>
         </div>

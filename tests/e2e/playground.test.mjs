@@ -184,6 +184,7 @@ test("offsets reset only while the group is Empty, with a Before → After previ
   await page.getByRole("tab", { name: "Group settings" }).click();
   const reset = page.getByRole("button", { name: "Reset offsets of group-a" });
   assert.equal(await reset.isDisabled(), true, "a Stable group cannot be reset");
+  await page.getByText(/^Kafka resets offsets only while the group is Empty \(it is Stable now\)/).waitFor();
   await page.getByRole("tab", { name: "Consumer groups" }).click();
   await page.getByRole("button", { name: "Remove group-a-1" }).click();
   await page.getByRole("button", { name: "Remove group-a-2" }).click();
