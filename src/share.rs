@@ -20,9 +20,9 @@ pub fn scenario_from_address(default: impl FnOnce() -> Scenario) -> (Scenario, O
     if fragment.is_empty() || crate::lessons::requested(fragment).is_some() {
         return (default(), None);
     }
-    // A link made during a lesson names its step after the run (`lesson_of_link`).
-    let run = fragment.split('&').next().unwrap_or_default();
-    match link::decode(run) {
+    // A link made during a lesson names its step after the run (`lesson_of_link`), which
+    // the decoder leaves out.
+    match link::decode(fragment) {
         Ok(scenario) => match scenario.build() {
             Ok(_) => (scenario, None),
             Err(e) => (default(), Some(refused(&e.to_string()))),

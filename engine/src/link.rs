@@ -201,7 +201,9 @@ pub fn decode(text: &str) -> Result<Scenario, LinkError> {
         Some((_, fragment)) => fragment,
         None => text,
     };
-    let fragment = fragment.trim();
+    // Parameters may follow the run (`&lesson=ordering&step=2`, the page's lesson step):
+    // base64url has no `&`.
+    let fragment = fragment.split('&').next().unwrap_or_default().trim();
     if fragment.is_empty() {
         return Err(LinkError::Empty);
     }

@@ -143,6 +143,8 @@ fn the_fragment_or_a_whole_address_decodes_like_the_payload() {
         format!("http://127.0.0.1:8080/#{payload}"),
         format!("http://127.0.0.1:8080/index.html?lesson=2#{payload}\n"),
         format!("  {payload}  "),
+        // A link shared during a lesson names its step after the run.
+        format!("http://127.0.0.1:8080/#{payload}&lesson=ordering&step=2"),
     ] {
         assert_eq!(link::decode(&text).unwrap(), scenario, "{text:.50}");
     }
