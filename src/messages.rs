@@ -115,6 +115,22 @@ pub fn MessageBrowser() -> impl IntoView {
         let filter = filter.get();
         Some(engine.read(|sim| browse(sim, &topic, partition, from, &filter)))
     });
+    // A search that finds nothing here names the other partitions that hold a match. It reads
+    // every partition, so it runs when the search or the partition changes, not every frame.
+    let elsewhere = Memo::new(move |_| {
+        let text = filter.get();
+        if text.is_empty() || !rows.with(|r| r.as_ref().is_some_and(Vec::is_empty)) {
+            return None;
+        }
+        partitions.with(|list| {
+            let (topic, partition) = list.get(chosen.get())?;
+            let found = engine.peek(|sim| partitions_holding(sim, topic, *partition, &text));
+            let names: Vec<String> = found.iter().map(|p| format!("{topic}-{p}")).collect();
+            let pick = if names.len() == 1 { "it" } else { "one" };
+            (!names.is_empty())
+                .then(|| format!(" “{text}” is in {}: pick {pick}.", names.join(", ")))
+        })
+    });
     view! {
         <div class="messages">
             <div class="message-controls">
@@ -188,20 +204,13 @@ pub fn MessageBrowser() -> impl IntoView {
                         })
                     });
                     let text = filter.get();
-                    // A search names the other partitions that hold a match.
-                    let elsewhere = (!text.is_empty()).then(|| partitions.with(|list| {
-                        let (topic, partition) = list.get(chosen.get())?;
-                        let found = engine.read(|sim| partitions_holding(sim, topic, *partition, &text));
-                        let names: Vec<String> = found.iter().map(|p| format!("{topic}-{p}")).collect();
-                        (!names.is_empty()).then(|| format!(" “{text}” is in {}: pick {}.", names.join(", "), if names.len() == 1 { "it" } else { "one" }))
-                    })).flatten();
                     let why = if end == Some(0) {
                         "This partition holds no records now.".to_owned()
                     } else if text.is_empty() {
                         "No records from there: the start is at or past the partition's Log End Offset.".to_owned()
                     } else {
                         format!("No record of this partition from there has “{text}” in its key, value or headers.")
-                    } + &elsewhere.unwrap_or_default();
+                    } + &elsewhere.get().unwrap_or_default();
                     view! { <p class="empty">{why}</p> }
                 })
             }}
