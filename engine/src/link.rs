@@ -197,9 +197,15 @@ pub fn decode(text: &str) -> Result<Scenario, LinkError> {
     if text.len() > MAX_LINK_CHARS {
         return Err(LinkError::TooLong { len: text.len() });
     }
+    // A fragment on its own is read whole: a `#` inside it is damage, not an address's
+    // fragment mark (the page hands over what follows the address's first `#`).
+    let trimmed = text.trim_start();
+    let bare = trimmed
+        .strip_prefix(LINK_PREFIX)
+        .is_some_and(|rest| rest.starts_with('.'));
     let fragment = match text.split_once('#') {
-        Some((_, fragment)) => fragment,
-        None => text,
+        Some((_, fragment)) if !bare => fragment,
+        _ => trimmed,
     };
     // Parameters may follow the run (`&lesson=ordering&step=2`, the page's lesson step):
     // base64url has no `&`.

@@ -403,6 +403,23 @@ fn an_oversized_link_is_refused_before_decoding_and_says_the_limit() {
 }
 
 #[test]
+fn a_hash_inside_a_fragment_is_damage_not_the_start_of_another_link() {
+    let good = link::encode(&example("order-events"));
+    // What follows a second `#` is not read as the link.
+    let e = error(&format!("{good}!!@@##garbage"));
+    assert_eq!(
+        e,
+        LinkError::NotBase64 {
+            position: good.len() - 2,
+            found: '!'
+        }
+    );
+    // A cut link with a whole second link pasted after it opens neither.
+    let e = error(&format!("k1.AAAAhttp://127.0.0.1:8080/#{good}"));
+    assert!(matches!(e, LinkError::NotBase64 { found: ':', .. }), "{e}");
+}
+
+#[test]
 fn a_character_outside_base64url_is_named_with_its_place() {
     let link = link::encode(&example("order-events"));
     let damaged = format!("{}+{}", &link[..13], &link[14..]);
