@@ -109,6 +109,22 @@ pub fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
             .contains(&needle.to_ascii_lowercase())
 }
 
+/// `line` with each control or text-direction character written as its code point
+/// (`<U+202E>`): a key holding a right-to-left override would otherwise turn the rest of its
+/// log line back to front, and a newline would break it in two.
+fn plain(line: String) -> String {
+    use kplay_engine::sim::is_hidden_control;
+    if !line.chars().any(is_hidden_control) {
+        return line;
+    }
+    line.chars()
+        .map(|c| match c {
+            c if is_hidden_control(c) => format!("<U+{:04X}>", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// The newest events, newest first, optionally only those whose line contains a filter text.
 #[component]
 pub fn EventLog() -> impl IntoView {
@@ -122,7 +138,7 @@ pub fn EventLog() -> impl IntoView {
                 .events()
                 .rev()
                 .enumerate()
-                .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), describe(e)))
+                .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), plain(describe(e))))
                 .filter(|(_, _, line)| contains_ignoring_ascii_case(line, &needle))
                 .take(SHOWN)
                 .collect::<Vec<_>>()
@@ -143,5 +159,20 @@ pub fn EventLog() -> impl IntoView {
                 <li><time>{line.1}</time>" "{line.2}</li>
             </For>
         </ol>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn hidden_and_reordering_characters_are_shown_as_code_points() {
+        assert_eq!(plain("Sent key=order-1".into()), "Sent key=order-1");
+        assert_eq!(plain("Sent key=مرحبا".into()), "Sent key=مرحبا");
+        assert_eq!(
+            plain("Sent key=a\u{202e}b to topic=t\n".into()),
+            "Sent key=a<U+202E>b to topic=t<U+000A>"
+        );
     }
 }

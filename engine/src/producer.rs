@@ -278,9 +278,14 @@ impl ProducerSpec {
 impl ProducerSpec {
     /// Checks names, rates and key streams against the playground's limits.
     pub fn validate(&self) -> Result<(), String> {
-        let who = format!("producer {}", self.name);
+        let who = format!("producer {}", crate::sim::cut_for_message(&self.name));
         if self.name.is_empty() || self.name.len() > 64 {
             return Err(format!("{who}: name must be 1–64 characters"));
+        }
+        if self.name.chars().any(crate::sim::is_hidden_control) {
+            return Err(format!(
+                "{who}: name must have no control or text-direction characters"
+            ));
         }
         if !(0.0..=MAX_RATE_PER_SEC).contains(&self.rate_per_sec) || self.rate_per_sec.is_nan() {
             return Err(format!(
@@ -369,6 +374,11 @@ impl ProducerSpec {
             if id.is_empty() || id.len() > MAX_TRANSACTIONAL_ID_LEN {
                 return Err(format!(
                     "{who}: transactional.id must be 1–{MAX_TRANSACTIONAL_ID_LEN} bytes"
+                ));
+            }
+            if id.chars().any(crate::sim::is_hidden_control) {
+                return Err(format!(
+                    "{who}: transactional.id must have no control or text-direction characters"
                 ));
             }
             if !self.enable_idempotence {
@@ -595,6 +605,29 @@ mod tests {
             partitioner: PartitionerConfig::default(),
             ..ProducerSpec::default()
         }
+    }
+
+    #[test]
+    fn names_with_hidden_or_reordering_characters_are_refused_and_long_ones_cut_in_messages() {
+        let with = |name: &str, id: Option<&str>| ProducerSpec {
+            name: name.into(),
+            transactional_id: id.map(Into::into),
+            ..spec(KeyStream::Null)
+        };
+        assert!(with("order-service", None).validate().is_ok());
+        assert!(with("مرحبا-service", Some("tx-1")).validate().is_ok());
+        for name in ["a\u{202e}evil", "a\u{2066}b", "a\u{200f}b", "a\nb"] {
+            let why = with(name, None).validate().unwrap_err();
+            assert!(why.contains("text-direction"), "{name:?}: {why}");
+            let why = with("p", Some(name)).validate().unwrap_err();
+            assert!(why.contains("transactional.id"), "{name:?}: {why}");
+        }
+        let why = with(&"x".repeat(100_000), None).validate().unwrap_err();
+        assert!(why.len() < 120, "{why}");
+        assert!(
+            why.starts_with(&format!("producer {}…", "x".repeat(40))),
+            "{why}"
+        );
     }
 
     #[test]

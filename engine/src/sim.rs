@@ -547,6 +547,24 @@ pub enum Outcome {
     Produced(RecordMetadata),
 }
 
+/// Whether `c` is a control character or one that reorders the text around it (the Unicode
+/// bidirectional marks, embeddings, overrides and isolates). Names are refused with these: a
+/// right-to-left override in a group id would turn the rest of every log line, and of the
+/// Java and YAML the Spring Boot tab writes, back to front.
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` as an error message quotes it: its first 40 characters and `…` when longer, so that
+/// a name pasted by mistake does not fill the page.
+pub fn cut_for_message(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 /// Kafka's rule for topic names (`org.apache.kafka.common.internals.Topic.validate`):
 /// 1–249 characters of ASCII letters, digits, '.', '_' and '-', and not "." or "..".
 pub fn is_valid_topic_name(name: &str) -> bool {
@@ -1358,6 +1376,12 @@ impl Simulation {
                         "keys and values are limited to {MAX_FIELD_BYTES} bytes"
                     )));
                 }
+                let header_bytes: usize = headers.iter().map(|h| h.key.len() + h.value.len()).sum();
+                if header_bytes > MAX_FIELD_BYTES {
+                    return Err(CommandError::Limit(format!(
+                        "a record's headers are limited to {MAX_FIELD_BYTES} bytes in all, names and values"
+                    )));
+                }
                 let count = self
                     .topics
                     .get(&topic)
@@ -1960,9 +1984,10 @@ impl Simulation {
         config: GroupConfig,
         consumers: u32,
     ) -> Result<(), CommandError> {
-        if id.is_empty() || id.len() > 249 || id.chars().any(char::is_control) {
+        if id.is_empty() || id.len() > 249 || id.chars().any(is_hidden_control) {
             return Err(CommandError::Invalid(format!(
-                "group id {id:?} must be 1–249 printable characters"
+                "group id {:?} must be 1–249 printable characters, with no control or text-direction characters",
+                cut_for_message(&id)
             )));
         }
         if self.groups.iter().any(|g| g.id == id) {

@@ -540,3 +540,58 @@ fn records_replayed_after_a_reset_back_are_explained_as_on_purpose() {
     );
     assert_no_violations(&sim);
 }
+
+#[test]
+fn group_ids_with_hidden_or_reordering_characters_are_refused_with_a_short_message() {
+    let mut sim = orders(1, 3, 10.0, 1, earliest(0)).build().unwrap();
+    let add = |sim: &mut Simulation, group: &str| {
+        sim.apply(Command::AddGroup {
+            group: group.into(),
+            topics: vec!["order-events".into()],
+            config: GroupConfig::default(),
+            consumers: 1,
+        })
+    };
+    add(&mut sim, "مرحبا-group").unwrap();
+    for group in ["audit\u{202e}live", "a\u{2067}b", "a\u{200e}b", "a\tb"] {
+        let why = add(&mut sim, group).unwrap_err().to_string();
+        assert!(why.contains("text-direction"), "{group:?}: {why}");
+    }
+    let why = add(&mut sim, &"g".repeat(100_000)).unwrap_err().to_string();
+    assert!(why.len() < 200, "{why}");
+}
+
+#[test]
+fn a_records_key_value_and_headers_are_each_limited_to_64_kib() {
+    use kplay_engine::log::Header;
+    use kplay_engine::sim::MAX_FIELD_BYTES;
+    let mut sim = orders(1, 3, 0.0, 1, earliest(0)).build().unwrap();
+    let mut produce = |key: usize, value: usize, headers: Vec<Header>| {
+        sim.apply(Command::Produce {
+            topic: "order-events".into(),
+            key: Some("k".repeat(key)),
+            value: Some("v".repeat(value)),
+            partition: None,
+            headers,
+        })
+        .map_err(|e| e.to_string())
+    };
+    let header = |bytes: usize| Header {
+        key: "h".into(),
+        value: vec![b'x'; bytes - 1],
+    };
+    assert!(produce(
+        MAX_FIELD_BYTES,
+        MAX_FIELD_BYTES,
+        vec![header(MAX_FIELD_BYTES)]
+    )
+    .is_ok());
+    assert!(produce(MAX_FIELD_BYTES + 1, 1, vec![])
+        .unwrap_err()
+        .contains("keys and values"));
+    assert!(produce(1, MAX_FIELD_BYTES + 1, vec![])
+        .unwrap_err()
+        .contains("keys and values"));
+    let why = produce(1, 1, vec![header(MAX_FIELD_BYTES), header(1)]).unwrap_err();
+    assert!(why.contains("headers are limited"), "{why}");
+}

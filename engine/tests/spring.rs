@@ -332,7 +332,8 @@ fn a_second_group_gets_its_own_listener_and_overrides() {
 fn quotes_and_special_characters_stay_inside_their_strings() {
     let mut s = seed_setup();
     s.groups[0].id = "team \"a\": #1 ${x}".into();
-    s.producers[0].name = "svc \"q\"\nnext: line\\u000a".into();
+    // Names hold no newline (they are refused), but quotes and escapes stay quoted.
+    s.producers[0].name = "svc \"q\" next: line\\u000a".into();
     s.groups[0].config.listener.failures.push(FailureRule {
         matches: RecordMatch {
             key_equals: Some("k\"ey".into()),
@@ -347,7 +348,7 @@ fn quotes_and_special_characters_stay_inside_their_strings() {
     assert_has(&yml, "      group-id: \"team \\\"a\\\": #1 \\\\${x}\"\n");
     assert_has(
         &yml,
-        "      client-id: \"svc \\\"q\\\"\\nnext: line\\\\u000a\"\n",
+        "      client-id: \"svc \\\"q\\\" next: line\\\\u000a\"\n",
     );
     assert_has(
         &yml,
