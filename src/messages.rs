@@ -42,14 +42,31 @@ fn row(record: &Record) -> Row {
     Row {
         offset: record.offset,
         timestamp_ms: record.timestamp_ms,
-        key: record.key_text().unwrap_or_else(|| "null".into()),
-        value: record.value.clone().unwrap_or_else(|| "null".into()),
-        headers: record
-            .headers
-            .iter()
-            .map(|h| format!("{}={}", h.key, header_value_text(&h.key, &h.value)))
-            .collect::<Vec<_>>()
-            .join(", "),
+        key: cell(record.key_text().unwrap_or_else(|| "null".into())),
+        value: cell(record.value.as_deref().unwrap_or("null").to_owned()),
+        headers: cell(
+            record
+                .headers
+                .iter()
+                .map(|h| format!("{}={}", h.key, header_value_text(&h.key, &h.value)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    }
+}
+
+/// Most characters of a key, a value or the headers a cell shows: a record of 64 KiB would
+/// make the table pages long. The Inspector shows a record whole.
+const CELL_CHARS: usize = 300;
+
+/// `text` cut to [`CELL_CHARS`], saying how much was left out.
+fn cell(text: String) -> String {
+    match text.char_indices().nth(CELL_CHARS) {
+        Some((end, _)) => {
+            let more = text[end..].chars().count();
+            format!("{}… ({more} more characters)", &text[..end])
+        }
+        None => text,
     }
 }
 
@@ -103,15 +120,11 @@ pub fn MessageBrowser() -> impl IntoView {
     let from_kind = RwSignal::new(String::from("oldest"));
     let from_value = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
+    let from = Memo::new(move |_| start(&from_kind.get(), &from_value.get()));
     let rows = Memo::new(move |_| {
         let list = partitions.get();
         let (topic, partition) = list.get(chosen.get())?.clone();
-        let number = from_value.get().trim().parse::<u64>().unwrap_or(0);
-        let from = match from_kind.get().as_str() {
-            "offset" => From::Offset(number),
-            "time" => From::Time(number.saturating_mul(1000)),
-            _ => From::Oldest,
-        };
+        let from = from.get().ok()?;
         let filter = filter.get();
         Some(engine.read(|sim| browse(sim, &topic, partition, from, &filter)))
     });
@@ -204,7 +217,9 @@ pub fn MessageBrowser() -> impl IntoView {
                         })
                     });
                     let text = filter.get();
-                    let why = if end == Some(0) {
+                    let why = if let Err(why) = from.get() {
+                        why
+                    } else if end == Some(0) {
                         "This partition holds no records now.".to_owned()
                     } else if text.is_empty() {
                         "No records from there: the start is at or past the partition's Log End Offset.".to_owned()
@@ -214,8 +229,32 @@ pub fn MessageBrowser() -> impl IntoView {
                     view! { <p class="empty">{why}</p> }
                 })
             }}
-            <p class="hint">{format!("At most {PAGE} records from the chosen offset; the Low Water Mark is the oldest record retention kept.")}</p>
+            <p class="hint">{format!("At most {PAGE} records from the chosen offset; the Low Water Mark is the oldest record retention kept. Long fields are cut here: the Inspector shows a record picked in the diagram whole.")}</p>
         </div>
+    }
+}
+
+/// Where the list starts, read from the form: the oldest record, an offset, or a time in
+/// seconds (to the millisecond). An empty number field means 0; anything else that is not a
+/// number gets a message instead of a list from somewhere else.
+fn start(kind: &str, number: &str) -> Result<From, String> {
+    let number = number.trim();
+    match kind {
+        "offset" if number.is_empty() => Ok(From::Offset(0)),
+        "offset" => number
+            .parse::<u64>()
+            .map(From::Offset)
+            .map_err(|_| format!("An offset is a whole number from 0, not “{number}”.")),
+        "time" if number.is_empty() => Ok(From::Time(0)),
+        "time" => kplay_engine::decimal::parse(number)
+            .ok()
+            .and_then(kplay_engine::decimal::units)
+            .and_then(|ms| u64::try_from(ms).ok())
+            .map(From::Time)
+            .ok_or_else(|| {
+                format!("A time is seconds from 0, to the millisecond (12 or 3.5), not “{number}”.")
+            }),
+        _ => Ok(From::Oldest),
     }
 }
 
@@ -273,6 +312,35 @@ mod tests {
         assert_eq!(keyed_a, [0, 2]);
         assert_eq!(browse(&sim, "t", 0, From::Oldest, "ID-3").len(), 1);
         assert!(browse(&sim, "missing", 0, From::Oldest, "").is_empty());
+    }
+
+    #[test]
+    fn a_long_cell_is_cut_and_says_how_much_is_left_out() {
+        assert_eq!(cell("short".into()), "short");
+        let exact = "é".repeat(CELL_CHARS);
+        assert_eq!(cell(exact.clone()), exact);
+        let long = cell(format!("{exact}abc"));
+        assert_eq!(long, format!("{exact}… (3 more characters)"));
+    }
+
+    #[test]
+    fn the_start_is_read_from_the_form_or_refused_with_a_reason() {
+        assert_eq!(start("oldest", "junk"), Ok(From::Oldest));
+        assert_eq!(start("offset", ""), Ok(From::Offset(0)));
+        assert_eq!(start("offset", " 42 "), Ok(From::Offset(42)));
+        assert_eq!(start("time", "3.7"), Ok(From::Time(3_700)));
+        assert_eq!(start("time", "12"), Ok(From::Time(12_000)));
+        for (kind, bad) in [
+            ("offset", "-1"),
+            ("offset", "1e9"),
+            ("offset", "0.5"),
+            ("time", "-5"),
+            ("time", "1e12"),
+            ("time", "0.0001"),
+        ] {
+            let why = start(kind, bad).unwrap_err();
+            assert!(why.contains(bad), "{kind} {bad}: {why}");
+        }
     }
 
     #[test]
