@@ -86,6 +86,9 @@ pub struct LessonState {
     speed_before_show: StoredValue<Option<usize>>,
     /// Why a lesson could not be opened.
     pub error: RwSignal<Option<String>>,
+    /// Continue did the last step's solution, since its goal was not reached: the step open
+    /// now says so.
+    solved_for_you: RwSignal<bool>,
 }
 
 impl LessonState {
@@ -97,6 +100,7 @@ impl LessonState {
             step_start: StoredValue::new(None),
             speed_before_show: StoredValue::new(None),
             error: RwSignal::new(None),
+            solved_for_you: RwSignal::new(false),
         }
     }
 
@@ -104,10 +108,15 @@ impl LessonState {
     /// the nearest one, and says so. `on_run`: a share link made during the lesson has
     /// opened its run, which the step shows as it is instead of from the step's start.
     pub fn open(self, engine: Engine, id: String, step: Result<usize, String>, on_run: bool) {
+        // What the page shows when the lesson cannot be opened.
+        let instead = if on_run {
+            "The link's run is shown, without the lesson."
+        } else {
+            "The default scenario is shown instead."
+        };
         if !valid_id(&id) {
-            self.error.set(Some(format!(
-                "There is no lesson {id:?}. The default scenario is shown instead."
-            )));
+            self.error
+                .set(Some(format!("There is no lesson {id:?}. {instead}")));
             return;
         }
         leptos::task::spawn_local(async move {
@@ -137,7 +146,8 @@ impl LessonState {
                     };
                     if on_run {
                         // Show me still starts from the step's own start.
-                        self.step_start.set_value(Some(lesson.scenario_for_step(step)));
+                        self.step_start
+                            .set_value(Some(lesson.scenario_for_step(step)));
                         self.step.set(step);
                         self.lesson.set(Some(Arc::new(lesson)));
                     } else {
@@ -148,16 +158,18 @@ impl LessonState {
                     // the lesson's title, not at the top of the page.
                     request_animation_frame(|| {
                         let title = document().get_element_by_id("lesson-title");
-                        if let Some(title) = title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        if let Some(title) =
+                            title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                        {
                             let _ = title.focus();
                         }
                     });
                 }
-                Err(e) if e.contains("(HTTP 404)") => self.error.set(Some(format!(
-                    "There is no lesson {id:?}. The default scenario is shown instead."
-                ))),
+                Err(e) if e.contains("(HTTP 404)") => self
+                    .error
+                    .set(Some(format!("There is no lesson {id:?}. {instead}"))),
                 Err(e) => self.error.set(Some(format!(
-                    "The lesson {id} could not be opened: {e}. The default scenario is shown instead."
+                    "The lesson {id} could not be opened: {e}. {instead}"
                 ))),
             }
         });
@@ -186,7 +198,7 @@ impl LessonState {
 
     /// Continue: runs on to the next step. The next step's text tells what this step's
     /// experiment did, so when its goal has not been reached by then, the step is done again
-    /// from its start with the solution, and a notice says so.
+    /// from its start with the solution, and the next step says so.
     fn advance(self, engine: Engine, step: usize) {
         let Some(lesson) = self.lesson.get_untracked() else {
             return;
@@ -200,14 +212,12 @@ impl LessonState {
         if engine.peek(kplay_engine::Simulation::now_ms) < judged_at {
             engine.run_to(judged_at);
         }
-        if !engine.read(|sim| try_this.check.holds(sim)) {
+        let solved = !engine.read(|sim| try_this.check.holds(sim));
+        if solved {
             perform_solution(engine, self, try_this);
-            engine.notice.set(Some(
-                "The step's goal was not reached, so the lesson did its solution: the next step goes on from there."
-                    .into(),
-            ));
         }
         self.go_to(engine, next, false);
+        self.solved_for_you.set(solved);
     }
 
     /// The lesson step open now as a share link carries it after the run
@@ -225,6 +235,7 @@ impl LessonState {
             engine.speed.set(speed);
         }
         self.step_start.set_value(Some(engine.scenario()));
+        self.solved_for_you.set(false);
         self.step.set(step);
         let fragment = step_fragment(&lesson.id, step);
         if let Ok(history) = window().history() {
@@ -433,6 +444,9 @@ pub fn LessonPanel() -> impl IntoView {
                     <a href="./" class="close-lesson">"Leave the lesson"</a>
                 </header>
                 <h3>{current.title}</h3>
+                <p class="solved hint" role="status" hidden=move || !state.solved_for_you.get()>
+                    "The last step's goal was not reached, so the lesson did its solution: this step goes on from there."
+                </p>
                 <div class="lesson-text">{paragraphs}</div>
                 {try_view}
                 {concepts}

@@ -151,9 +151,14 @@ test("a step builds on the earlier steps' experiments, by its address or by Cont
   const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=interview-failures&step=1`);
   await page.getByRole("region", { name: "Lesson" }).getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: lesson.steps[1].title }).waitFor();
-  assert.match(await page.locator(".notice").textContent(), /goal was not reached, so the lesson did its solution/);
+  const said = page.getByRole("region", { name: "Lesson" }).locator(".solved");
+  assert.match(await said.textContent(), /goal was not reached, so the lesson did its solution/);
+  assert.ok(await said.isVisible(), "the step says the lesson did the last step's solution");
   await restart(page).waitFor();
   assert.equal(await page.getByRole("timer").textContent(), clock(lesson.steps[1].run_to_ms));
+  await page.getByRole("region", { name: "Lesson" }).getByRole("button", { name: "Back" }).click();
+  await page.getByRole("heading", { name: lesson.steps[0].title }).waitFor();
+  assert.ok(!(await said.isVisible()), "another step does not repeat it");
   assert.deepEqual(errors, []);
   await page.close();
 });

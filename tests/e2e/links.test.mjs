@@ -51,8 +51,16 @@ test("Share link replays the same run, actions included, to the same moment", as
   assert.equal(await opened.page.getByRole("alert").count(), 0, "no error for a good link");
   assert.deepEqual(errors, []);
   assert.deepEqual(opened.errors, []);
+
+  // A lesson that is not there leaves the run shown, and the alert says that is what it is.
+  const unknown = await openPage(browser, `${link}&lesson=no-such-lesson&step=2`);
+  const alert = unknown.page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /no lesson "no-such-lesson"\. The link's run is shown, without the lesson\./);
+  assert.deepEqual(await visibleRun(unknown.page), before);
   await page.close();
   await opened.page.close();
+  await unknown.page.close();
 });
 
 test("a link shared during a lesson opens the same run at the same lesson step", async () => {
