@@ -294,13 +294,17 @@ fn ChainCard(name: String, chains: Memo<Vec<ChainView>>) -> impl IntoView {
         Memo::new(move |_| chains.get().into_iter().find(|c| c.name == name))
     };
     let chain = StoredValue::new(name);
+    // Whether the change was made; a refusal is shown as the page's notice.
     let set = move |service: String, latency_ms: Option<u64>, up: Option<bool>| {
-        engine.report(engine.apply(Command::SetService {
+        let result = engine.apply(Command::SetService {
             chain: chain.get_value(),
             service,
             latency_ms,
             up,
-        }));
+        });
+        let applied = result.is_ok();
+        engine.report(result);
+        applied
     };
     view! {
         <section class="beside chain-card" aria-label=label>
@@ -312,7 +316,7 @@ fn ChainCard(name: String, chains: Memo<Vec<ChainView>>) -> impl IntoView {
                     let aria = format!("{toggle} {}", s.name);
                     let latency_label = format!("Latency of {} in ms", s.name);
                     let (name_up, name_latency) = (s.name.clone(), s.name.clone());
-                    let up = s.up;
+                    let (up, latency) = (s.up, s.latency_ms);
                     view! {
                         <span class="arrow" aria-hidden="true">"→"</span>
                         <div class="service" class:down=!s.up>
@@ -327,16 +331,24 @@ fn ChainCard(name: String, chains: Memo<Vec<ChainView>>) -> impl IntoView {
                                     step="10"
                                     prop:value=s.latency_ms.to_string()
                                     on:change=move |ev| {
-                                        match event_target_value(&ev).trim().parse::<u64>() {
+                                        let applied = match event_target_value(&ev).trim().parse::<u64>() {
                                             Ok(v) => set(name_latency.clone(), Some(v), None),
-                                            Err(_) => engine.notice.set(Some("Latency must be a whole number of milliseconds, 0–60000.".into())),
+                                            Err(_) => {
+                                                engine.notice.set(Some("Latency must be a whole number of milliseconds, 0–60000.".into()));
+                                                false
+                                            }
+                                        };
+                                        if !applied {
+                                            // The refused text goes: the field shows the latency in force.
+                                            event_target::<web_sys::HtmlInputElement>(&ev)
+                                                .set_value(&latency.to_string());
                                         }
                                     }
                                 />
                                 " ms"
                             </label>
                             <span class="hint">{format!("{} waiting · {} calls · {} missed", s.in_flight, s.calls, s.missed)}</span>
-                            <button aria-label=aria on:click=move |_| set(name_up.clone(), None, Some(!up))>{toggle}</button>
+                            <button aria-label=aria on:click=move |_| { set(name_up.clone(), None, Some(!up)); }>{toggle}</button>
                         </div>
                     }
                 }).collect_view();
