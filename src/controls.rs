@@ -98,6 +98,14 @@ pub fn TimeControls() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let playing = engine.playing;
     let clock = move || engine.read(|sim| format_clock(sim.now_ms()));
+    let scrolled = RwSignal::new(false);
+    let on_scroll = window_event_listener(ev::scroll, move |_| {
+        let past_header = window().scroll_y().unwrap_or(0.0) > 200.0;
+        if past_header != scrolled.get_untracked() {
+            scrolled.set(past_header);
+        }
+    });
+    on_cleanup(move || on_scroll.remove());
     view! {
         <div class="time-controls">
             <button
@@ -134,6 +142,19 @@ pub fn TimeControls() -> impl IntoView {
                     "max speed"
                 </span>
             </Show>
+            // Below 1100px the header scrolls away with the page, and a lesson's controls can
+            // be screens under it: this copy of Play floats at the screen's corner once the
+            // header is out of sight. The header's button stays the one for keyboards and
+            // screen readers.
+            <button
+                class="play-float"
+                class:shown=scrolled
+                tabindex="-1"
+                aria-hidden="true"
+                on:click=move |_| engine.toggle()
+            >
+                {move || if playing.get() { "Pause" } else { "Play" }}
+            </button>
         </div>
     }
 }

@@ -244,6 +244,20 @@ pub fn Inspector() -> impl IntoView {
         })
     };
     let can_trace = move || exists() && matches!(selection.get(), Some(Selection::Record { .. }));
+    // On a narrow screen the Inspector sits under the diagram, often below the screen's edge:
+    // something newly picked brings it into view, or a tap on the diagram would seem to do
+    // nothing. Not on the page's first showing (a link's selection).
+    Effect::new(move |shown_before: Option<bool>| {
+        let picked = selection.with(Option::is_some);
+        let panel = document().query_selector(".inspector").ok().flatten();
+        let screen = window().inner_height().ok().and_then(|h| h.as_f64());
+        if let (true, Some(true), Some(el), Some(h)) = (picked, shown_before, panel, screen) {
+            if el.get_bounding_client_rect().top() > h - 48.0 {
+                el.scroll_into_view();
+            }
+        }
+        true
+    });
     view! {
         <section class="panel inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>

@@ -336,15 +336,71 @@ test("on a phone the diagram comes first and nothing but the diagram and tabs sc
   await page.close();
 });
 
+test("on a phone what a lesson asks for is in reach: Play floats, a pick shows the Inspector, targets fit a finger", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err)));
+  await page.goto(`${BASE_URL}#lesson=sync-vs-async&step=2`);
+  const latency = page.getByRole("spinbutton", { name: "Latency of inventory-service in ms" });
+  await latency.waitFor();
+  // Play floats at the corner only once the header has scrolled away, and only for fingers:
+  // keyboards and screen readers have the header's one.
+  const float = page.locator(".play-float");
+  assert.equal(await float.isVisible(), false, "at the top the header's Play is in view");
+  await latency.scrollIntoViewIfNeeded();
+  await float.waitFor({ state: "visible" });
+  const box = await float.boundingBox();
+  assert.ok(box.y + box.height <= 844 && box.x + box.width <= 390, "in the screen's corner");
+  const clock = page.getByRole("timer");
+  const before = await clock.textContent();
+  await float.tap();
+  await page.waitForFunction((b) => document.querySelector("[role=timer]").textContent !== b, before);
+  assert.equal((await float.textContent()).trim(), "Pause");
+  await float.tap();
+  assert.equal(await page.getByRole("button", { name: /^(Play|Pause)$/ }).count(), 1);
+  // The chain runs down the screen, inside it.
+  const cards = await page.locator(".chain .service").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+  assert.ok(cards.length >= 4 && cards.every((r) => r <= 390), `chain cards end at ${cards}`);
+  // Every visible control is at least 36 px tall.
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll("button, select, input:not([type=range], [type=checkbox], [type=radio])")]
+      .filter((e) => e.getClientRects().length && e.getBoundingClientRect().height < 35.5)
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(small, []);
+  // A consumer tapped in the diagram brings the Inspector, far below, into view.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const consumer = page.getByRole("button", { name: "Consumer inventory-1" });
+  await consumer.scrollIntoViewIfNeeded();
+  await consumer.tap();
+  const heading = page.getByRole("region", { name: "Inspector" }).getByRole("heading", { name: "Consumer inventory-1" });
+  await heading.waitFor();
+  await page.waitForFunction(() => {
+    const top = document.querySelector(".inspector").getBoundingClientRect().top;
+    return top >= -1 && top < innerHeight / 2;
+  });
+  // The share box opens inside the screen.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByRole("button", { name: "Share link" }).tap();
+  const share = await page.locator(".share-box").boundingBox();
+  assert.ok(share.x >= 0 && share.x + share.width <= 390, `the share box spans ${share.x}–${share.x + share.width}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a line says the diagram scrolls sideways exactly when its panel is too narrow for it", async () => {
   const { page, errors } = await openPage(browser);
   const cue = page.getByText("Scroll sideways for the whole diagram →");
   // From a 1024 px tablet up, the page gives the diagram its least width: only a phone scrolls.
   for (const width of [390, 1000, 1100, 1280]) {
     await page.setViewportSize({ width, height: 900 });
-    const scrolls = await page.getByRole("region", { name: "Cluster" }).evaluate((p) => p.scrollWidth > p.clientWidth + 1);
-    assert.equal(await cue.isVisible(), scrolls, `at ${width} px the panel ${scrolls ? "scrolls" : "does not scroll"}`);
+    const panel = page.getByRole("region", { name: "Cluster" });
+    const wide = (el) => el.scrollWidth > el.clientWidth + 1;
+    const scrolls = await panel.locator(".diagram-wrap").evaluate(wide);
+    assert.equal(await cue.isVisible(), scrolls, `at ${width} px the diagram ${scrolls ? "scrolls" : "does not scroll"}`);
     assert.equal(scrolls, width === 390, `at ${width} px`);
+    // Only the drawing scrolls: the timeline and the cards under it stay where they are.
+    assert.equal(await panel.evaluate(wide), false, `at ${width} px the whole panel scrolls`);
   }
   assert.deepEqual(errors, []);
   await page.close();
