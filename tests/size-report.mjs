@@ -27,12 +27,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * not exist, scenario messages that say where, and others: +2.8 kB): 369.3 kB; a fifth
  * review's (links that keep the lesson step, a producer's fault and transaction actions, a
  * message search that names the partitions holding a match, names cut in the middle, and
- * others: +2.2 kB): 371.5 kB. The ceiling keeps 0.5 kB above that. The report
+ * others: +2.2 kB): 371.5 kB; a sixth review's (a phone's floating Play, the Inspector
+ * brought into view by a pick, touch-sized controls, only the drawing scrolling sideways,
+ * messages for bad offsets and names with text-direction characters, cut message cells, and
+ * others: +3.0 kB): 374.5 kB. The ceiling keeps 0.5 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 372 * 1000;
+const BROTLI_CEILING_BYTES = 375 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
