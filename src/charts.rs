@@ -40,14 +40,19 @@ pub struct History {
     pub samples: Vec<Sample>,
 }
 
+/// The next moment a sample is due after `now_ms`: the next whole virtual second.
+pub fn next_sample_ms(now_ms: u64) -> u64 {
+    (now_ms / SAMPLE_EVERY_MS + 1) * SAMPLE_EVERY_MS
+}
+
 impl History {
-    /// Adds a sample of `sim` if a virtual second passed since the last one.
+    /// Adds a sample of `sim` when it stands at a whole virtual second not sampled yet.
+    /// Samples only there, whatever moments the page stops at, make the charts of a run the
+    /// same however it was cut into frames: a shared link's charts are the sender's.
     pub fn record(&mut self, sim: &Simulation) {
         let now = sim.now_ms();
-        if self
-            .samples
-            .last()
-            .is_some_and(|last| now < last.t_ms + SAMPLE_EVERY_MS)
+        if !now.is_multiple_of(SAMPLE_EVERY_MS)
+            || self.samples.last().is_some_and(|last| now <= last.t_ms)
         {
             return;
         }
@@ -98,14 +103,54 @@ impl History {
         }
     }
 
+    /// Runs `sim` to `target_ms`, stopping at each whole second on the way for its sample.
+    /// Runs at most `chunk_events` events at a time; after a chunk that did not get to the
+    /// next stop, or past a stop short of the target, `keep_going` may end the run early:
+    /// then it returns `false`.
+    pub fn run_sampled(
+        &mut self,
+        sim: &mut Simulation,
+        target_ms: u64,
+        chunk_events: u64,
+        mut keep_going: impl FnMut(&Simulation) -> bool,
+    ) -> bool {
+        self.record(sim);
+        loop {
+            let stop = target_ms.min(next_sample_ms(sim.now_ms()));
+            if sim.run_until_bounded(stop, chunk_events) {
+                self.record(sim);
+                if stop >= target_ms {
+                    return true;
+                }
+            }
+            if !keep_going(sim) {
+                return false;
+            }
+        }
+    }
+
+    /// Before a step to the next event (the Step button): runs to each whole second before
+    /// it and takes its sample, as playing would have.
+    pub fn sample_up_to_next_event(&mut self, sim: &mut Simulation) {
+        // A day of seconds at most: a step past a longer quiet spell leaves a gap.
+        for _ in 0..86_400 {
+            let due = next_sample_ms(sim.now_ms());
+            if sim.next_event_ms().is_none_or(|at| at <= due) {
+                return;
+            }
+            sim.run_until(due);
+            self.record(sim);
+        }
+    }
+
     /// Forgets the samples after `t_ms` (the timeline moved back).
     pub fn truncate_after(&mut self, t_ms: u64) {
         self.samples.retain(|s| s.t_ms <= t_ms);
     }
 
     /// Records per second between consecutive samples, at the later sample's time, rounded
-    /// to the nearest whole record (samples are a frame past each second apart, so truncating
-    /// would show 3 records in 1.17 s as 2 a second).
+    /// to the nearest whole record (samples may be more than a second apart: after a long run
+    /// is thinned, or a step over an hour-long quiet spell).
     pub fn throughput(&self) -> Vec<(u64, u64)> {
         self.samples
             .windows(2)
@@ -367,19 +412,63 @@ mod tests {
         assert!((2..=4).contains(&mean), "{rates:?}");
     }
 
-    /// The page samples at its frames' times, a little past each virtual second (at 10×, a
-    /// frame is about 167 virtual ms): throughput is still the producers' 3 records a second.
+    /// The page stops at each whole virtual second for its sample, whatever its frames: a
+    /// run cut into frames of any size, a run opened from a link (one call) and a run stepped
+    /// event by event have the same samples, and throughput is the producers' 3 records a second.
     #[test]
-    fn throughput_is_the_send_rate_when_samples_fall_between_seconds() {
+    fn samples_fall_on_whole_seconds_however_the_run_is_cut() {
+        let frames = |sizes: &[u64]| {
+            let mut sim = crate::default_scenario(7).build().unwrap();
+            let mut history = History::default();
+            for &size in sizes.iter().cycle() {
+                let target = (sim.now_ms() + size).min(30_000);
+                assert!(history.run_sampled(&mut sim, target, 50, |_| true));
+                if target == 30_000 {
+                    break;
+                }
+            }
+            history
+        };
+        let at_10x = frames(&[167]);
+        assert_eq!(at_10x, frames(&[1, 999, 1_536, 17, 4_000]));
+        assert_eq!(at_10x, frames(&[30_000]));
         let mut sim = crate::default_scenario(7).build().unwrap();
-        let mut history = History::default();
-        for _ in 0..30 * 6 {
-            sim.run_for(167);
-            history.record(&sim);
+        let mut stepped = History::default();
+        stepped.record(&sim);
+        while sim.now_ms() < 30_000 {
+            stepped.sample_up_to_next_event(&mut sim);
+            sim.step_to_visible(1_000);
+            stepped.record(&sim);
         }
-        let rates: Vec<u64> = history.throughput().iter().map(|&(_, r)| r).collect();
-        assert!(rates.len() >= 20, "{rates:?}");
+        stepped.truncate_after(30_000);
+        assert_eq!(stepped, at_10x);
+        let times: Vec<u64> = at_10x.samples.iter().map(|s| s.t_ms).collect();
+        assert_eq!(times, (0..=30).map(|s| s * 1_000).collect::<Vec<_>>());
+        let rates: Vec<u64> = at_10x
+            .throughput()
+            .iter()
+            .map(|&(_, r)| r)
+            .skip(5)
+            .collect();
         assert!(rates.iter().all(|&r| r == 3), "{rates:?}");
+    }
+
+    /// A step over a quiet spell (nothing happens for seconds) takes the samples on the way.
+    #[test]
+    fn a_step_over_quiet_seconds_samples_each_of_them() {
+        let quiet = r#"{"version": 1, "script": [{"at_ms": 5500,
+            "command": {"type": "create_topic", "name": "t", "partitions": 1}}]}"#;
+        let mut sim = Scenario::from_json(quiet).unwrap().build().unwrap();
+        let next = sim.next_event_ms().expect("the scripted topic");
+        assert!(next > 3 * SAMPLE_EVERY_MS, "{next}");
+        let mut history = History::default();
+        history.record(&sim);
+        history.sample_up_to_next_event(&mut sim);
+        let times: Vec<u64> = history.samples.iter().map(|s| s.t_ms).collect();
+        let due: Vec<u64> = (0..=(next - 1) / SAMPLE_EVERY_MS)
+            .map(|s| s * SAMPLE_EVERY_MS)
+            .collect();
+        assert_eq!(times, due);
     }
 
     #[test]

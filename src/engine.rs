@@ -188,9 +188,10 @@ impl Engine {
         let mut reached = true;
         let mut full = false;
         let mut history = crate::charts::History::default();
+        history.record(&sim);
         while sim.now_ms() < horizon && reached && !full {
             // A second at a time: the charts get a sample for each, as if it had played.
-            let step_to = horizon.min(sim.now_ms().saturating_add(crate::charts::SAMPLE_EVERY_MS));
+            let step_to = horizon.min(crate::charts::next_sample_ms(sim.now_ms()));
             // In chunks, so that the records are counted before they can outgrow the page.
             let before = sim.counters().events;
             let done = sim.run_until_bounded(step_to, budget.min(OPEN_CHUNK_EVENTS));
@@ -258,11 +259,9 @@ impl Engine {
     pub fn run_to(&self, t_ms: u64) {
         // A second at a time, so that the charts have the same samples as if it had played.
         self.sim.update_value(|sim| {
-            while sim.now_ms() < t_ms {
-                let next = t_ms.min(sim.now_ms() + crate::charts::SAMPLE_EVERY_MS);
-                sim.run_until(next);
-                self.history.update_value(|h| h.record(sim));
-            }
+            self.history.update_value(|h| {
+                h.run_sampled(sim, t_ms, u64::MAX, |_| true);
+            });
         });
         self.changed();
     }
@@ -374,6 +373,8 @@ impl Engine {
     pub fn step(&self) {
         self.playing.set(false);
         self.sim.update_value(|sim| {
+            self.history
+                .update_value(|h| h.sample_up_to_next_event(sim));
             sim.step_to_visible(STEP_EVENT_LIMIT);
         });
         self.changed();
@@ -483,15 +484,12 @@ impl Engine {
             let mut reached = true;
             self.sim.update_value(|sim| {
                 let target = sim.now_ms() + advance;
-                reached = loop {
-                    if sim.run_until_bounded(target, EVENTS_PER_CHUNK) {
-                        break true;
-                    }
-                    let now = performance.as_ref().map_or(f64::INFINITY, |p| p.now());
-                    if now - wall >= SIM_BUDGET_MS || records_kept(sim) > MAX_PAGE_RECORDS {
-                        break false;
-                    }
-                };
+                self.history.update_value(|h| {
+                    reached = h.run_sampled(sim, target, EVENTS_PER_CHUNK, |sim| {
+                        let now = performance.as_ref().map_or(f64::INFINITY, |p| p.now());
+                        now - wall < SIM_BUDGET_MS && records_kept(sim) <= MAX_PAGE_RECORDS
+                    });
+                });
             });
             self.saturated.set(!reached);
             let at = self.peek(|sim| (records_kept(sim) > MAX_PAGE_RECORDS).then(|| sim.now_ms()));

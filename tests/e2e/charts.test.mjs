@@ -70,3 +70,27 @@ test("a run opened at a later moment has its charts from the start", async () =>
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a shared run draws the same charts, however its frames fell", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("slider", { name: "Speed" }).fill("6"); // 10×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[role="timer"]').textContent >= "00:12.000");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  const charts = async (p) => {
+    await p.getByRole("tab", { name: "Charts" }).click();
+    await p.locator(".charts polyline").first().waitFor();
+    return p.locator(".charts svg").evaluateAll((svgs) =>
+      svgs.map((svg) => [...svg.querySelectorAll("polyline, text")].map((e) => e.getAttribute("points") ?? e.textContent)),
+    );
+  };
+  const sent = await charts(page);
+  await page.getByRole("button", { name: "Share link" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+  const opened = await openPage(browser, link);
+  assert.deepEqual(await charts(opened.page), sent);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+  await page.close();
+  await opened.page.close();
+});
