@@ -145,7 +145,7 @@ pub fn random_seed() -> u64 {
 pub use kplay_engine::inspect::format_clock;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub(crate) enum Tab {
     Groups,
     Settings,
     Partitions,
@@ -156,21 +156,34 @@ enum Tab {
     Spring,
 }
 
-/// The detail tabs in their order, with their labels.
-const TABS: [(Tab, &str); 8] = [
-    (Tab::Groups, "Consumer groups"),
-    (Tab::Settings, "Group settings"),
-    (Tab::Partitions, "Partitions"),
-    (Tab::Messages, "Messages"),
-    (Tab::Charts, "Charts"),
-    (Tab::Events, "Event log"),
-    (Tab::Scenario, "Scenario"),
-    (Tab::Spring, "Spring Boot"),
+/// The detail tabs in their order, with their labels and the names links give them
+/// (`&tab=charts`).
+pub(crate) const TABS: [(Tab, &str, &str); 8] = [
+    (Tab::Groups, "Consumer groups", "consumer-groups"),
+    (Tab::Settings, "Group settings", "group-settings"),
+    (Tab::Partitions, "Partitions", "partitions"),
+    (Tab::Messages, "Messages", "messages"),
+    (Tab::Charts, "Charts", "charts"),
+    (Tab::Events, "Event log", "event-log"),
+    (Tab::Scenario, "Scenario", "scenario"),
+    (Tab::Spring, "Spring Boot", "spring-boot"),
 ];
 
+/// The tab a share link names after its run (`#k1.…&tab=charts`); the first tab when it names
+/// none, or one there is not.
+fn tab_of_link(fragment: &str) -> Tab {
+    let named = fragment
+        .split('&')
+        .skip(1)
+        .find_map(|p| p.strip_prefix("tab="));
+    TABS.iter()
+        .find(|(_, _, slug)| named == Some(*slug))
+        .map_or(Tab::Groups, |&(tab, _, _)| tab)
+}
+
 /// Where `which` is in [`TABS`].
-fn tab_position(which: Tab) -> usize {
-    TABS.iter().position(|&(t, _)| t == which).unwrap_or(0)
+pub(crate) fn tab_position(which: Tab) -> usize {
+    TABS.iter().position(|&(t, _, _)| t == which).unwrap_or(0)
 }
 
 /// The tab a key moves to from tab `current`, as the WAI-ARIA tabs pattern has it: the arrows
@@ -226,7 +239,9 @@ pub fn App() -> impl IntoView {
         }
     });
     provide_context(inspector::Traced(RwSignal::new(Vec::new())));
-    let tab = RwSignal::new(Tab::Groups);
+    // A share link names the tab it was made on (`&tab=charts`): whoever opens it sees it.
+    let tab = RwSignal::new(tab_of_link(&fragment));
+    provide_context(share::LinkTab(tab));
     let tab_index = move || tab_position(tab.get());
     // Only the selected tab is in the Tab order; the arrow keys move between tabs (roving
     // tabindex).
@@ -246,7 +261,7 @@ pub fn App() -> impl IntoView {
     let tab_buttons = TABS
         .iter()
         .enumerate()
-        .map(|(i, &(which, label))| {
+        .map(|(i, &(which, label, _))| {
             view! {
                 <button
                     role="tab"
@@ -335,7 +350,23 @@ pub fn App() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{tab_after_key, TABS};
+    use super::{tab_after_key, tab_of_link, Tab, TABS};
+
+    #[test]
+    fn a_link_names_its_tab_by_label() {
+        assert!(tab_of_link("#k1.abc&tab=charts") == Tab::Charts);
+        assert!(tab_of_link("#k1.abc&lesson=ordering&step=2&tab=event-log") == Tab::Events);
+        assert!(tab_of_link("#k1.abc&tab=spring-boot") == Tab::Spring);
+        for other in [
+            "#k1.abc",
+            "#k1.abc&tab=nope",
+            "#k1.abc&tab=",
+            "#tab=charts",
+            "",
+        ] {
+            assert!(tab_of_link(other) == Tab::Groups, "{other}");
+        }
+    }
 
     #[test]
     fn arrow_keys_step_through_the_tabs_and_wrap() {

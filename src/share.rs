@@ -52,17 +52,28 @@ fn page_address() -> String {
     }
 }
 
-/// A link that opens the current run at the current moment, or why the run cannot be one
-/// (a run past the link's limits would make a link no page opens).
+/// The detail tab open now, which a link names after the run unless it is the first.
+#[derive(Clone, Copy)]
+pub struct LinkTab(pub(crate) RwSignal<crate::Tab>);
+
+/// A link that opens the current run at the current moment, on the lesson step and the tab
+/// open now, or why the run cannot be one (a run past the link's limits would make a link no
+/// page opens).
 pub fn current_link(engine: Engine) -> Result<String, String> {
     let fragment = link::encode(&engine.scenario());
     link::decode(&fragment).map_err(|e| format!("This run cannot be shared as a link: {e}"))?;
     let lesson = use_context::<crate::lessons::LessonState>().and_then(|l| l.link_suffix());
-    Ok(format!(
+    let tab = use_context::<LinkTab>().map_or(0, |t| crate::tab_position(t.0.get_untracked()));
+    let mut link = format!(
         "{}#{fragment}{}",
         page_address(),
         lesson.unwrap_or_default()
-    ))
+    );
+    if tab > 0 {
+        link.push_str("&tab=");
+        link.push_str(crate::TABS[tab].2);
+    }
+    Ok(link)
 }
 
 /// After an action in a run opened from a link, the address follows the run: a reload, a

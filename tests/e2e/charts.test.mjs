@@ -71,7 +71,7 @@ test("a run opened at a later moment has its charts from the start", async () =>
   await page.close();
 });
 
-test("a shared run draws the same charts, however its frames fell", async () => {
+test("a shared run opens on the sender's tab and draws the same charts, however its frames fell", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("6"); // 10×
   await page.getByRole("button", { name: "Play", exact: true }).click();
@@ -87,7 +87,11 @@ test("a shared run draws the same charts, however its frames fell", async () => 
   const sent = await charts(page);
   await page.getByRole("button", { name: "Share link" }).click();
   const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+  assert.match(link, /#k1\.[^&]+&tab=charts$/);
   const opened = await openPage(browser, link);
+  const tab = opened.page.getByRole("tab", { name: "Charts" });
+  await opened.page.locator(".charts polyline").first().waitFor();
+  assert.equal(await tab.getAttribute("aria-selected"), "true", "the link opens on the Charts tab");
   assert.deepEqual(await charts(opened.page), sent);
   assert.deepEqual(errors, []);
   assert.deepEqual(opened.errors, []);
