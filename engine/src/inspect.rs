@@ -250,15 +250,15 @@ fn partition_details(sim: &Simulation, topic: &str, partition: u32) -> Option<De
         .iter()
         .filter(|g| g.topics.iter().any(|t| t == topic))
         .map(|g| {
-            let owner = sim
-                .consumers()
-                .iter()
-                .find(|c| {
-                    sim.groups().get(c.group).is_some_and(|cg| cg.id == g.id)
-                        && c.status == ConsumerStatus::Running
-                        && c.assignment.contains(&at)
-                })
-                .map_or("no consumer", |c| c.name.as_str());
+            // The owner is the coordinator's, as kafka-consumer-groups shows it: a stuck or
+            // crashed consumer keeps its partitions until it leaves the group.
+            let owner = g
+                .owner_of(&at)
+                .and_then(|m| sim.consumers().get(m.consumer))
+                .map_or("no consumer".to_owned(), |c| match c.status {
+                    ConsumerStatus::Running => c.name.clone(),
+                    status => format!("{} ({})", c.name, status.name()),
+                });
             let offset = g
                 .committed
                 .get(&at)

@@ -350,6 +350,7 @@ fn a_crashed_consumer_stays_a_member_until_its_session_times_out() {
         id: "group-a".into(),
     };
     let crashed = sim.consumers()[0].name.clone();
+    let owned = sim.consumers()[0].assignment[0].partition;
     sim.apply(kplay_engine::Command::CrashConsumer {
         consumer: crashed.clone(),
     })
@@ -361,11 +362,23 @@ fn a_crashed_consumer_stays_a_member_until_its_session_times_out() {
         members.contains(&format!("{crashed} (crashed)")),
         "{members}"
     );
+    // Its partitions are still its own, as kafka-consumer-groups would list them.
+    let partition = Entity::Partition {
+        topic: "order-events".into(),
+        partition: owned,
+    };
+    let groups = fact(&inspect(&sim, &partition).unwrap(), "Groups").to_owned();
+    assert!(
+        groups.starts_with(&format!("group-a: {crashed} (crashed), ")),
+        "{groups}"
+    );
     // session.timeout.ms (45 s) later the coordinator has removed it.
     sim.run_for(60_000);
     let members = fact(&inspect(&sim, &group).unwrap(), "Members").to_owned();
     assert_eq!(members.lines().count(), 1, "{members}");
     assert!(!members.contains(&crashed), "{members}");
+    let groups = fact(&inspect(&sim, &partition).unwrap(), "Groups").to_owned();
+    assert!(!groups.contains(&crashed), "{groups}");
 }
 
 #[test]
