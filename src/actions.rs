@@ -231,7 +231,10 @@ pub fn GroupSettings(
     let group_for_preview = group.clone();
     let preview = Memo::new(move |_| {
         let to = parse_target(&target.get())?;
-        engine.read(|sim| sim.preview_reset(&group_for_preview, to).ok())
+        Some(engine.read(|sim| {
+            sim.preview_reset(&group_for_preview, to)
+                .map_err(|e| e.to_string())
+        }))
     });
     let group_for_apply = group.clone();
     let apply_reset = move |_| {
@@ -363,7 +366,7 @@ pub fn GroupSettings(
                         <tr><th scope="col">"Partition"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
                     </thead>
                     <tbody>
-                        {move || preview.get().unwrap_or_default().into_iter().map(|(tp, before, after)| view! {
+                        {move || preview.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|(tp, before, after)| view! {
                             <tr>
                                 <th scope="row">{tp.to_string()}</th>
                                 <td>{before.map_or("—".into(), |b| b.to_string())}</td>
@@ -372,6 +375,8 @@ pub fn GroupSettings(
                         }).collect_view()}
                     </tbody>
                 </table>
+                // What kafka-consumer-groups would refuse, said before the button is pressed.
+                {move || preview.get().and_then(Result::err).map(|why| view! { <p class="hint error">{why}</p> })}
                 <button on:click=apply_reset disabled=move || !empty()>{format!("Reset offsets of {group}")}</button>
                 <Show when=move || !empty()>
                     <p class="hint">{move || format!(

@@ -1604,7 +1604,9 @@ impl Simulation {
         }
     }
 
-    /// The offsets a reset would set, per partition (before → after), without changing anything.
+    /// The offsets a reset would set, per partition (before → after), without changing anything;
+    /// or why kafka-consumer-groups would refuse it (`--shift-by` on a partition with no
+    /// committed offset).
     pub fn preview_reset(
         &self,
         group: &str,
@@ -1631,8 +1633,14 @@ impl Simulation {
                     ResetTarget::Latest => end,
                     ResetTarget::ToOffset { offset } => offset.clamp(start, end),
                     ResetTarget::ShiftBy { by } => {
-                        let base = before.unwrap_or(end) as i128 + i128::from(by);
-                        base.clamp(i128::from(start), i128::from(end)) as u64
+                        // kafka-consumer-groups shifts only committed offsets.
+                        let Some(before) = before else {
+                            return Err(CommandError::NotAllowed(format!(
+                                "Cannot shift offset for partition {tp} since there is no current committed offset: use --to-earliest, --to-latest or --to-offset there"
+                            )));
+                        };
+                        let shifted = i128::from(before) + i128::from(by);
+                        shifted.clamp(i128::from(start), i128::from(end)) as u64
                     }
                     ResetTarget::ToTime { at_ms } => log.offset_for_time(at_ms),
                 };

@@ -595,3 +595,45 @@ fn a_records_key_value_and_headers_are_each_limited_to_64_kib() {
     let why = produce(1, 1, vec![header(MAX_FIELD_BYTES), header(1)]).unwrap_err();
     assert!(why.contains("headers are limited"), "{why}");
 }
+
+#[test]
+fn shifting_a_partition_with_no_committed_offset_is_refused_as_kafka_consumer_groups_does() {
+    // Three partitions and a group that stops before it commits on all of them.
+    let mut sim = orders(9, 3, 10.0, 1, earliest(0)).build().unwrap();
+    sim.apply(Command::AddGroup {
+        group: "late".into(),
+        topics: vec!["order-events".into()],
+        config: earliest(0),
+        consumers: 0,
+    })
+    .unwrap();
+    sim.run_until(5_000);
+    assert_eq!(sim.group("late").unwrap().state, GroupState::Empty);
+    let refused = sim
+        .preview_reset("late", ResetTarget::ShiftBy { by: -5 })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("Cannot shift offset for partition order-events-0 since there is no current committed offset"),
+        "{refused}"
+    );
+    let before = sim.group("late").unwrap().committed.clone();
+    assert!(sim
+        .apply(Command::ResetOffsets {
+            group: "late".into(),
+            to: ResetTarget::ShiftBy { by: -5 },
+        })
+        .is_err());
+    assert_eq!(
+        sim.group("late").unwrap().committed,
+        before,
+        "nothing reset"
+    );
+    // The other targets still set every partition.
+    sim.apply(Command::ResetOffsets {
+        group: "late".into(),
+        to: ResetTarget::Earliest,
+    })
+    .unwrap();
+    assert_eq!(sim.group("late").unwrap().committed.len(), 3);
+}
