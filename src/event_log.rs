@@ -49,7 +49,11 @@ pub fn describe(event: &TraceEvent) -> String {
         ConsumerPaused { consumer, paused, .. } => {
             format!("{consumer} {}", if *paused { "paused its listener" } else { "resumed its listener" })
         }
-        ConsumerRemoved { consumer, .. } => format!("{consumer} closed: committed, then left the group"),
+        // A static member (group.instance.id) sends no LeaveGroup: it stays until its session
+        // times out, which the log then says.
+        ConsumerRemoved { consumer, .. } => {
+            format!("{consumer} closed: committed, then sent LeaveGroup unless it is a static member")
+        }
         ListenerFailed { consumer, partition, offset, exception, attempt, .. } => {
             format!("{consumer} failed on {partition}@{offset} (delivery {attempt}): {exception}")
         }
