@@ -928,18 +928,34 @@ pub fn java_config(s: &Scenario) -> String {
         java_listeners(s)
     );
     out.push('\n');
-    out.push_str(&java_imports(&body));
+    out.push_str(&java_imports(&body, boot_4(s)));
     out.push('\n');
     out.push_str(&body);
     out
 }
 
-/// The import lines of the classes `body` mentions.
-fn java_imports(body: &str) -> String {
+/// Whether the run's spring-kafka (its first group's) is 4.x, which comes with Spring Boot 4.
+fn boot_4(s: &Scenario) -> bool {
+    let version = s.groups.first().map_or(SpringKafkaVersion::newest(), |g| {
+        g.config.listener.error_handler.spring_kafka_version
+    });
+    version >= SpringKafkaVersion::V4_0
+}
+
+/// The import lines of the classes `body` mentions. Spring Boot 4 moved its Kafka
+/// auto-configuration to a module of its own, `org.springframework.boot.kafka.autoconfigure`.
+fn java_imports(body: &str, boot_4: bool) -> String {
     JAVA_IMPORTS
         .iter()
         .filter(|class| mentions(body, class.rsplit('.').next().unwrap_or(class)))
-        .map(|class| format!("import {class};\n"))
+        .map(
+            |class| match class.strip_prefix("org.springframework.boot.autoconfigure.kafka.") {
+                Some(name) if boot_4 => {
+                    format!("import org.springframework.boot.kafka.autoconfigure.{name};\n")
+                }
+                _ => format!("import {class};\n"),
+            },
+        )
         .collect()
 }
 

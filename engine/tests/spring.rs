@@ -512,3 +512,29 @@ fn queues_and_call_chains_are_named_as_what_they_would_be_outside_kafka() {
     assert_eq!(applied.scenario, chain);
     assert!(!application_yml(&lesson("post-office")).contains("not Kafka"));
 }
+
+#[test]
+fn a_groups_own_factory_imports_the_configurer_from_the_spring_boot_its_spring_kafka_comes_with() {
+    let mut s = seed_setup();
+    let mut config = s.groups[0].config.clone();
+    config.commit_mode = kplay_engine::group::CommitMode::Record;
+    s.groups.push(group("audit", "order-events", config));
+    s.validate().unwrap();
+    let configurer = "ConcurrentKafkaListenerContainerFactoryConfigurer;\n";
+    // spring-kafka 4 comes with Spring Boot 4, whose Kafka auto-configuration is a module.
+    let java = java_config(&s);
+    assert_has(
+        &java,
+        &format!("import org.springframework.boot.kafka.autoconfigure.{configurer}"),
+    );
+    assert!(!java.contains("boot.autoconfigure.kafka"), "{java}");
+    for g in &mut s.groups {
+        g.config.listener.error_handler.spring_kafka_version =
+            kplay_engine::dead_letter::SpringKafkaVersion::V3_3;
+    }
+    let java = java_config(&s);
+    assert_has(
+        &java,
+        &format!("import org.springframework.boot.autoconfigure.kafka.{configurer}"),
+    );
+}
