@@ -611,12 +611,13 @@ fn handler_differs(s: &Scenario, config: &GroupConfig) -> bool {
         && custom_handler(config) != primary
 }
 
-/// Name of the Kafka transaction prefix Spring Boot needs, if any: the first transactional
-/// producer's `transactional.id`, else `tx-` when a group is exactly-once.
+/// Name of the Kafka transaction prefix Spring Boot's producer factory gets, if any: the first
+/// producer's `transactional.id`, else `tx-` when a group is exactly-once. Other producers
+/// whose transactions differ from it get a factory of their own (`java_templates`).
 fn transaction_id_prefix(s: &Scenario) -> Option<String> {
     s.producers
-        .iter()
-        .find_map(|p| p.transactional_id.clone())
+        .first()
+        .and_then(|p| p.transactional_id.clone())
         .or_else(|| {
             s.groups
                 .iter()
@@ -741,7 +742,11 @@ fn yml_transaction_prefix(s: &Scenario) -> String {
     let Some(prefix) = transaction_id_prefix(s) else {
         return String::new();
     };
-    let why = if s.producers.iter().any(|p| p.transactional_id.is_some()) {
+    let why = if s
+        .producers
+        .first()
+        .is_some_and(|p| p.transactional_id.is_some())
+    {
         "transactional producer"
     } else {
         "exactly-once listener: sends and offsets in one Kafka transaction per poll"
@@ -971,6 +976,7 @@ fn mentions(text: &str, word: &str) -> bool {
 
 /// Classes the Java text may use, imported when it mentions them.
 const JAVA_IMPORTS: &[&str] = &[
+    "java.util.HashMap",
     "java.util.Map",
     "java.util.Set",
     "java.util.concurrent.ConcurrentHashMap",
@@ -980,6 +986,7 @@ const JAVA_IMPORTS: &[&str] = &[
     "org.springframework.boot.autoconfigure.kafka.ConcurrentKafkaListenerContainerFactoryConfigurer",
     "org.springframework.context.annotation.Bean",
     "org.springframework.context.annotation.Configuration",
+    "org.springframework.context.annotation.Primary",
     "org.springframework.kafka.annotation.BackOff",
     "org.springframework.kafka.annotation.DltHandler",
     "org.springframework.kafka.annotation.KafkaListener",
@@ -987,6 +994,7 @@ const JAVA_IMPORTS: &[&str] = &[
     "org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory",
     "org.springframework.kafka.config.TopicBuilder",
     "org.springframework.kafka.core.ConsumerFactory",
+    "org.springframework.kafka.core.DefaultKafkaProducerFactory",
     "org.springframework.kafka.core.KafkaTemplate",
     "org.springframework.kafka.core.ProducerFactory",
     "org.springframework.kafka.listener.ContainerProperties",
@@ -1222,23 +1230,51 @@ fn java_templates(s: &Scenario) -> Vec<String> {
         "producer",
         "Template",
     );
-    s.producers
+    // Whether the auto-configured producer factory is transactional (see `yml_producer`).
+    let default_transactional = transaction_id_prefix(s).is_some();
+    let mut beans: Vec<String> = s
+        .producers
         .iter()
         .zip(names)
-        .skip(1)
-        .map(|(p, name)| {
+        .enumerate()
+        // The first producer uses Spring Boot's template, unless its transactions differ.
+        .filter(|(i, (p, _))| *i > 0 || p.transactional_id.is_some() != default_transactional)
+        .map(|(_, (p, name))| {
             let entries: Vec<String> = producer_overrides(s, p)
                 .into_iter()
+                .filter(|(key, value)| *key != "transactional.id" || !value.is_empty())
                 .map(|(key, value)| format!("                Map.entry({}, {})", java_str(key), java_str(&value)))
                 .collect();
-            format!(
-                "    // Producer \"{}\" (to {}): the auto-configured producer factory with overrides.\n    @Bean\n    public KafkaTemplate<String, Object> {name}(ProducerFactory<String, Object> producerFactory) {{\n        return new KafkaTemplate<>(producerFactory, Map.ofEntries(\n{}));\n    }}\n",
+            let head = format!(
+                "    // Producer \"{}\" (to {})",
                 comment(&p.name),
-                p.topic,
+                p.topic
+            );
+            if p.transactional_id.is_some() == default_transactional {
+                return format!(
+                    "{head}: the auto-configured producer factory with overrides.\n    @Bean\n    public KafkaTemplate<String, Object> {name}(ProducerFactory<String, Object> producerFactory) {{\n        return new KafkaTemplate<>(producerFactory, Map.ofEntries(\n{}));\n    }}\n",
+                    entries.join(",\n")
+                );
+            }
+            // A copy of the auto-configured factory would keep its transactions (or lack them):
+            // a factory of its own, from the same settings, is transactional exactly when its
+            // settings hold a transactional.id.
+            let why = if default_transactional {
+                "not transactional, unlike the auto-configured factory"
+            } else {
+                "transactional, unlike the auto-configured factory"
+            };
+            format!(
+                "{head}: a producer factory of its own, {why}.\n    @Bean\n    public KafkaTemplate<String, Object> {name}(ProducerFactory<String, Object> producerFactory) {{\n        Map<String, Object> config = new HashMap<>(producerFactory.getConfigurationProperties());\n        config.putAll(Map.ofEntries(\n{}));\n        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, Object>(config));\n    }}\n",
                 entries.join(",\n")
             )
         })
-        .collect()
+        .collect();
+    if !beans.is_empty() {
+        // Spring Boot makes its KafkaTemplate only when the application declares none.
+        beans.insert(0, "    // The first producer's template: declaring other KafkaTemplates turns Spring Boot's own off.\n    @Bean\n    @Primary\n    public KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<String, Object> producerFactory) {\n        return new KafkaTemplate<>(producerFactory);\n    }\n".to_owned());
+    }
+    beans
 }
 
 /// The `@Component` holding one `@KafkaListener` method per group.

@@ -538,3 +538,51 @@ fn a_groups_own_factory_imports_the_configurer_from_the_spring_boot_its_spring_k
         &format!("import org.springframework.boot.autoconfigure.kafka.{configurer}"),
     );
 }
+
+#[test]
+fn producers_whose_transactions_differ_from_the_default_factory_get_a_factory_of_their_own() {
+    // The first producer is plain and a later one transactional: no global prefix, or every
+    // producer would be transactional.
+    let mut s = seed_setup();
+    let mut ledger = producer("ledger-service", "order-events");
+    ledger.transactional_id = Some("ledger-tx".into());
+    s.producers.push(ledger);
+    s.validate().unwrap();
+    let yml = application_yml(&s);
+    assert!(!yml.contains("transaction-id-prefix"), "{yml}");
+    let java = java_config(&s);
+    assert_has(
+        &java,
+        "    @Primary\n    public KafkaTemplate<String, Object> kafkaTemplate(",
+    );
+    assert_has(&java, "Producer \"ledger-service\" (to order-events): a producer factory of its own, transactional");
+    assert_has(&java, "Map.entry(\"transactional.id\", \"ledger-tx\")");
+    assert_has(
+        &java,
+        "new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, Object>(config))",
+    );
+    assert_has(
+        &java,
+        "import org.springframework.kafka.core.DefaultKafkaProducerFactory;\n",
+    );
+    assert_has(&java, "import java.util.HashMap;\n");
+
+    // An exactly-once group makes the auto-configured factory transactional: then the plain
+    // first producer is the one with a factory of its own.
+    let mut s = seed_setup();
+    s.topics.push(topic("order-totals", 1));
+    s.groups[0].config.exactly_once = true;
+    s.groups[0].config.forward_to = Some("order-totals".into());
+    s.validate().unwrap();
+    assert_has(&application_yml(&s), "transaction-id-prefix: tx-\n");
+    let java = java_config(&s);
+    assert_has(&java, "Producer \"order-service\" (to order-events): a producer factory of its own, not transactional");
+    assert!(!java.contains("Map.entry(\"transactional.id\""), "{java}");
+
+    // One plain producer alone declares no template: Spring Boot's is the one.
+    let java = java_config(&seed_setup());
+    assert!(
+        !java.contains("KafkaTemplate<String, Object> kafkaTemplate("),
+        "{java}"
+    );
+}
