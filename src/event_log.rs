@@ -47,7 +47,16 @@ pub fn describe(event: &TraceEvent) -> String {
         ConsumerCrashed { consumer, .. } => format!("{consumer} crashed (no commit, no LeaveGroup)"),
         ConsumerRestarted { consumer, .. } => format!("{consumer} restarted"),
         ConsumerPaused { consumer, paused, .. } => {
-            format!("{consumer} {}", if *paused { "paused its listener" } else { "resumed its listener" })
+            // A listener stuck in one record, not the container's pause(): no poll() until
+            // resumed, so max.poll.interval.ms runs out.
+            format!(
+                "{consumer} {}",
+                if *paused {
+                    "listener hangs: no poll() until resumed; heartbeats go on"
+                } else {
+                    "listener resumed: polling again"
+                }
+            )
         }
         // A static member (group.instance.id) sends no LeaveGroup: it stays until its session
         // times out, which the log then says.

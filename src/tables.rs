@@ -216,7 +216,9 @@ fn consumer_actions(engine: Engine, name: String, status: ConsumerStatus) -> imp
             {if running {
                 view! {
                     <button on:click=swap(Command::CrashConsumer { consumer: name.clone() }, format!("Restart {name}"))>{format!("Crash {name}")}</button>
-                    <button on:click=act(Command::PauseConsumer { consumer: name.clone(), paused: status == ConsumerStatus::Running })>
+                    <button
+                        title="Pause makes the listener hang: it stops calling poll() while its heartbeats go on, so after max.poll.interval.ms it leaves the group. (Spring's container pause() keeps polling.)"
+                        on:click=act(Command::PauseConsumer { consumer: name.clone(), paused: status == ConsumerStatus::Running })>
                         {if status == ConsumerStatus::Running { format!("Pause {name}") } else { format!("Resume {name}") }}
                     </button>
                     <button on:click=act(Command::RemoveConsumer { consumer: name.clone() })>{format!("Remove {name}")}</button>
