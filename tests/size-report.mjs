@@ -31,12 +31,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * brought into view by a pick, touch-sized controls, only the drawing scrolling sideways,
  * messages for bad offsets and names with text-direction characters, cut message cells,
  * charts sampled at whole seconds so that a shared run's are the same, links that name their
- * tab, and others: +3.3 kB): 374.8 kB. The ceiling keeps 0.2 kB above that. The report
+ * tab, and others: +3.3 kB): 374.8 kB; a seventh's, on Kafka and Spring exactness (--shift-by
+ * refused without a committed offset, the partition owner as the coordinator has it, a
+ * transactional producer's own factory in the Spring Boot tab, what Pause simulates, and
+ * others: +0.9 kB): 375.7 kB. The ceiling keeps 0.3 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 375 * 1000;
+const BROTLI_CEILING_BYTES = 376 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
