@@ -361,9 +361,9 @@ test("on a phone what a lesson asks for is in reach: Play floats, a pick shows t
   // The chain runs down the screen, inside it.
   const cards = await page.locator(".chain .service").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
   assert.ok(cards.length >= 4 && cards.every((r) => r <= 390), `chain cards end at ${cards}`);
-  // Every visible control is at least 36 px tall.
+  // Every visible control is at least 36 px tall, sliders included.
   const small = await page.evaluate(() =>
-    [...document.querySelectorAll("button, select, input:not([type=range], [type=checkbox], [type=radio])")]
+    [...document.querySelectorAll("button, select, input:not([type=checkbox], [type=radio])")]
       .filter((e) => e.getClientRects().length && e.getBoundingClientRect().height < 35.5)
       .map((e) => e.outerHTML.slice(0, 80)),
   );
