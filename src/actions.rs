@@ -228,26 +228,31 @@ pub fn GroupSettings(
             .is_some_and(|(c, _)| c.listener.error_handler.dead_letter)
     };
     let target = RwSignal::new(String::from("earliest"));
+    // The offset of --to-offset, or the virtual time of --to-datetime in seconds.
+    let amount = RwSignal::new(String::from("0"));
     let group_for_preview = group.clone();
     let preview = Memo::new(move |_| {
-        let to = parse_target(&target.get())?;
-        Some(engine.read(|sim| {
-            sim.preview_reset(&group_for_preview, to)
-                .map_err(|e| e.to_string())
-        }))
+        let to = parse_target(&target.get(), &amount.get());
+        to.and_then(|to| {
+            engine.read(|sim| {
+                sim.preview_reset(&group_for_preview, to)
+                    .map_err(|e| e.to_string())
+            })
+        })
     });
     let group_for_apply = group.clone();
-    let apply_reset = move |_| {
-        let Some(to) = parse_target(&target.get_untracked()) else {
-            engine
-                .notice
-                .set(Some("choose where to reset the offsets to".into()));
-            return;
-        };
-        engine.report(engine.apply(Command::ResetOffsets {
+    let apply_reset = move |_| match parse_target(&target.get_untracked(), &amount.get_untracked())
+    {
+        Ok(to) => engine.report(engine.apply(Command::ResetOffsets {
             group: group_for_apply.clone(),
             to,
-        }));
+        })),
+        Err(why) => engine.notice.set(Some(why)),
+    };
+    let amount_label = move || match target.get().as_str() {
+        "offset" => Some("Offset"),
+        "time" => Some("Virtual time, s"),
+        _ => None,
     };
     let empty = move || {
         config
@@ -359,14 +364,21 @@ pub fn GroupSettings(
                         <option value="latest">"--to-latest"</option>
                         <option value="shift:-10">"--shift-by -10"</option>
                         <option value="shift:10">"--shift-by 10"</option>
+                        <option value="offset">"--to-offset …"</option>
+                        <option value="time">"--to-datetime …"</option>
                     </select>
+                </label>
+                <label hidden=move || amount_label().is_none()>
+                    {move || amount_label().unwrap_or_default()}
+                    <input type="number" min="0" prop:value=move || amount.get()
+                        on:input=move |ev| amount.set(event_target_value(&ev))/>
                 </label>
                 <table class="data" aria-label=format!("Offset reset preview of {group}")>
                     <thead>
                         <tr><th scope="col">"Partition"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
                     </thead>
                     <tbody>
-                        {move || preview.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|(tp, before, after)| view! {
+                        {move || preview.get().ok().unwrap_or_default().into_iter().map(|(tp, before, after)| view! {
                             <tr>
                                 <th scope="row">{tp.to_string()}</th>
                                 <td>{before.map_or("—".into(), |b| b.to_string())}</td>
@@ -376,7 +388,7 @@ pub fn GroupSettings(
                     </tbody>
                 </table>
                 // What kafka-consumer-groups would refuse, said before the button is pressed.
-                {move || preview.get().and_then(Result::err).map(|why| view! { <p class="hint error">{why}</p> })}
+                {move || preview.get().err().map(|why| view! { <p class="hint error">{why}</p> })}
                 <button on:click=apply_reset disabled=move || !empty()>{format!("Reset offsets of {group}")}</button>
                 <Show when=move || !empty()>
                     <p class="hint">{move || format!(
@@ -389,15 +401,31 @@ pub fn GroupSettings(
     }
 }
 
-fn parse_target(text: &str) -> Option<ResetTarget> {
-    match text {
-        "earliest" => Some(ResetTarget::Earliest),
-        "latest" => Some(ResetTarget::Latest),
-        other => other
-            .strip_prefix("shift:")?
+fn parse_target(kind: &str, amount: &str) -> Result<ResetTarget, String> {
+    let amount = amount.trim();
+    match kind {
+        "earliest" => Ok(ResetTarget::Earliest),
+        "latest" => Ok(ResetTarget::Latest),
+        "offset" => amount
             .parse()
+            .map(|offset| ResetTarget::ToOffset { offset })
+            .map_err(|_| format!("--to-offset takes a whole number from 0, not “{amount}”")),
+        // A moment of the run, to the millisecond, as the timeline shows it.
+        "time" => kplay_engine::decimal::parse(amount)
             .ok()
-            .map(|by| ResetTarget::ShiftBy { by }),
+            .and_then(kplay_engine::decimal::units)
+            .and_then(|ms| u64::try_from(ms).ok())
+            .map(|at_ms| ResetTarget::ToTime { at_ms })
+            .ok_or_else(|| {
+                format!(
+                    "--to-datetime takes seconds of the run from 0, such as 12.5, not “{amount}”"
+                )
+            }),
+        other => other
+            .strip_prefix("shift:")
+            .and_then(|by| by.parse().ok())
+            .map(|by| ResetTarget::ShiftBy { by })
+            .ok_or_else(|| "choose where to reset the offsets to".to_owned()),
     }
 }
 
@@ -594,7 +622,34 @@ fn read_partition_count(text: &str) -> Result<u32, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{read_partition_count, read_rate};
+    use super::{parse_target, read_partition_count, read_rate};
+    use kplay_engine::sim::ResetTarget;
+
+    #[test]
+    fn a_reset_target_is_read_from_the_form_or_refused_with_a_reason() {
+        assert_eq!(parse_target("earliest", "x"), Ok(ResetTarget::Earliest));
+        assert_eq!(
+            parse_target("shift:-10", ""),
+            Ok(ResetTarget::ShiftBy { by: -10 })
+        );
+        assert_eq!(
+            parse_target("offset", " 7 "),
+            Ok(ResetTarget::ToOffset { offset: 7 })
+        );
+        assert_eq!(
+            parse_target("time", "12.5"),
+            Ok(ResetTarget::ToTime { at_ms: 12_500 })
+        );
+        for (kind, bad) in [
+            ("offset", "-1"),
+            ("offset", "2.5"),
+            ("time", "-1"),
+            ("time", "1e3"),
+        ] {
+            let why = parse_target(kind, bad).unwrap_err();
+            assert!(why.contains(bad), "{kind} {bad}: {why}");
+        }
+    }
 
     #[test]
     fn a_typed_partition_count_is_a_whole_number() {

@@ -34,7 +34,8 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * tab, and others: +3.3 kB): 374.8 kB; a seventh's, on Kafka and Spring exactness (--shift-by
  * refused without a committed offset, the partition owner as the coordinator has it, a
  * transactional producer's own factory in the Spring Boot tab, what Pause simulates, and
- * others: +0.9 kB): 375.7 kB. The ceiling keeps 0.3 kB above that. The report
+ * others: +0.9 kB): 375.7 kB; the offset reset's --to-offset and --to-datetime, +0.1 kB:
+ * 375.8 kB. The ceiling keeps 0.2 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;

@@ -175,7 +175,7 @@ test("acting at an earlier moment says what it dropped, and Undo brings the run 
   await page.close();
 });
 
-test("offsets reset only while the group is Empty, with a Before → After preview", async () => {
+test("offsets reset only while the group is Empty, with a Before → After preview, to the earliest, an offset or a time", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
   await page.getByRole("button", { name: "Play", exact: true }).click();
@@ -196,13 +196,25 @@ test("offsets reset only while the group is Empty, with a Before → After previ
   await preview.getByRole("row").nth(3).waitFor();
   const after = await preview.locator("tbody td:nth-child(3)").allTextContents();
   assert.deepEqual(after, ["0", "0", "0"], "--to-earliest goes to the log start offset");
+  // --to-offset and --to-datetime take a number, and only they show its field; one that is
+  // not a number says why.
+  assert.equal(await page.locator(".reset input[type=number]").isVisible(), false);
+  await page.getByRole("combobox", { name: "Reset offsets of group-a to" }).selectOption("time");
+  const amount = page.getByRole("spinbutton", { name: "Virtual time, s" });
+  await amount.fill("-1");
+  await page.getByText("--to-datetime takes seconds of the run from 0, such as 12.5, not “-1”").waitFor();
+  await page.getByRole("combobox", { name: "Reset offsets of group-a to" }).selectOption("offset");
+  await page.getByRole("spinbutton", { name: "Offset" }).fill("2");
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('table[aria-label="Offset reset preview of group-a"] tbody td:nth-child(3)')].map((td) => td.textContent).join() === "2,2,2",
+  );
   await reset.click();
   await page.getByRole("tab", { name: "Consumer groups" }).click();
   const offsets = await page
     .getByRole("table", { name: "Consumer group group-a" })
     .locator("tbody td:nth-child(4)")
     .allTextContents();
-  assert.deepEqual(offsets, ["0", "0", "0"]);
+  assert.deepEqual(offsets, ["2", "2", "2"]);
   assert.deepEqual(errors, []);
   await page.close();
 });
