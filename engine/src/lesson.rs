@@ -599,7 +599,7 @@ fn total_lag(sim: &Simulation, group: &str) -> Option<u64> {
                 partition: p as u32,
             };
             let lag = sim.lag(g, &tp).unwrap_or_else(|| {
-                sim.end_offset_for(g, &tp)
+                sim.end_offset(&tp)
                     .unwrap_or(0)
                     .saturating_sub(log.log_start_offset())
             });

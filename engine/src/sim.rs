@@ -979,13 +979,14 @@ impl Simulation {
         &self.script
     }
 
-    /// Lag of `group` on `tp` (C7): the end offset minus the committed offset, or `None` when
-    /// the group has no committed offset there. The end offset is what `ListOffsets(latest)`
-    /// answers for the group's isolation level: the high watermark, or the last stable offset
-    /// under read_committed.
+    /// Lag of `group` on `tp` as `kafka-consumer-groups --describe` reports it (C7): the end
+    /// offset minus the committed offset, or `None` when the group has no committed offset
+    /// there. The tool lists end offsets with the admin client's default isolation,
+    /// read_uncommitted, so the end is the high watermark for a read_committed group too: its
+    /// lag counts the records of open transactions that it cannot read yet.
     pub fn lag(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
         let committed = *group.committed.get(tp)?;
-        let end = self.end_offset_for(group, tp)?;
+        let end = self.end_offset(tp)?;
         Some(end.saturating_sub(committed))
     }
 
@@ -998,18 +999,16 @@ impl Simulation {
             Some(&committed) => committed,
             None => log.log_start_offset(),
         };
-        Some(
-            log.fetch_limit(group.config.isolation_level)
-                .saturating_sub(from),
-        )
+        Some(log.high_watermark().saturating_sub(from))
     }
 
-    /// The end offset `group` sees on `tp` (C7, T7): high watermark or last stable offset.
-    pub fn end_offset_for(&self, group: &Group, tp: &TopicPartition) -> Option<u64> {
+    /// The end offset of `tp` that `kafka-consumer-groups` shows as LOG-END-OFFSET (C7): the
+    /// high watermark, whatever the group's isolation level.
+    pub fn end_offset(&self, tp: &TopicPartition) -> Option<u64> {
         Some(
             self.topic(&tp.topic)?
                 .partition(tp.partition)?
-                .fetch_limit(group.config.isolation_level),
+                .high_watermark(),
         )
     }
 

@@ -6,8 +6,8 @@
 //! stays cheap however long the logs grow.
 //!
 //! Partitions also show the last stable offset and open transactions (T8); producers their
-//! producer id, epoch, batches in flight and transaction (T3, T6); a read_committed group's
-//! end offset and lag use the last stable offset (C7).
+//! producer id, epoch, batches in flight and transaction (T3, T6). A group's end offset and lag
+//! use the high watermark, for a read_committed group too, as kafka-consumer-groups does (C7).
 
 use serde::{Deserialize, Serialize};
 
@@ -261,8 +261,9 @@ pub struct OffsetRow {
     /// Consumer that owns it in the coordinator's view; `name (old member)` when the owner is
     /// the member the consumer was before a restart, not yet expired.
     pub assigned: Option<String>,
-    /// Log End Offset as `ListOffsets(latest)` answers for the group's isolation level (C7):
-    /// the high watermark, or the last stable offset under read_committed.
+    /// Log End Offset as `kafka-consumer-groups` shows it (C7): `ListOffsets(latest)` with the
+    /// admin client's default isolation, read_uncommitted, which answers the high watermark
+    /// for every group, read_committed ones included.
     pub log_end_offset: u64,
     /// Committed offset, `None` when there is none.
     pub group_offset: Option<u64>,
@@ -385,7 +386,7 @@ impl Simulation {
                                     _ => c.name.clone(),
                                 }
                             }),
-                            log_end_offset: log.fetch_limit(g.config.isolation_level),
+                            log_end_offset: log.high_watermark(),
                             group_offset: g.committed.get(&tp).copied(),
                             lag: self.lag(g, &tp),
                         });
