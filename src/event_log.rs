@@ -32,7 +32,7 @@ pub fn describe(event: &TraceEvent) -> String {
         MemberJoined { group, consumer, member_id } => format!("{consumer} joined group {group} as {member_id}"),
         MemberRemoved { group, consumer, reason, .. } => format!("{consumer} removed from group {group}: {reason}"),
         Assigned { group, consumer, generation, partitions } => format!(
-            "{consumer} ({group}, generation {generation}) assigned [{}]",
+            "{consumer} ({group}, generation {generation}) owns [{}]",
             partitions.join(", ")
         ),
         Revoked { consumer, partitions, .. } => format!("{consumer} revoked [{}]", partitions.join(", ")),

@@ -485,6 +485,18 @@ impl Simulation {
         self.commit_on_revoke(index);
         let c = &self.consumers[index];
         let (group, member_id, is_static) = (c.group, c.member_id.clone(), c.instance_id.is_some());
+        // A dynamic member's close() gives up what it owns before LeaveGroup, so its
+        // listener's onPartitionsRevoked runs; a static member sends no LeaveGroup and keeps
+        // its partitions until its session expires.
+        if member_id.is_some() && !is_static && !c.assignment.is_empty() {
+            let partitions = c.assignment.iter().map(ToString::to_string).collect();
+            let (group, consumer) = self.consumer_names(index);
+            self.emit(EventKind::Revoked {
+                group: group.into(),
+                consumer: consumer.into(),
+                partitions,
+            });
+        }
         self.new_incarnation(index);
         self.drop_client_state(index);
         self.consumers[index].status = ConsumerStatus::Stopped;

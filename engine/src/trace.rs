@@ -189,7 +189,8 @@ pub enum EventKind {
         generation: i32,
         partitions: Vec<String>,
     },
-    /// A member gave up partitions before rejoining (eager: all of them; cooperative: those that move).
+    /// A member gave up partitions before rejoining (eager: all of them; cooperative: those that
+    /// move), or all of them on close.
     Revoked {
         group: Name,
         consumer: Name,

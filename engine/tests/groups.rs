@@ -637,3 +637,54 @@ fn shifting_a_partition_with_no_committed_offset_is_refused_as_kafka_consumer_gr
     .unwrap();
     assert_eq!(sim.group("late").unwrap().committed.len(), 3);
 }
+
+/// Partitions `consumer` gave up in `Revoked` events at or after `from_ms`.
+fn revoked_since(sim: &Simulation, consumer: &str, from_ms: u64) -> Vec<String> {
+    sim.trace()
+        .events()
+        .filter(|e| e.at_ms >= from_ms)
+        .filter_map(|e| match &e.kind {
+            EventKind::Revoked {
+                consumer: c,
+                partitions,
+                ..
+            } if c.as_str() == consumer => Some(partitions.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn closing_a_dynamic_member_revokes_what_it_owns_and_a_static_member_keeps_it() {
+    for static_membership in [false, true] {
+        let config = GroupConfig {
+            static_membership,
+            ..earliest(0)
+        };
+        let mut sim = orders(9, 4, 10.0, 2, config).build().unwrap();
+        sim.run_until(20_000);
+        let owned: Vec<String> = sim
+            .consumers()
+            .iter()
+            .find(|c| c.name == "group-a-1")
+            .unwrap()
+            .assignment
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(owned.len(), 2);
+        sim.apply(Command::RemoveConsumer {
+            consumer: "group-a-1".into(),
+        })
+        .unwrap();
+        let revoked = revoked_since(&sim, "group-a-1", 20_000);
+        if static_membership {
+            assert!(revoked.is_empty(), "static: {revoked:?}");
+        } else {
+            assert_eq!(revoked, owned, "dynamic");
+        }
+        sim.run_until(120_000);
+        assert_no_violations(&sim);
+    }
+}
