@@ -489,13 +489,7 @@ impl Simulation {
         // listener's onPartitionsRevoked runs; a static member sends no LeaveGroup and keeps
         // its partitions until its session expires.
         if member_id.is_some() && !is_static && !c.assignment.is_empty() {
-            let partitions = c.assignment.iter().map(ToString::to_string).collect();
-            let (group, consumer) = self.consumer_names(index);
-            self.emit(EventKind::Revoked {
-                group: group.into(),
-                consumer: consumer.into(),
-                partitions,
-            });
+            self.emit_revoked(index, &c.assignment.clone());
         }
         self.new_incarnation(index);
         self.drop_client_state(index);
@@ -548,6 +542,17 @@ impl Simulation {
             && matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
     }
 
+    /// Traces that consumer `index` gave up `partitions`.
+    fn emit_revoked(&mut self, index: usize, partitions: &[TopicPartition]) {
+        let (group, consumer) = self.consumer_names(index);
+        let partitions = partitions.iter().map(ToString::to_string).collect();
+        self.emit(EventKind::Revoked {
+            group: group.into(),
+            consumer: consumer.into(),
+            partitions,
+        });
+    }
+
     /// Sends JoinGroup. Eager protocols first give up every partition (C14(d)).
     fn send_join(&mut self, index: usize) {
         let group = self.consumers[index].group;
@@ -560,13 +565,7 @@ impl Simulation {
             for tp in &revoked {
                 self.checker.on_unassigned(index, tp);
             }
-            let (group, consumer) = self.consumer_names(index);
-            let partitions = revoked.iter().map(ToString::to_string).collect();
-            self.emit(EventKind::Revoked {
-                group: group.into(),
-                consumer: consumer.into(),
-                partitions,
-            });
+            self.emit_revoked(index, &revoked);
         } else if self.groups[group].config.commit_mode == CommitMode::Auto {
             // onJoinPrepare commits positions before every rebalance (C6).
             self.commit_on_revoke(index);
@@ -807,13 +806,7 @@ impl Simulation {
                 c.batch.retain(|(t, _)| t.tp != *tp);
                 self.checker.on_unassigned(index, tp);
             }
-            let (group_id, consumer) = self.consumer_names(index);
-            let partitions = revoked.iter().map(ToString::to_string).collect();
-            self.emit(EventKind::Revoked {
-                group: group_id.into(),
-                consumer: consumer.into(),
-                partitions,
-            });
+            self.emit_revoked(index, &revoked);
         }
         let c = &mut self.consumers[index];
         c.assignment = new_assignment.clone();
