@@ -916,10 +916,6 @@ fn producer_overrides(s: &Scenario, p: &ProducerSpec) -> Vec<(&'static str, Stri
 /// dead-letter recoverer, not-retryable exceptions), container factories and templates where
 /// groups or producers differ, and a `@Component` with one `@KafkaListener` per group.
 pub fn java_config(s: &Scenario) -> String {
-    let mut out = format!(
-        "// KafkaConfig.java and KafkaListeners.java for the playground scenario \"{}\"\n",
-        comment(&s.name)
-    );
     let beans: Vec<String> = [
         java_topics(s),
         java_primary_handler(s),
@@ -927,16 +923,21 @@ pub fn java_config(s: &Scenario) -> String {
         java_templates(s),
     ]
     .concat();
-    let body = format!(
-        "@Configuration\npublic class KafkaConfig {{\n{}}}\n\n// ---- KafkaListeners.java ----\n{}",
-        beans.join("\n"),
-        java_listeners(s)
+    let config = format!(
+        "@Configuration\npublic class KafkaConfig {{\n{}}}\n",
+        beans.join("\n")
     );
-    out.push('\n');
-    out.push_str(&java_imports(&body, boot_4(s)));
-    out.push('\n');
-    out.push_str(&body);
-    out
+    let listeners = java_listeners(s);
+    // Each file imports what it mentions, so either can be copied on its own.
+    let boot_4 = boot_4(s);
+    format!(
+        "// KafkaConfig.java and KafkaListeners.java for the playground scenario \"{}\"\n\n\
+         // ---- KafkaConfig.java ----\n{}\n{config}\n\
+         // ---- KafkaListeners.java ----\n{}\n{listeners}",
+        comment(&s.name),
+        java_imports(&config, boot_4),
+        java_imports(&listeners, boot_4),
+    )
 }
 
 /// Whether the run's spring-kafka (its first group's) is 4.x, which comes with Spring Boot 4.

@@ -379,12 +379,47 @@ fn all_three(label: &str, s: &Scenario) {
     let cli = cli_commands(s);
     assert!(yml.contains("bootstrap-servers: localhost:9092"), "{label}");
     assert!(java.contains("@Configuration"), "{label}");
+    each_java_file_imports_what_it_uses(label, &java);
     for t in &s.topics {
         assert!(
             cli.contains(&format!("--topic {}", t.name)),
             "{label}: {}",
             t.name
         );
+    }
+}
+
+/// KafkaConfig.java and KafkaListeners.java each import the classes they use, and only those:
+/// either can be copied into a project on its own.
+fn each_java_file_imports_what_it_uses(label: &str, java: &str) {
+    let (config, listeners) = java
+        .split_once("// ---- KafkaListeners.java ----\n")
+        .expect("a KafkaListeners.java part");
+    let config = config
+        .split_once("// ---- KafkaConfig.java ----\n")
+        .expect("a KafkaConfig.java part")
+        .1;
+    for (file, text, class) in [
+        ("KafkaConfig", config, "Configuration"),
+        ("KafkaListeners", listeners, "Component"),
+        ("KafkaListeners", listeners, "KafkaListener"),
+    ] {
+        let (imports, body) = text.split_once("\n\n").expect("imports, then the class");
+        assert!(
+            imports.lines().any(|l| l.ends_with(&format!(".{class};"))),
+            "{label}: {file} uses @{class} without importing it"
+        );
+        for line in imports.lines() {
+            let name = line
+                .strip_prefix("import ")
+                .and_then(|l| l.strip_suffix(';'))
+                .and_then(|l| l.rsplit('.').next())
+                .unwrap_or_else(|| panic!("{label}: {file}: not an import: {line:?}"));
+            assert!(
+                body.contains(name),
+                "{label}: {file} imports {name}, which it does not use"
+            );
+        }
     }
 }
 
