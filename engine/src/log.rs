@@ -249,7 +249,7 @@ impl PartitionLog {
         let entry = self
             .producers
             .entry(batch.producer_id)
-            .or_insert_with(|| ProducerStateEntry::new(batch.producer_id, batch.epoch));
+            .or_insert_with(|| ProducerStateEntry::unseen(batch.producer_id));
         if let Some(original) = entry.find_duplicate(batch.epoch, batch.sequence, batch.sequence) {
             return Ok(Appended::Duplicate(original.first_offset));
         }
@@ -512,6 +512,34 @@ mod tests {
             Ok(Appended::Duplicate(0))
         );
         assert_eq!(log.log_end_offset(), 1);
+    }
+
+    #[test]
+    fn t4_a_producer_the_partition_has_not_seen_may_start_at_any_sequence() {
+        let mut log = PartitionLog::new();
+        let batch = |epoch, sequence| ProducerBatch {
+            producer_id: 1,
+            epoch,
+            sequence,
+            transactional: false,
+        };
+        let mut append = |b| log.append_idempotent(None, Some("x".into()), vec![], 0, b);
+        assert_eq!(append(batch(15, i32::MAX)), Ok(Appended::New(0)));
+        assert_eq!(append(batch(15, 0)), Ok(Appended::New(1)));
+        assert_eq!(
+            append(batch(15, 5)),
+            Err(AppendError::OutOfOrderSequence {
+                expected: 1,
+                got: 5
+            })
+        );
+        assert_eq!(
+            append(batch(16, 3)),
+            Err(AppendError::OutOfOrderSequence {
+                expected: 0,
+                got: 3
+            })
+        );
     }
 
     #[test]

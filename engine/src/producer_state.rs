@@ -85,18 +85,29 @@ impl std::fmt::Display for AppendError {
 pub struct ProducerStateEntry {
     /// The producer id.
     pub producer_id: u64,
-    /// The newest epoch seen.
-    pub epoch: u16,
+    /// The newest epoch seen; `None` before the first batch (`RecordBatch.NO_PRODUCER_EPOCH`).
+    pub epoch: Option<u16>,
     /// The last batches appended in that epoch, oldest first, at most [`NUM_BATCHES_TO_RETAIN`].
     batches: VecDeque<BatchMetadata>,
 }
 
 impl ProducerStateEntry {
-    /// An entry for a producer id the partition has not seen.
+    /// An entry that knows `epoch` but no batch of it, as after a transaction marker that
+    /// bumped the epoch: the next batch of that epoch must start at sequence 0.
     pub fn new(producer_id: u64, epoch: u16) -> Self {
         Self {
             producer_id,
-            epoch,
+            epoch: Some(epoch),
+            batches: VecDeque::new(),
+        }
+    }
+
+    /// An entry for a producer id the partition has not seen: its first batch is taken at any
+    /// sequence, because the records before it may be gone (retention, DeleteRecords).
+    pub fn unseen(producer_id: u64) -> Self {
+        Self {
+            producer_id,
+            epoch: None,
             batches: VecDeque::new(),
         }
     }
@@ -113,7 +124,7 @@ impl ProducerStateEntry {
         first_seq: i32,
         last_seq: i32,
     ) -> Option<BatchMetadata> {
-        if epoch != self.epoch {
+        if Some(epoch) != self.epoch {
             return None;
         }
         self.batches
@@ -125,13 +136,16 @@ impl ProducerStateEntry {
     /// `ProducerAppendInfo.checkProducerEpoch` and `checkSequence` (T4) for a batch that is not
     /// a duplicate.
     pub fn check(&self, epoch: u16, first_seq: i32) -> Result<(), AppendError> {
-        if epoch < self.epoch {
+        let Some(current) = self.epoch else {
+            return Ok(());
+        };
+        if epoch < current {
             return Err(AppendError::InvalidProducerEpoch {
-                current: self.epoch,
+                current,
                 got: epoch,
             });
         }
-        let expected = if epoch > self.epoch {
+        let expected = if epoch > current {
             0
         } else {
             self.batches
@@ -149,8 +163,8 @@ impl ProducerStateEntry {
 
     /// Remembers an appended batch, forgetting the oldest beyond five (a new epoch forgets all).
     pub fn record(&mut self, epoch: u16, batch: BatchMetadata) {
-        if epoch != self.epoch {
-            self.epoch = epoch;
+        if Some(epoch) != self.epoch {
+            self.epoch = Some(epoch);
             self.batches.clear();
         }
         if self.batches.len() == NUM_BATCHES_TO_RETAIN {
@@ -161,8 +175,8 @@ impl ProducerStateEntry {
 
     /// A transaction marker written with `epoch` (the coordinator may have bumped it).
     pub fn bump_epoch(&mut self, epoch: u16) {
-        if epoch > self.epoch {
-            self.epoch = epoch;
+        if self.epoch.is_none_or(|current| epoch > current) {
+            self.epoch = Some(epoch);
             self.batches.clear();
         }
     }
@@ -266,6 +280,14 @@ mod tests {
             entry.check(2, 1),
             Err(AppendError::InvalidProducerEpoch { current: 3, got: 2 })
         );
+        // A producer id the partition has never seen may start anywhere: the wrap-around
+        // from Integer.MAX_VALUE is then checked as usual
+        // (ProducerStateManagerTest.testProducerSequenceWrapAround).
+        let mut unseen = ProducerStateEntry::unseen(9);
+        assert!(unseen.check(15, i32::MAX).is_ok());
+        unseen.record(15, batch(i32::MAX, 0));
+        assert!(unseen.check(15, 1).is_err());
+        assert!(unseen.check(15, 0).is_ok());
         let mut identity = ProducerIdentity::new(1, 0);
         let tp = TopicPartition {
             topic: "t".into(),
