@@ -158,8 +158,35 @@ pub enum ValueFormat {
     },
 }
 
+fn default_trusted_packages_str() -> &'static [&'static str] {
+    &["java.util", "java.lang"]
+}
+
 fn default_trusted_packages() -> Vec<String> {
-    vec!["java.util".into(), "java.lang".into()]
+    default_trusted_packages_str()
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
+/// Spring's `PatternMatchUtils.simpleMatch`: `*` stands for any run of characters, and
+/// everything else matches itself.
+pub fn simple_match(pattern: &str, text: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('*') else {
+        return pattern == text;
+    };
+    let Some(mut text) = text.strip_prefix(head) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = rest.split('*').collect();
+    let last = parts.pop().unwrap_or("");
+    for part in parts {
+        match text.find(part) {
+            Some(at) => text = &text[at + part.len()..],
+            None => return false,
+        }
+    }
+    text.len() >= last.len() && text.ends_with(last)
 }
 
 /// The JSON type header `JsonSerializer` writes (J3).
@@ -192,13 +219,22 @@ impl ValueFormat {
         if let Some(header) = record.headers.iter().find(|h| h.key == TYPE_ID_HEADER) {
             let class = String::from_utf8_lossy(&header.value).into_owned();
             let package = class.rsplit_once('.').map_or("", |(p, _)| p);
-            let trusted = trusted_packages.iter().any(|t| t == "*" || t == package);
-            if !trusted {
+            // Configured packages are added to java.util and java.lang, and "*" trusts all
+            // (DefaultJackson2JavaTypeMapper.addTrustedPackages); each is a pattern
+            // (PatternMatchUtils.simpleMatch).
+            let mut trusted: Vec<&str> = default_trusted_packages_str().to_vec();
+            for t in trusted_packages {
+                if !trusted.contains(&t.as_str()) {
+                    trusted.push(t);
+                }
+            }
+            let all = trusted.contains(&"*");
+            if !all && !trusted.iter().any(|t| simple_match(t, package)) {
                 return Err((
                     "java.lang.IllegalArgumentException".into(),
                     format!(
                         "The class '{class}' is not in the trusted packages: [{}]. If you believe this class is safe to deserialize, please provide its name. If the serialization is only done by a trusted source, you can also enable trust all (*).",
-                        trusted_packages.join(", ")
+                        trusted.join(", ")
                     ),
                 ));
             }
@@ -416,9 +452,51 @@ mod tests {
             trusted_packages: vec!["*".into()],
         };
         assert!(all.check(&record("k", "{}", typed)).is_ok());
+        let typed = |class: &str| {
+            vec![Header {
+                key: TYPE_ID_HEADER.into(),
+                value: class.as_bytes().to_vec(),
+            }]
+        };
+        // Configured packages add to java.util and java.lang, and are patterns.
+        let check = |packages: &[&str], class: &str| {
+            let format = ValueFormat::Json {
+                trusted_packages: packages.iter().map(|p| (*p).to_owned()).collect(),
+            };
+            format.check(&record("k", "{}", typed(class)))
+        };
+        assert!(check(&["com.example"], "java.util.HashMap").is_ok());
+        assert!(check(&["com.example.*"], "com.example.sub.Order").is_ok());
+        assert!(check(&["com.*.events"], "com.shop.events.Order").is_ok());
+        assert!(check(&["com.example"], "com.example.sub.Order").is_err());
+        let (_, message) = check(&["com.example.*"], "com.example.Order").unwrap_err();
+        assert!(
+            message.contains("trusted packages: [java.util, java.lang, com.example.*]."),
+            "{message}"
+        );
         assert!(ValueFormat::String
             .check(&record("k", "not json", vec![]))
             .is_ok());
+    }
+
+    #[test]
+    fn simple_match_is_springs_pattern_match() {
+        for (pattern, text, matches) in [
+            ("com.example", "com.example", true),
+            ("com.example", "com.example.sub", false),
+            ("*", "", true),
+            ("*", "anything", true),
+            ("com.*", "com.a.b", true),
+            ("*.events", "com.shop.events", true),
+            ("*.events", "events", false),
+            ("com.*.events", "com.shop.events", true),
+            ("com.*.events", "com.events", false),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "acb", false),
+            ("*ab*", "xxabyy", true),
+        ] {
+            assert_eq!(simple_match(pattern, text), matches, "{pattern} ~ {text}");
+        }
     }
 
     #[test]
