@@ -71,7 +71,9 @@ pub struct FailedRecord {
 struct Failure {
     class: String,
     message: String,
-    deserialization: bool,
+    /// The delegate deserializer's exception class and message, when the failure is the
+    /// `DeserializationException` an `ErrorHandlingDeserializer` stored (J2).
+    deserialization: Option<(String, String)>,
 }
 
 fn header<'a>(record: &'a Record, name: &str) -> Option<&'a [u8]> {
@@ -246,7 +248,7 @@ impl Simulation {
                     message: format!(
                         "failed to deserialize; nested exception is {class}: {message}"
                     ),
-                    deserialization: true,
+                    deserialization: Some((class, message)),
                 });
             }
         }
@@ -260,7 +262,7 @@ impl Simulation {
             FailureKind::Poison | FailureKind::NonRetryable => Some(Failure {
                 class,
                 message,
-                deserialization: false,
+                deserialization: None,
             }),
             FailureKind::Transient { failures } => {
                 let key = (tp.clone(), offset);
@@ -274,7 +276,7 @@ impl Simulation {
                     Some(Failure {
                         class,
                         message,
-                        deserialization: false,
+                        deserialization: None,
                     })
                 } else {
                     self.groups[group].failure_deliveries.remove(&key);
@@ -295,8 +297,8 @@ impl Simulation {
         let group = self.consumers[index].group;
         let offset = record.offset;
         let handler = self.groups[group].config.listener.error_handler.clone();
-        let fatal =
-            failure.deserialization || !is_retryable(&failure.class, &handler.not_retryable);
+        let fatal = failure.deserialization.is_some()
+            || !is_retryable(&failure.class, &handler.not_retryable);
         let main = self.main_group(group);
         let non_blocking = self.groups[main]
             .config
@@ -467,14 +469,32 @@ impl Simulation {
             offset: record.offset,
             timestamp_ms: record.timestamp_ms,
             consumer_group: Some(self.groups[main].id.clone()),
-            exception_fqcn: LISTENER_EXECUTION_FAILED.into(),
-            cause_fqcn: Some(failure.class.clone()),
-            message: Some(format!("Listener failed; {}", failure.message)),
-            stacktrace: format!(
-                "{LISTENER_EXECUTION_FAILED}: Listener failed\nCaused by: {}: {}",
-                failure.class, failure.message
-            ),
             ..Default::default()
+        };
+        // A deserialization failure's headers describe the DeserializationException the
+        // ErrorHandlingDeserializer stored, and its cause the delegate's exception
+        // (DeadLetterPublishingRecoverer.addAndEnhanceHeaders); any other failure's the
+        // ListenerExecutionFailedException around the listener's exception.
+        let (exception, summary, cause, cause_message) = match &failure.deserialization {
+            Some((class, message)) => (
+                DESERIALIZATION_EXCEPTION,
+                "failed to deserialize",
+                class,
+                message,
+            ),
+            None => (
+                LISTENER_EXECUTION_FAILED,
+                "Listener failed",
+                &failure.class,
+                &failure.message,
+            ),
+        };
+        let info = FailedRecordInfo {
+            exception_fqcn: exception.into(),
+            cause_fqcn: Some(cause.clone()),
+            message: Some(format!("{summary}; {cause_message}")),
+            stacktrace: format!("{exception}: {summary}\nCaused by: {cause}: {cause_message}"),
+            ..info
         };
         // The original headers stay; earlier kafka_dlt-* and retry headers are replaced.
         let mut headers: Vec<Header> = record

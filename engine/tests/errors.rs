@@ -515,6 +515,33 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
         .unwrap()
         .contains("The class 'com.example.OrderEvent' is not in the trusted packages"));
     assert_eq!(dead_letters(&sim).len(), 1);
+    // The exception headers describe the DeserializationException and its cause, the
+    // delegate's exception (DeadLetterPublishingRecoverer.addAndEnhanceHeaders).
+    let (topic, partition, offset) = dead_letters(&sim).remove(0);
+    let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
+    let record = log.get(offset).unwrap();
+    let header = |name: &str| {
+        record
+            .last_header(name)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    assert_eq!(
+        header("kafka_dlt-exception-fqcn").as_deref(),
+        Some("org.springframework.kafka.support.serializer.DeserializationException")
+    );
+    assert_eq!(
+        header("kafka_dlt-exception-cause-fqcn").as_deref(),
+        Some("java.lang.IllegalArgumentException")
+    );
+    let message = header("kafka_dlt-exception-message").unwrap();
+    assert!(
+        message.starts_with("failed to deserialize; The class 'com.example.OrderEvent'"),
+        "{message}"
+    );
+    assert_eq!(
+        header("kafka_dlt-original-consumer-group").as_deref(),
+        Some("g")
+    );
 }
 
 #[test]
