@@ -211,10 +211,9 @@ impl Simulation {
             GroupState::PreparingRebalance => {
                 let g = &mut self.groups[group];
                 if g.in_initial_delay {
-                    // Kafka extends the delay only for the group's very first generation.
-                    if g.generation == 0 {
-                        g.joined_during_delay = true;
-                    }
+                    // Every rebalance out of Empty extends its delay for a new member, not
+                    // only generation 0's (GroupMetadataManager: previousState == EMPTY).
+                    g.joined_during_delay = true;
                 } else if g.members.values().all(|m| m.joined) {
                     self.complete_join(group);
                 }

@@ -44,6 +44,41 @@ fn c9_first_rebalance_waits_the_initial_delay_extended_once_for_a_second_member(
 }
 
 #[test]
+fn c9_a_group_that_emptied_waits_the_extended_initial_delay_again() {
+    let mut sim = orders(1, 3, 10.0, 1, earliest(0)).build().unwrap();
+    sim.run_until(20_000);
+    sim.apply(Command::RemoveConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    sim.run_until(30_000);
+    assert_eq!(sim.group("group-a").unwrap().state, GroupState::Empty);
+    let generation = sim.group("group-a").unwrap().generation;
+    assert!(generation >= 1);
+    for _ in 0..2 {
+        sim.apply(Command::AddConsumer {
+            group: "group-a".into(),
+        })
+        .unwrap();
+        sim.run_until(sim.now_ms() + 1_000);
+    }
+    sim.run_until(60_000);
+    let rejoin: Vec<(u64, GroupState)> = state_changes(&sim, "group-a")
+        .into_iter()
+        .filter(|&(at, _)| at > 30_000)
+        .collect();
+    // The second member arrived during the delay, which is extended once more as for
+    // generation 0: completion 6 s after the first join.
+    let started = rejoin[0];
+    assert_eq!(started.1, GroupState::PreparingRebalance);
+    assert_eq!(
+        rejoin[1],
+        (started.0 + 6_000, GroupState::CompletingRebalance)
+    );
+    assert_no_violations(&sim);
+}
+
+#[test]
 fn c11_c12_range_splits_partitions_and_extra_consumers_stay_idle() {
     let mut sim = orders(2, 3, 10.0, 4, earliest(0)).build().unwrap();
     sim.run_until(20_000);
