@@ -36,6 +36,9 @@ pub fn describe(event: &TraceEvent) -> String {
             partitions.join(", ")
         ),
         Revoked { consumer, partitions, .. } => format!("{consumer} revoked [{}]", partitions.join(", ")),
+        PartitionsLost { consumer, partitions, .. } => {
+            format!("{consumer} lost [{}]: its generation was reset, so nothing is committed and the next owner reads from the committed offsets", partitions.join(", "))
+        }
         Fetched { consumer, partition, from_offset, count, .. } => {
             format!("{consumer} polled {count} record{} from {partition} at offset {from_offset}", if *count == 1 { "" } else { "s" })
         }

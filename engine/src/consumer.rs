@@ -43,6 +43,10 @@ use crate::sim::{CommandError, Event, Simulation, MAX_CONSUMERS};
 use crate::trace::EventKind;
 use crate::transaction::{TransactionOffsets, DEFAULT_TRANSACTION_TIMEOUT_MS};
 
+/// A consumer's generation before it first joins, and after the group forgot it
+/// (`Generation.NO_GENERATION`).
+const NO_GENERATION: i32 = -1;
+
 /// The transactional producer of a consumer in an `exactly_once` group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsumerTransaction {
@@ -223,7 +227,7 @@ impl Consumer {
             phase: MemberPhase::Unjoined,
             member_id: None,
             instance_id,
-            generation: -1,
+            generation: NO_GENERATION,
             assignment: Vec::new(),
             positions: VecMap::new(),
             batch: VecDeque::new(),
@@ -557,7 +561,27 @@ impl Simulation {
     fn send_join(&mut self, index: usize) {
         let group = self.consumers[index].group;
         let protocol = self.groups[group].config.assignor.rebalance_protocol();
-        if protocol == RebalanceProtocol::Eager && !self.consumers[index].assignment.is_empty() {
+        let c = &self.consumers[index];
+        if c.generation == NO_GENERATION && !c.assignment.is_empty() {
+            // onJoinPrepare after the generation was reset: every owned partition is lost,
+            // with no commit, whatever the protocol; the JoinGroup then claims none.
+            self.consumers[index].pending_commit.clear();
+            let lost = std::mem::take(&mut self.consumers[index].assignment);
+            let c = &mut self.consumers[index];
+            c.positions.clear();
+            c.batch.clear();
+            for tp in &lost {
+                self.checker.on_unassigned(index, tp);
+            }
+            let (group_id, consumer) = self.consumer_names(index);
+            self.emit(EventKind::PartitionsLost {
+                group: group_id.into(),
+                consumer: consumer.into(),
+                partitions: lost.iter().map(ToString::to_string).collect(),
+            });
+        } else if protocol == RebalanceProtocol::Eager
+            && !self.consumers[index].assignment.is_empty()
+        {
             self.commit_on_revoke(index);
             let revoked = std::mem::take(&mut self.consumers[index].assignment);
             self.consumers[index].positions.clear();
@@ -695,12 +719,21 @@ impl Simulation {
         }
         match answer {
             Some("UNKNOWN_MEMBER_ID") => {
-                // Removed meanwhile (session timeout): forget the member id and join again.
+                // Removed meanwhile (session timeout): forget the member id and the
+                // generation, and join again.
                 let c = &mut self.consumers[index];
                 if c.instance_id.is_none() {
                     c.member_id = None;
                     c.member_epoch += 1;
                 }
+                c.generation = NO_GENERATION;
+                c.rejoin_needed = true;
+                self.wake_for_rejoin(index);
+            }
+            Some("ILLEGAL_GENERATION") => {
+                // A rebalance completed without this member: its generation is reset.
+                let c = &mut self.consumers[index];
+                c.generation = NO_GENERATION;
                 c.rejoin_needed = true;
                 self.wake_for_rejoin(index);
             }
@@ -750,6 +783,8 @@ impl Simulation {
         c.heartbeating = false;
         c.phase = MemberPhase::Unjoined;
         c.rejoin_needed = true;
+        // Leaving resets the generation, a static member's too (resetGenerationOnLeaveGroup).
+        c.generation = NO_GENERATION;
         if !is_static {
             c.member_id = None;
             c.member_epoch += 1;

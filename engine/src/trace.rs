@@ -398,6 +398,14 @@ pub enum EventKind {
         consumer: Name,
         reason: Name,
     },
+    /// A consumer whose generation was reset (it left on a poll timeout, or the coordinator
+    /// no longer knew it) gave up everything it owned as lost before rejoining: no commit,
+    /// and the partitions are read again from the group's committed offsets (C10, C14).
+    PartitionsLost {
+        group: Name,
+        consumer: Name,
+        partitions: Vec<String>,
+    },
 }
 
 /// What a timeline mark stands for.

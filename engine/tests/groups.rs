@@ -723,3 +723,65 @@ fn closing_a_dynamic_member_revokes_what_it_owns_and_a_static_member_keeps_it() 
         assert_no_violations(&sim);
     }
 }
+
+/// Partitions `consumer` gave up as lost.
+fn lost(sim: &Simulation, consumer: &str) -> Vec<String> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::PartitionsLost {
+                consumer: c,
+                partitions,
+                ..
+            } if c.as_str() == consumer => Some(partitions.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claims_none() {
+    for assignor in [AssignorKind::CooperativeSticky, AssignorKind::Range] {
+        let config = GroupConfig {
+            assignor,
+            max_poll_interval_ms: 10_000,
+            ..earliest(0)
+        };
+        let mut sim = orders(1, 4, 10.0, 2, config).build().unwrap();
+        sim.run_until(8_000);
+        let owned = |sim: &Simulation, name: &str| -> Vec<String> {
+            let c = sim.consumers().iter().find(|c| c.name == name).unwrap();
+            c.assignment.iter().map(ToString::to_string).collect()
+        };
+        let before = owned(&sim, "group-a-1");
+        assert_eq!(before.len(), 2, "{assignor:?}");
+        let pause = |sim: &mut Simulation, paused| {
+            sim.apply(Command::PauseConsumer {
+                consumer: "group-a-1".into(),
+                paused,
+            })
+            .unwrap()
+        };
+        pause(&mut sim, true);
+        sim.run_until(30_000);
+        assert_eq!(poll_timeouts(&sim).len(), 1, "{assignor:?}");
+        assert_eq!(owned(&sim, "group-a-2").len(), 4, "{assignor:?}");
+        pause(&mut sim, false);
+        sim.run_until(60_000);
+        // Back in poll(), the consumer finds its generation reset: what it owned is lost, not
+        // revoked, and its JoinGroup claims nothing (ConsumerCoordinator.onJoinPrepare).
+        assert_eq!(lost(&sim, "group-a-1"), before, "{assignor:?}");
+        assert!(
+            revoked_since(&sim, "group-a-1", 8_000).is_empty(),
+            "{assignor:?}"
+        );
+        assert_eq!(owned(&sim, "group-a-1").len(), 2, "{assignor:?}");
+        let mut all = [owned(&sim, "group-a-1"), owned(&sim, "group-a-2")].concat();
+        all.sort();
+        assert_eq!(all.len(), 4, "{assignor:?}: {all:?}");
+        all.dedup();
+        assert_eq!(all.len(), 4, "{assignor:?}: {all:?}");
+        assert_no_violations(&sim);
+    }
+}
