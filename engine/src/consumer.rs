@@ -1087,6 +1087,17 @@ impl Simulation {
         max_records: u32,
     ) -> Result<(), String> {
         let group = self.consumers[index].group;
+        // J1: once poll() has thrown at a record, the failed fetch stays next in line, and
+        // every later poll throws there again before it returns anything: none of the
+        // consumer's partitions moves until that partition is taken away or sought past.
+        let c = &self.consumers[index];
+        if owned.iter().any(|tp| {
+            c.stuck
+                .get(tp)
+                .is_some_and(|&at| c.positions.get(tp) == Some(&at))
+        }) {
+            return Ok(());
+        }
         let group_id = self.groups[group].label.clone();
         let consumer_name = self.consumers[index].label.clone();
         let start = self.consumers[index].fetch_cursor % owned.len();
@@ -1150,13 +1161,19 @@ impl Simulation {
             }
             let mut count = (hw - from).min(budget);
             // Without ErrorHandlingDeserializer a value that cannot be deserialized makes poll()
-            // throw at that record: the partition stops there (J1).
-            if let Some(bad) = self.first_undeserializable(index, tp, from, count) {
+            // throw at that record (J1). This poll still returns what it collected before it,
+            // this partition's earlier records included, and nothing after it.
+            let bad = self.first_undeserializable(index, tp, from, count);
+            if let Some(bad) = bad {
                 count = bad - from;
                 self.poll_failed_at(index, tp, bad);
+                budget = count;
             }
             if count == 0 {
                 set_offset(&mut self.consumers[index].positions, tp, from);
+                if bad.is_some() {
+                    break;
+                }
                 continue;
             }
             budget -= count;

@@ -149,7 +149,7 @@ impl Simulation {
             partition: tp.to_string().into(),
             offset,
             error: (format!(
-                "RecordDeserializationException: Error deserializing value at offset {offset}; the position stays at the record and every poll fails again ({cause}). Without ErrorHandlingDeserializer the error handler cannot skip it"
+                "RecordDeserializationException: Error deserializing value at offset {offset}; the position stays at the record and every poll fails again, so none of the consumer's partitions moves ({cause}). Without ErrorHandlingDeserializer the error handler cannot skip it"
             )).into(),
         });
     }

@@ -431,6 +431,56 @@ fn j1_without_error_handling_deserializer_a_bad_value_blocks_its_partition() {
 }
 
 #[test]
+fn j1_a_bad_value_stops_every_partition_of_its_consumer() {
+    let config = GroupConfig {
+        listener: ListenerConfig {
+            value_format: ValueFormat::Json {
+                trusted_packages: vec!["java.util".into()],
+            },
+            ..ListenerConfig::default()
+        },
+        ..earliest(0)
+    };
+    let mut scenario = orders_scenario(5, 2, config);
+    let produce = |at_ms, partition, value: &str| ScriptEntry {
+        at_ms,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some(value.into()),
+            partition: Some(partition),
+            headers: vec![],
+        },
+    };
+    scenario.script = vec![
+        produce(T0, 1, r#"{"ok":1}"#),
+        produce(T0 + 1_000, 0, "not json"),
+        produce(T0 + 5_000, 1, r#"{"ok":2}"#),
+        produce(T0 + 6_000, 0, r#"{"ok":3}"#),
+    ];
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(60_000);
+    assert!(
+        processed_at(&sim, "orders-1", 0).is_some(),
+        "before the bad record"
+    );
+    // poll() throws at orders-0@0 on every call before it returns anything, so the record
+    // that arrives on orders-1 afterwards is never delivered either.
+    assert!(
+        processed_at(&sim, "orders-1", 1).is_none(),
+        "the whole consumer is stuck"
+    );
+    assert!(processed_at(&sim, "orders-0", 1).is_none());
+    assert!(sim.consumer("g-1").unwrap().stuck.contains_key(
+        &kplay_engine::assignor::TopicPartition {
+            topic: "orders".into(),
+            partition: 0
+        }
+    ));
+}
+
+#[test]
 fn j2_with_error_handling_deserializer_the_bad_value_is_dead_lettered_after_one_delivery() {
     let l = ListenerConfig {
         value_format: ValueFormat::Json {
