@@ -182,8 +182,9 @@ pub struct ProducerSpec {
     /// Partitioner settings.
     pub partitioner: PartitionerConfig,
     /// `enable.idempotence`, `true` by default since Kafka 3.0 (T2). Requires `acks=all`,
-    /// `retries > 0` and at most 5 requests in flight; the playground refuses a conflict, as
-    /// Kafka does when idempotence is set explicitly.
+    /// `retries > 0` and at most 5 requests in flight. Left out of a scenario, it is turned
+    /// off by a conflicting setting, as Kafka turns it off silently when it was not set
+    /// explicitly; set to true, a conflict is refused with Kafka's `ConfigException`.
     pub enable_idempotence: bool,
     /// `acks`, `all` by default since Kafka 3.0 (T1).
     pub acks: Acks,
@@ -246,7 +247,7 @@ impl ProducerSpec {
     pub fn read(f: &Field) -> Result<Self, String> {
         let o = Obj::new(f)?;
         let d = ProducerSpec::default();
-        Ok(ProducerSpec {
+        let mut spec = ProducerSpec {
             name: o.req("name")?.string()?,
             topic: o.req("topic")?.string()?,
             keys: KeyStream::read(&o.req("keys")?)?,
@@ -271,7 +272,34 @@ impl ProducerSpec {
             )?,
             transaction_size: o.maybe("transaction_size", Field::u32)?,
             abort_every: o.maybe("abort_every", Field::u32)?,
-        })
+        };
+        if o.get("enable_idempotence").is_none() {
+            spec.default_idempotence();
+        }
+        Ok(spec)
+    }
+
+    /// Idempotence as Kafka settles it when `enable.idempotence` was not set explicitly: on,
+    /// unless another setting conflicts with it, which turns it off without an error
+    /// (`ProducerConfig.postProcessAndValidateIdempotenceConfigs`, T2).
+    pub fn default_idempotence(&mut self) {
+        self.enable_idempotence = true;
+        self.enable_idempotence = self.idempotence_conflict().is_none();
+    }
+
+    /// The setting that idempotence cannot go with, if idempotence is on and one does.
+    fn idempotence_conflict(&self) -> Option<&'static str> {
+        if !self.enable_idempotence {
+            None
+        } else if self.acks != Acks::All {
+            Some("acks must be all")
+        } else if self.retries == 0 {
+            Some("retries must be above 0")
+        } else if self.max_in_flight_requests_per_connection > 5 {
+            Some("max.in.flight.requests.per.connection must be at most 5")
+        } else {
+            None
+        }
     }
 }
 
@@ -354,21 +382,10 @@ impl ProducerSpec {
                 self.retries
             ));
         }
-        if self.enable_idempotence {
-            let conflict = if self.acks != Acks::All {
-                Some("acks must be all")
-            } else if self.retries == 0 {
-                Some("retries must be above 0")
-            } else if in_flight > 5 {
-                Some("max.in.flight.requests.per.connection must be at most 5")
-            } else {
-                None
-            };
-            if let Some(conflict) = conflict {
-                return Err(format!(
-                    "{who}: ConfigException: with enable.idempotence=true {conflict}; set enable_idempotence to false to use these settings"
-                ));
-            }
+        if let Some(conflict) = self.idempotence_conflict() {
+            return Err(format!(
+                "{who}: ConfigException: with enable.idempotence=true {conflict}; set enable_idempotence to false, or leave it out, to use these settings"
+            ));
         }
         if let Some(id) = &self.transactional_id {
             if id.is_empty() || id.len() > MAX_TRANSACTIONAL_ID_LEN {
@@ -743,5 +760,37 @@ mod tests {
             .validate()
             .unwrap_err()
             .contains("transactional.id"));
+    }
+
+    #[test]
+    fn t2_idempotence_left_out_gives_way_to_a_conflicting_setting_and_set_explicitly_refuses_it() {
+        let read = |extra: &str| -> ProducerSpec {
+            serde_json::from_str(&format!(
+                r#"{{"name":"p","topic":"t","keys":{{"type":"null"}}{extra}}}"#
+            ))
+            .unwrap()
+        };
+        for conflict in [
+            r#","acks":"one""#,
+            r#","acks":"zero""#,
+            r#","retries":0"#,
+            r#","max_in_flight_requests_per_connection":6"#,
+        ] {
+            let quiet = read(conflict);
+            assert!(!quiet.enable_idempotence, "{conflict}");
+            assert!(quiet.validate().is_ok(), "{conflict}");
+            let explicit = read(&format!(r#"{conflict},"enable_idempotence":true"#));
+            let why = explicit.validate().unwrap_err();
+            assert!(why.contains("ConfigException"), "{conflict}: {why}");
+        }
+        assert!(read("").enable_idempotence);
+        // Turned off, it cannot carry a transactional.id.
+        let why = read(r#","acks":"one","transactional_id":"tx""#)
+            .validate()
+            .unwrap_err();
+        assert!(
+            why.contains("transactional.id without also enabling idempotence"),
+            "{why}"
+        );
     }
 }

@@ -167,9 +167,10 @@ pub fn apply(scenario: &Scenario, text: &str) -> Result<Applied, String> {
         applied: Vec::new(),
         unknown: Vec::new(),
     };
-    for setting in settings(text)? {
+    let settings = settings(text)?;
+    for setting in &settings {
         let here = format!("line {}: {}", setting.line, setting.key);
-        let known = apply_one(&mut out.scenario, &setting).map_err(|e| format!("{here}: {e}"))?;
+        let known = apply_one(&mut out.scenario, setting).map_err(|e| format!("{here}: {e}"))?;
         if known {
             out.applied
                 .push(format!("{} = {}", setting.key, setting.value));
@@ -177,6 +178,13 @@ pub fn apply(scenario: &Scenario, text: &str) -> Result<Applied, String> {
             out.unknown
                 .push(format!("{here} is not a setting the playground models"));
         }
+    }
+    let explicit = settings
+        .iter()
+        .any(|s| s.key == "spring.kafka.producer.properties.enable.idempotence");
+    if let (false, Some(producer)) = (explicit, out.scenario.producers.first_mut()) {
+        // Not set in the file: Kafka's default, which a conflicting acks turns off (T2).
+        producer.default_idempotence();
     }
     if out.applied.is_empty() {
         return Err(match out.unknown.len() {

@@ -146,3 +146,22 @@ fn the_views_own_application_yml_pastes_back_to_the_same_group_settings() {
         "{yml}"
     );
 }
+
+#[test]
+fn t2_acks_1_without_enable_idempotence_turns_idempotence_off_and_with_it_is_refused() {
+    let quiet = apply(
+        &order_events(),
+        "spring:\n  kafka:\n    producer:\n      acks: 1\n",
+    )
+    .unwrap();
+    let producer = &quiet.scenario.producers[0];
+    assert!(!producer.enable_idempotence);
+    assert!(quiet.scenario.validate().is_ok());
+    let explicit = apply(
+        &order_events(),
+        "spring:\n  kafka:\n    producer:\n      acks: 1\n      properties:\n        enable.idempotence: true\n",
+    )
+    .unwrap();
+    let why = explicit.scenario.validate().unwrap_err().to_string();
+    assert!(why.contains("ConfigException"), "{why}");
+}
