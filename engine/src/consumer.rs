@@ -103,6 +103,11 @@ pub(crate) fn set_offset(
 }
 
 impl Consumer {
+    /// Virtual time of its last `poll()`, from which `max.poll.interval.ms` counts (C10).
+    pub fn last_poll_ms(&self) -> u64 {
+        self.last_poll_ms
+    }
+
     /// Whether this consumer cannot get past a record of `tp` at `now_ms`: its poll keeps
     /// failing there (J1), or the error handler is backing off on a failed record there (E1).
     pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> bool {
@@ -683,17 +688,26 @@ impl Simulation {
         }
         let group = self.consumers[index].group;
         let config = self.groups[group].config.clone();
-        let c = &self.consumers[index];
-        // C10: the heartbeat thread notices a stalled poll loop and leaves the group. A
-        // consumer idle in `poll()` (no records, or no partitions at all) is inside poll: the
-        // client resets its poll timer on every turn of that loop, so it never times out.
-        if c.phase == MemberPhase::Active
-            && !c.waiting
-            && self.now_ms.saturating_sub(c.last_poll_ms) > config.max_poll_interval_ms
-        {
+        if self.poll_timer_expired(index) {
             self.poll_timeout(index);
             return;
         }
+        // The heartbeat thread wakes every retry.backoff.ms between heartbeats; what matters
+        // of those wake-ups is the one that finds the poll timer run out.
+        let c = &self.consumers[index];
+        if c.phase == MemberPhase::Active && !c.waiting {
+            let deadline = c.last_poll_ms.saturating_add(config.max_poll_interval_ms);
+            if deadline < self.now_ms.saturating_add(config.heartbeat_interval_ms) {
+                self.schedule_in(
+                    deadline - self.now_ms,
+                    Event::PollTimerCheck {
+                        consumer: index,
+                        incarnation,
+                    },
+                );
+            }
+        }
+        let c = &self.consumers[index];
         let Some(member_id) = c.member_id.clone() else {
             self.consumers[index].heartbeating = false;
             return;
@@ -755,6 +769,26 @@ impl Simulation {
                 incarnation,
             },
         );
+    }
+
+    /// C10: whether the time since the last `poll()` has reached `max.poll.interval.ms`
+    /// (`Timer.isExpired`: now >= deadline). A consumer idle in `poll()` (no records, or no
+    /// partitions at all) is inside poll: the client resets its poll timer on every turn of
+    /// that loop, so it never times out.
+    fn poll_timer_expired(&self, index: usize) -> bool {
+        let c = &self.consumers[index];
+        let max = self.groups[c.group].config.max_poll_interval_ms;
+        c.phase == MemberPhase::Active
+            && !c.waiting
+            && self.now_ms.saturating_sub(c.last_poll_ms) >= max
+    }
+
+    /// The heartbeat thread's check between heartbeats: a stalled poll loop leaves the group
+    /// when its poll timer runs out, not at the next heartbeat.
+    pub(crate) fn on_poll_timer_check(&mut self, index: usize, incarnation: u32) {
+        if self.live(index, incarnation) && self.poll_timer_expired(index) {
+            self.poll_timeout(index);
+        }
     }
 
     /// A consumer idle in `poll()` returns to rejoin at once; a busy one rejoins at its next poll.

@@ -657,6 +657,9 @@ pub(crate) enum Event {
     },
     /// A consumer's heartbeat thread sends a heartbeat.
     Heartbeat { consumer: usize, incarnation: u32 },
+    /// A consumer's heartbeat thread checks the poll timer between heartbeats: at the moment
+    /// `max.poll.interval.ms` runs out, if no poll came first (C10).
+    PollTimerCheck { consumer: usize, incarnation: u32 },
     /// The coordinator checks whether a member's session expired.
     SessionCheck { group: usize, member_id: String },
     /// A consumer calls `poll()`.
@@ -1185,6 +1188,10 @@ impl Simulation {
                 consumer,
                 incarnation,
             } => self.on_heartbeat(consumer, incarnation),
+            Event::PollTimerCheck {
+                consumer,
+                incarnation,
+            } => self.on_poll_timer_check(consumer, incarnation),
             Event::SessionCheck { group, member_id } => self.on_session_check(group, &member_id),
             Event::Poll {
                 consumer,

@@ -540,6 +540,30 @@ fn c10_consumers_idle_in_poll_never_exceed_max_poll_interval_but_a_stalled_one_d
 }
 
 #[test]
+fn c10_a_stalled_poll_loop_leaves_when_its_poll_timer_runs_out_not_at_the_next_heartbeat() {
+    let config = GroupConfig {
+        max_poll_interval_ms: 20_000,
+        ..earliest(5)
+    };
+    let mut sim = orders(3, 3, 5.0, 2, config).build().unwrap();
+    sim.run_until(9_500);
+    sim.apply(Command::PauseConsumer {
+        consumer: "group-a-2".into(),
+        paused: true,
+    })
+    .unwrap();
+    sim.run_until(12_000);
+    let last_poll = sim.consumer("group-a-2").unwrap().last_poll_ms();
+    sim.run_until(60_000);
+    // Timer.isExpired: the heartbeat thread leaves at the moment the interval is used up.
+    assert_eq!(
+        poll_timeouts(&sim),
+        [(last_poll + 20_000, "group-a-2".to_owned())]
+    );
+    assert_no_violations(&sim);
+}
+
+#[test]
 fn records_replayed_after_a_reset_back_are_explained_as_on_purpose() {
     let mut sim = orders(9, 2, 10.0, 1, earliest(0)).build().unwrap();
     sim.run_until(20_000);
