@@ -69,9 +69,11 @@ pub fn describe(event: &TraceEvent) -> String {
         ListenerFailed { consumer, partition, offset, exception, attempt, .. } => {
             format!("{consumer} failed on {partition}@{offset} (delivery {attempt}): {exception}")
         }
-        BackOff { partition, offset, back_off_ms, .. } => format!("Back-off {back_off_ms} ms before {partition}@{offset} is delivered again"),
-        DeadLettered { partition, offset, dead_letter_topic, dead_letter_partition, dead_letter_offset, .. } => format!(
-            "{partition}@{offset} published to {dead_letter_topic}-{dead_letter_partition}@{dead_letter_offset}"
+        BackOff { group, consumer, partition, offset, back_off_ms } => format!(
+            "{consumer} ({group}) backs off {back_off_ms} ms before {partition}@{offset} is delivered again; its other partitions wait too"
+        ),
+        DeadLettered { group, partition, offset, dead_letter_topic, dead_letter_partition, dead_letter_offset, .. } => format!(
+            "{partition}@{offset} published to {dead_letter_topic}-{dead_letter_partition}@{dead_letter_offset} by {group}'s recoverer"
         ),
         GroupAdded { group } => format!("Group {group} created"),
         ConsumerAdded { group, consumer } => format!("{consumer} started in group {group}"),

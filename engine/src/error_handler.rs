@@ -390,7 +390,7 @@ impl Simulation {
             }
             None => {
                 self.consumers[index].failed.remove(tp);
-                self.recover(group, record, tp, &failure, attempt);
+                self.recover(group, record, tp, &failure, attempt, fatal);
                 // The recovered record is committed (ackAfterHandle); the batch goes on.
                 self.ack_offset(index, tp, offset);
                 self.checker.on_processed_quietly(&g, tp, offset);
@@ -425,18 +425,27 @@ impl Simulation {
         tp: &TopicPartition,
         failure: &Failure,
         attempts: u32,
+        fatal: bool,
     ) {
         let handler = self.groups[group].config.listener.error_handler.clone();
         let g = self.groups[group].id.clone();
         if !handler.dead_letter {
+            let offset = record.offset;
+            let how = if fatal {
+                format!(
+                    "{} is not retryable, so {tp}@{offset} was not retried: logged at ERROR and skipped after one delivery",
+                    failure.class
+                )
+            } else {
+                format!(
+                    "Backoff exhausted for {tp}@{offset} after {attempts} deliveries: logged at ERROR and skipped"
+                )
+            };
             self.emit(EventKind::Recovered {
                 group: g.into(),
                 partition: tp.to_string().into(),
-                offset: record.offset,
-                how: (format!(
-                    "Backoff exhausted for {tp}@{} after {attempts} deliveries: logged at ERROR and skipped",
-                    record.offset
-                )).into(),
+                offset,
+                how: how.into(),
             });
             self.checker
                 .on_recovered(&self.groups[self.main_group(group)].id.clone());

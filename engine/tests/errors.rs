@@ -240,6 +240,27 @@ fn e5_a_non_retryable_exception_goes_to_the_recoverer_after_one_delivery() {
     );
     assert_eq!(failure_times(&sim, "orders-0", 0).len(), 1);
     assert_eq!(dead_letters(&sim).len(), 1);
+    // Without a dead-letter topic the log says why the record was not retried.
+    let sim = run(
+        1,
+        listener(
+            vec![poison(FailureKind::NonRetryable)],
+            BackOff::fixed(1_000, 3),
+            false,
+        ),
+        &[(T0, "k", "POISON")],
+        20_000,
+    );
+    let recovered = sim.trace().events().find_map(|e| match &e.kind {
+        EventKind::Recovered { how, .. } => Some(how.to_string()),
+        _ => None,
+    });
+    let how = recovered.unwrap();
+    assert!(
+        how.contains("is not retryable, so orders-0@0 was not retried")
+            && how.contains("one delivery"),
+        "{how}"
+    );
 }
 
 #[test]

@@ -146,7 +146,7 @@ test("tracing a dead-letter copy tells its original's whole journey", async () =
   await journey.waitFor();
   const lines = await journey.getByRole("listitem").allTextContents();
   assert.match(lines[0], /Sent key=\S+ to topic=order-events partition=\d+ offset=\d+$/, lines.join("\n"));
-  assert.ok(lines.some((l) => /published to order-events-dlt-\d+@0$/.test(l)), lines.join("\n"));
+  assert.ok(lines.some((l) => /published to order-events-dlt-\d+@0 by /.test(l)), lines.join("\n"));
   // The original has scrolled out of its strip by now; the copy stays outlined.
   assert.match(await copy.getAttribute("class"), /\btraced\b/);
   assert.deepEqual(errors, []);
