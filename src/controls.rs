@@ -87,6 +87,29 @@ impl Default for HeaderPopup {
 }
 
 /// `0.25×`, `1×`, `300×`.
+/// Puts the keyboard focus on the first element matching `selector` once the page has been
+/// drawn again; with `only_if_lost`, only when the focus fell back to the page itself (the
+/// element that had it was taken away).
+pub fn focus_after_redraw(selector: &'static str, only_if_lost: bool) {
+    request_animation_frame(move || {
+        let doc = document();
+        let lost = doc
+            .active_element()
+            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+        if only_if_lost && !lost {
+            return;
+        }
+        let target = doc
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(target) = target {
+            let _ = target.focus();
+        }
+    });
+}
+
 fn speed_label(index: usize) -> String {
     let speed = SPEEDS[index];
     format!("{}×", kplay_engine::decimal::text(speed))

@@ -148,7 +148,8 @@ fn plain(line: String) -> String {
 pub fn EventLog() -> impl IntoView {
     let engine = expect_context::<Engine>();
     let filter = RwSignal::new(String::new());
-    let lines = Memo::new(move |_| {
+    // One more line than is shown tells whether older ones are left out.
+    let found = Memo::new(move |_| {
         let needle = filter.get();
         engine.read(|sim| {
             let total = sim.trace().total();
@@ -158,10 +159,12 @@ pub fn EventLog() -> impl IntoView {
                 .enumerate()
                 .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), plain(describe(e))))
                 .filter(|(_, _, line)| contains_ignoring_ascii_case(line, &needle))
-                .take(SHOWN)
+                .take(SHOWN + 1)
                 .collect::<Vec<_>>()
         })
     });
+    let lines = move || found.with(|f| f.iter().take(SHOWN).cloned().collect::<Vec<_>>());
+    let more = move || found.with(|f| f.len() > SHOWN);
     view! {
         <label class="log-filter">
             "Filter"
@@ -173,10 +176,13 @@ pub fn EventLog() -> impl IntoView {
             />
         </label>
         <ol class="event-log" aria-label="Event log">
-            <For each=move || lines.get() key=|(n, _, _)| *n let:line>
+            <For each=lines key=|(n, _, _)| *n let:line>
                 <li><time>{line.1}</time>" "{line.2}</li>
             </For>
         </ol>
+        <p class="hint" hidden=move || !more()>
+            {format!("The newest {SHOWN} lines. For older ones, narrow the filter or move the Timeline back.")}
+        </p>
     }
 }
 

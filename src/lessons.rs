@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::controls::{HeaderPopup, Popup};
+use crate::controls::{focus_after_redraw, HeaderPopup, Popup};
 use crate::Engine;
 
 /// Where the lesson files are, relative to the page.
@@ -156,14 +156,7 @@ impl LessonState {
                     }
                     // A lesson picked from the menu reloads the page: the keyboard starts at
                     // the lesson's title, not at the top of the page.
-                    request_animation_frame(|| {
-                        let title = document().get_element_by_id("lesson-title");
-                        if let Some(title) =
-                            title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                        {
-                            let _ = title.focus();
-                        }
-                    });
+                    focus_after_redraw("#lesson-title", false);
                 }
                 Err(e) if e.contains("(HTTP 404)") => self
                     .error
@@ -322,6 +315,17 @@ pub fn LessonMenu() -> impl IntoView {
         }
     });
     let toggle = move |_| popup.toggle(Popup::Lessons);
+    // Opened, the menu takes the keyboard focus; closed, it gives it back to the button
+    // when the focus was inside it.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open();
+        match (was_open, is_open) {
+            (Some(false), true) => focus_after_redraw(".lesson-menu h2", false),
+            (Some(true), false) => focus_after_redraw(".lessons-button", true),
+            _ => {}
+        }
+        is_open
+    });
     view! {
         <button type="button" class="lessons-button" aria-expanded=move || open().to_string() on:click=toggle>
             "Lessons"
@@ -329,7 +333,7 @@ pub fn LessonMenu() -> impl IntoView {
         <Show when=open>
             <div class="lesson-menu" role="dialog" aria-label="Lessons">
                 <div class="menu-head">
-                    <h2>"Lessons"</h2>
+                    <h2 tabindex="-1">"Lessons"</h2>
                     <button type="button" class="small secondary" on:click=move |_| popup.close(Popup::Lessons)>"Close"</button>
                 </div>
                 {move || match index.get() {
@@ -410,12 +414,15 @@ pub fn LessonPanel() -> impl IntoView {
                 <div class="try" class:done=done>
                     <h4>"Try this"</h4>
                     <p>{try_this.prompt.clone()}</p>
-                    <p class="check" role="status">
+                    <p class="check" id="step-check" tabindex="-1" role="status">
                         {move || if done.get() { "Done: " } else { "Goal, not reached yet: " }}
                         {describe}
                     </p>
                     // Once the goal holds there is nothing left to show.
-                    <button type="button" hidden=move || done.get() title="Back to where this step started, then the solution" on:click=move |_| show_me(engine, state, &perform, done)>"Show me"</button>
+                    <button type="button" hidden=move || done.get() title="Back to where this step started, then the solution" on:click=move |_| {
+                        show_me(engine, state, &perform, done);
+                        focus_after_redraw("#step-check", false);
+                    }>"Show me"</button>
                 </div>
             }
         });
@@ -427,12 +434,18 @@ pub fn LessonPanel() -> impl IntoView {
                     <h2 id="lesson-title" tabindex="-1">{lesson.title.clone()}</h2>
                     <span class="hint">{format!("Step {} of {count}", step + 1)}</span>
                     <button type="button" disabled={step == 0}
-                        on:click=move |_| state.go_to(engine, step.saturating_sub(1), true)>
+                        on:click=move |_| {
+                            state.go_to(engine, step.saturating_sub(1), true);
+                            focus_after_redraw("#step-title", false);
+                        }>
                         "Back"
                     </button>
                     {if step + 1 < count {
                         view! {
-                            <button type="button" on:click=move |_| state.advance(engine, step)>"Continue"</button>
+                            <button type="button" on:click=move |_| {
+                                state.advance(engine, step);
+                                focus_after_redraw("#step-title", false);
+                            }>"Continue"</button>
                         }.into_any()
                     } else {
                         // The last step: the way on is another lesson.
@@ -443,7 +456,7 @@ pub fn LessonPanel() -> impl IntoView {
                     }}
                     <a href="./" class="close-lesson">"Leave the lesson"</a>
                 </header>
-                <h3>{current.title}</h3>
+                <h3 id="step-title" tabindex="-1">{current.title}</h3>
                 <p class="solved hint" role="status" hidden=move || !state.solved_for_you.get()>
                     "The last step's goal was not reached, so the lesson did its solution: this step goes on from there."
                 </p>

@@ -170,6 +170,14 @@ pub fn ShareLink() -> impl IntoView {
         shared.set(Some(url));
         popup.open(crate::controls::Popup::Share);
     };
+    // Closed, the share box gives the keyboard focus back to its button when it had it.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = popup.is(crate::controls::Popup::Share);
+        if was_open == Some(true) && !is_open {
+            crate::controls::focus_after_redraw(".share > button", true);
+        }
+        is_open
+    });
     view! {
         <div class="share">
             <button type="button" on:click=share>"Share link"</button>

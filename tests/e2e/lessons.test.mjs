@@ -53,11 +53,20 @@ test("a step's address opens that step at its moment; Back and Continue move bet
   const panel = page.getByRole("region", { name: "Lesson" });
   await panel.getByRole("heading", { name: lesson.steps[step].title }).waitFor();
   assert.equal(await page.getByRole("timer").textContent(), clock(lesson.steps[step].run_to_ms));
-  await panel.getByRole("button", { name: "Back" }).click();
+  // The keyboard follows the step: the new step's title takes the focus (pressed with the
+  // keyboard, Back and Continue are redrawn with the panel).
+  const focused = () => page.evaluate(() => `${document.activeElement.id}: ${document.activeElement.textContent}`);
+  await panel.getByRole("button", { name: "Back" }).focus();
+  await page.keyboard.press("Enter");
   await panel.getByRole("heading", { name: lesson.steps[step - 1].title }).waitFor();
   assert.ok(page.url().endsWith(`#lesson=ordering&step=${step}`), page.url());
-  await panel.getByRole("button", { name: "Continue" }).click();
+  await page.waitForFunction(() => document.activeElement?.id === "step-title");
+  assert.equal(await focused(), `step-title: ${lesson.steps[step - 1].title}`);
+  await panel.getByRole("button", { name: "Continue" }).focus();
+  await page.keyboard.press("Enter");
   await panel.getByRole("heading", { name: lesson.steps[step].title }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "step-title");
+  assert.equal(await focused(), `step-title: ${lesson.steps[step].title}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -72,6 +81,13 @@ test("a lesson's last step leads on to the list of lessons", async () => {
   const menu = page.getByRole("dialog", { name: "Lessons" });
   await menu.getByRole("link", { name: index[0].title }).waitFor();
   assert.equal(await menu.getByRole("link").count(), index.length);
+  // The menu takes the keyboard focus, and Close gives it back to the Lessons button.
+  await page.waitForFunction(() => document.activeElement?.closest(".lesson-menu"));
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Close");
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "detached" });
+  await page.waitForFunction(() => document.activeElement?.classList.contains("lessons-button"));
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -88,6 +104,8 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   assert.match(await status.textContent(), /^Goal, not reached yet: /);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
   await page.getByRole("button", { name: "Show me" }).click();
+  // The keyboard goes to the goal, which says when it is reached.
+  await page.waitForFunction(() => document.activeElement?.id === "step-check");
   // The check holds once the group has settled: Show me starts the clock for that.
   await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 2_000 });
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
