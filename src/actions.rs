@@ -354,7 +354,7 @@ pub fn GroupSettings(
                 />
                 <span><strong>"Dead-letter failed records"</strong> ": DeadLetterPublishingRecoverer publishes them to a dead-letter topic"</span>
             </label>
-            <p class="hint">"Members use new settings when they next join the group."</p>
+            <p class="hint">"Members use new settings when they next join the group. A new assignor acts as if every member restarted with it at once: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
             <fieldset class="reset">
                 <legend>"Reset offsets"</legend>
                 <label>
