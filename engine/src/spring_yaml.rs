@@ -213,6 +213,23 @@ fn apply_one(s: &mut Scenario, setting: &Setting) -> Result<bool, String> {
     if let Some(key) = key.strip_prefix("consumer.") {
         return consumer_setting(s, key, v);
     }
+    if key == "listener.concurrency" {
+        // One consumer per listener thread (ConcurrentMessageListenerContainer).
+        let n = v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=crate::sim::MAX_CONSUMERS as u32).contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "expected a number of consumers from 1 to {}, got {v:?}",
+                    crate::sim::MAX_CONSUMERS
+                )
+            })?;
+        return with_group(s, |g| g.consumers = n);
+    }
+    if let Some(key) = key.strip_prefix("retry.topic.") {
+        return retry_topic_setting(s, key, v);
+    }
     if key == "listener.ack-mode" {
         let mode = match v.to_ascii_uppercase().as_str() {
             "BATCH" => CommitMode::Batch,
@@ -329,6 +346,11 @@ fn consumer_setting(s: &mut Scenario, key: &str, v: &str) -> Result<bool, String
                 }
             })
         }
+        "properties.group.instance.id" => {
+            // Static membership; the playground names each consumer's instance itself.
+            let on = !v.trim().is_empty();
+            with_group(s, |g| g.config.static_membership = on)
+        }
         "properties.session.timeout.ms" => {
             let ms = whole(v)?;
             with_group(s, |g| g.config.session_timeout_ms = ms)
@@ -353,6 +375,60 @@ fn consumer_setting(s: &mut Scenario, key: &str, v: &str) -> Result<bool, String
         }
         _ => Ok(false),
     }
+}
+
+/// Spring Boot's non-blocking retries (`spring.kafka.retry.topic.*`, a `@RetryableTopic` for
+/// every listener). `enabled: false` turns them off; any other of its settings turns them on
+/// with the group's spring-kafka defaults and changes that setting. The back-off settings are
+/// read under both their names (`delay`, and `backoff.delay` since Spring Boot 3.4).
+fn retry_topic_setting(s: &mut Scenario, key: &str, v: &str) -> Result<bool, String> {
+    if key == "enabled" {
+        let on = boolean(v)?;
+        return with_group(s, |g| {
+            let handler = &mut g.config.listener.error_handler;
+            match (on, handler.retry_topic.is_some()) {
+                (false, _) => handler.retry_topic = None,
+                (true, false) => {
+                    handler.retry_topic = Some(crate::retry_topic::RetryTopicConfig::for_version(
+                        handler.spring_kafka_version,
+                    ))
+                }
+                (true, true) => {}
+            }
+        });
+    }
+    let key = key.strip_prefix("backoff.").unwrap_or(key);
+    let edit: Box<dyn FnOnce(&mut crate::retry_topic::RetryTopicConfig)> = match key {
+        "attempts" => {
+            let n =
+                v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    format!("expected a number of attempts of 1 or more, got {v:?}")
+                })?;
+            Box::new(move |r| r.attempts = n)
+        }
+        "delay" => {
+            let ms = duration_ms(v)?;
+            Box::new(move |r| r.delay_ms = ms)
+        }
+        "max-delay" => {
+            let ms = duration_ms(v)?;
+            Box::new(move |r| r.max_delay_ms = (ms > 0).then_some(ms))
+        }
+        "multiplier" => {
+            let m = crate::decimal::parse(v)?;
+            Box::new(move |r| r.multiplier = m)
+        }
+        _ => return Ok(false),
+    };
+    with_group(s, |g| {
+        let handler = &mut g.config.listener.error_handler;
+        let version = handler.spring_kafka_version;
+        edit(
+            handler
+                .retry_topic
+                .get_or_insert_with(|| crate::retry_topic::RetryTopicConfig::for_version(version)),
+        )
+    })
 }
 
 /// `JsonDeserializer` switches the group to JSON values (keeping trusted packages already

@@ -165,3 +165,71 @@ fn t2_acks_1_without_enable_idempotence_turns_idempotence_off_and_with_it_is_ref
     let why = explicit.scenario.validate().unwrap_err().to_string();
     assert!(why.contains("ConfigException"), "{why}");
 }
+
+#[test]
+fn concurrency_static_membership_and_retry_topics_are_read_from_spring_boots_settings() {
+    let applied = apply(
+        &order_events(),
+        "spring:
+  kafka:
+    listener:
+      concurrency: 3
+    consumer:
+      properties:
+        group.instance.id: order-service
+    retry:
+      topic:
+        enabled: true
+        attempts: 4
+        backoff:
+          delay: 2s
+          multiplier: 2.5
+          max-delay: 10s
+",
+    )
+    .unwrap();
+    assert_eq!(applied.unknown, Vec::<String>::new());
+    let g = &applied.scenario.groups[0];
+    assert_eq!(g.consumers, 3);
+    assert!(g.config.static_membership);
+    let r = g
+        .config
+        .listener
+        .error_handler
+        .retry_topic
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (r.attempts, r.delay_ms, r.multiplier, r.max_delay_ms),
+        (4, 2_000, 2.5, Some(10_000))
+    );
+    assert!(applied.scenario.validate().is_ok());
+    // The names before Spring Boot 3.4 work too, and enabled: false turns them off.
+    let old = apply(
+        &order_events(),
+        "spring.kafka.retry.topic.delay: 500ms\nspring.kafka.retry.topic.attempts: 2\n",
+    );
+    let old = match old {
+        Ok(a) => a,
+        Err(e) => panic!("{e}"),
+    };
+    let r = old.scenario.groups[0]
+        .config
+        .listener
+        .error_handler
+        .retry_topic
+        .clone()
+        .unwrap();
+    assert_eq!((r.attempts, r.delay_ms), (2, 500));
+    let off = apply(&old.scenario, "spring.kafka.retry.topic.enabled: false\n").unwrap();
+    assert!(off.scenario.groups[0]
+        .config
+        .listener
+        .error_handler
+        .retry_topic
+        .is_none());
+    let why = apply(&order_events(), "spring.kafka.listener.concurrency: 0\n")
+        .err()
+        .unwrap();
+    assert!(why.contains("expected a number of consumers"), "{why}");
+}
