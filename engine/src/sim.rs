@@ -1925,10 +1925,17 @@ impl Simulation {
             },
         };
         let size = log.get(offset).map_or(0, |r| r.size_bytes());
-        if let Some(i) = producer {
-            let p = &mut self.producers[i];
-            p.partitioner
-                .on_append(topic, partition, size as u32, &mut p.rng);
+        match producer {
+            Some(i) => {
+                let p = &mut self.producers[i];
+                p.partitioner
+                    .on_append(topic, partition, size as u32, &mut p.rng);
+            }
+            // The playground's own producer (sends from the page, dead letters, redrives)
+            // moves its sticky partition on too (P6).
+            None => self
+                .manual_partitioner
+                .on_append(topic, partition, size as u32, &mut self.rng),
         }
         self.counters.records_produced += 1;
         let producer_name = producer.map(|i| self.producers[i].label.clone());

@@ -809,3 +809,26 @@ fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claim
         assert_no_violations(&sim);
     }
 }
+
+#[test]
+fn p6_the_pages_own_sends_without_a_key_move_their_sticky_partition_on() {
+    let mut sim = orders(1, 8, 0.0, 1, earliest(0)).build().unwrap();
+    // Each value is larger than batch.size (16 384 bytes), so each fills a batch: Kafka's
+    // partitioner picks a new partition after every one.
+    let big = "x".repeat(20_000);
+    for _ in 0..12 {
+        sim.apply(Command::Produce {
+            topic: "order-events".into(),
+            key: None,
+            value: Some(big.clone()),
+            partition: None,
+            headers: vec![],
+        })
+        .unwrap();
+    }
+    let topic = sim.topic("order-events").unwrap();
+    let used = (0..8)
+        .filter(|&p| !topic.partition(p).unwrap().is_empty())
+        .count();
+    assert!(used > 1, "all twelve records landed on one partition");
+}
