@@ -510,19 +510,16 @@ impl Simulation {
         generation: i32,
     ) -> Option<&'static str> {
         let g = &self.groups[self.consumers[consumer].group];
-        match (g.members.get(member_id), g.state) {
-            (None, _) => Some(
-                "UNKNOWN_MEMBER_ID: the member is no longer in the group (CommitFailedException)",
-            ),
-            (_, GroupState::CompletingRebalance) => {
-                Some("REBALANCE_IN_PROGRESS: the group is completing a rebalance")
-            }
-            (Some(_), _)
-                if g.generation != generation && g.state != GroupState::PreparingRebalance =>
-            {
-                Some("ILLEGAL_GENERATION: the group has rebalanced since (CommitFailedException)")
-            }
-            _ => None,
+        // ClassicGroup.validateOffsetCommit: the member, then its generation (the current one,
+        // also while the group prepares a rebalance), then the state.
+        if !g.members.contains_key(member_id) {
+            Some("UNKNOWN_MEMBER_ID: the member is no longer in the group (CommitFailedException)")
+        } else if g.generation != generation {
+            Some("ILLEGAL_GENERATION: the group has rebalanced since (CommitFailedException)")
+        } else if g.state == GroupState::CompletingRebalance {
+            Some("REBALANCE_IN_PROGRESS: the group is completing a rebalance")
+        } else {
+            None
         }
     }
 
@@ -546,5 +543,38 @@ impl Simulation {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::group::GroupState;
+    use crate::scenario::Scenario;
+    use crate::sim::Command;
+
+    #[test]
+    fn c8_offset_commits_need_the_current_generation_also_while_a_rebalance_is_prepared() {
+        let mut sim = Scenario::from_json(
+            r#"{"version": 1, "topics": [{"name": "t", "partitions": 2}],
+                "groups": [{"id": "g", "topics": ["t"], "consumers": 1}]}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        sim.run_until(10_000);
+        let member = sim.consumers()[0].member_id.clone().unwrap();
+        let generation = sim.group("g").unwrap().generation;
+        assert_eq!(sim.commit_refusal(0, &member, generation), None);
+        sim.apply(Command::AddConsumer { group: "g".into() })
+            .unwrap();
+        sim.run_until(10_100);
+        assert_eq!(
+            sim.group("g").unwrap().state,
+            GroupState::PreparingRebalance
+        );
+        // The generation has not moved yet: its members may still commit (onJoinPrepare).
+        assert_eq!(sim.commit_refusal(0, &member, generation), None);
+        let stale = sim.commit_refusal(0, &member, generation - 1).unwrap_or("");
+        assert!(stale.starts_with("ILLEGAL_GENERATION"), "{stale}");
     }
 }
