@@ -259,6 +259,33 @@ pub fn original_of(record: &crate::log::Record) -> Option<(String, u32, u64)> {
     ))
 }
 
+/// `BigInteger.valueOf(n).toByteArray()`: the shortest big-endian two's complement bytes of
+/// `n`, as Spring writes the retry topics' time headers.
+pub fn big_integer_bytes(n: u64) -> Vec<u8> {
+    let bytes = n.to_be_bytes();
+    // Drop leading zero bytes while the next byte keeps the number positive.
+    let skip = (0..7)
+        .take_while(|&i| bytes[i] == 0 && bytes[i + 1] < 0x80)
+        .count();
+    let mut out = bytes[skip..].to_vec();
+    if out[0] >= 0x80 {
+        out.insert(0, 0);
+    }
+    out
+}
+
+/// The value of [`big_integer_bytes`] (`new BigInteger(bytes).longValue()` for a
+/// non-negative number); `None` for bytes that are empty, negative or too long.
+pub fn big_integer_value(bytes: &[u8]) -> Option<u64> {
+    if bytes.is_empty() || bytes.len() > 9 || bytes[0] >= 0x80 {
+        return None;
+    }
+    if bytes.len() == 9 && bytes[0] != 0 {
+        return None;
+    }
+    Some(bytes.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))
+}
+
 /// A header's value as the page and `kplay` show it. The headers Spring writes as Java `int`
 /// or `long` bytes (the dead-letter topic's original partition, offset and timestamp, the
 /// retry topics' attempt and times) read as their number; other values as text when they are
@@ -269,11 +296,17 @@ pub fn header_value_text(name: &str, value: &[u8]) -> String {
     };
     let ints = [HEADER_ORIGINAL_PARTITION, RETRY_ATTEMPTS_HEADER];
     let longs = [HEADER_ORIGINAL_OFFSET];
-    let times = [
-        HEADER_ORIGINAL_TIMESTAMP,
+    let times = [HEADER_ORIGINAL_TIMESTAMP];
+    if [
         RETRY_BACKOFF_TIMESTAMP_HEADER,
         RETRY_ORIGINAL_TIMESTAMP_HEADER,
-    ];
+    ]
+    .contains(&name)
+    {
+        if let Some(ms) = big_integer_value(value) {
+            return format!("{ms} ms (BigInteger)");
+        }
+    }
     if let Ok(bytes) = <[u8; 4]>::try_from(value) {
         if ints.contains(&name) {
             return format!("{} (int)", i32::from_be_bytes(bytes));
@@ -328,6 +361,27 @@ mod tests {
     const LEFE: &str = "org.springframework.kafka.listener.ListenerExecutionFailedException";
 
     #[test]
+    fn retry_times_are_written_as_java_big_integer_bytes() {
+        // BigInteger.valueOf(n).toByteArray(), as Spring's own tests build these headers.
+        for (n, bytes) in [
+            (0u64, vec![0u8]),
+            (127, vec![0x7f]),
+            (128, vec![0x00, 0x80]),
+            (5_000, vec![0x13, 0x88]),
+            (1_700_000_000_000, vec![0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x00]),
+            (
+                u64::MAX,
+                vec![0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            ),
+        ] {
+            assert_eq!(big_integer_bytes(n), bytes, "{n}");
+            assert_eq!(big_integer_value(&bytes), Some(n), "{n}");
+        }
+        assert_eq!(big_integer_value(&[]), None);
+        assert_eq!(big_integer_value(&[0xff]), None, "negative");
+    }
+
+    #[test]
     fn header_values_show_java_numbers_as_numbers_and_binary_as_hex() {
         use crate::error_handler::{RETRY_ATTEMPTS_HEADER, RETRY_BACKOFF_TIMESTAMP_HEADER};
         let text = header_value_text;
@@ -345,8 +399,8 @@ mod tests {
         );
         assert_eq!(text(RETRY_ATTEMPTS_HEADER, &3u32.to_be_bytes()), "3 (int)");
         assert_eq!(
-            text(RETRY_BACKOFF_TIMESTAMP_HEADER, &5_000u64.to_be_bytes()),
-            "5000 ms (long)"
+            text(RETRY_BACKOFF_TIMESTAMP_HEADER, &big_integer_bytes(5_000)),
+            "5000 ms (BigInteger)"
         );
         // A known name with the wrong width, and unknown binary, fall back to hex.
         assert_eq!(text(HEADER_ORIGINAL_PARTITION, &[0, 2]), "0002");

@@ -80,9 +80,9 @@ fn header<'a>(record: &'a Record, name: &str) -> Option<&'a [u8]> {
     record.last_header(name)
 }
 
-fn header_u64(record: &Record, name: &str) -> Option<u64> {
-    let bytes: [u8; 8] = header(record, name)?.try_into().ok()?;
-    Some(u64::from_be_bytes(bytes))
+/// A retry-topic time header, which Spring writes as `BigInteger.valueOf(ms).toByteArray()`.
+fn header_time(record: &Record, name: &str) -> Option<u64> {
+    crate::dead_letter::big_integer_value(header(record, name)?)
 }
 
 fn header_u32(record: &Record, name: &str) -> Option<u32> {
@@ -171,8 +171,8 @@ impl Simulation {
         // A retry topic's record waits until its back-off timestamp (KafkaBackoffException:
         // the partition is paused and the record fetched again when due, N4).
         if matches!(self.groups[group].role, GroupRole::RetryStage { .. }) {
-            if let Some(due) =
-                header_u64(&record, RETRY_BACKOFF_TIMESTAMP_HEADER).filter(|&due| due > self.now_ms)
+            if let Some(due) = header_time(&record, RETRY_BACKOFF_TIMESTAMP_HEADER)
+                .filter(|&due| due > self.now_ms)
             {
                 self.seek_back(index, tp, offset);
                 let incarnation = self.consumers[index].incarnation;
@@ -452,11 +452,12 @@ impl Simulation {
             return;
         }
         let dlt = dead_letter_topic_name(&tp.topic, handler.spring_kafka_version);
-        self.publish_dead_letter(group, record, tp, failure, &dlt, Vec::new());
+        self.publish_dead_letter(group, record, tp, failure, &dlt, Vec::new(), true);
     }
 
     /// Sends `record` to `target` with the `kafka_dlt-*` headers (D2, D3). Returns the
-    /// partition and offset it got.
+    /// partition and offset it got. Only a true dead letter is counted as one, not a forward
+    /// to a retry topic.
     fn publish_dead_letter(
         &mut self,
         group: usize,
@@ -465,15 +466,21 @@ impl Simulation {
         failure: &Failure,
         target: &str,
         extra_headers: Vec<Header>,
+        count_as_dead_letter: bool,
     ) -> (u32, u64) {
-        // Retry-topic forwards carry their own headers; only true dead letters are counted.
-        let count_as_dead_letter = extra_headers.is_empty();
         self.ensure_topic(target);
         let main = self.main_group(group);
+        // Retry topics' recoverers keep the first original-* headers (appendOriginalHeaders is
+        // false there); a plain DeadLetterPublishingRecoverer appends the failed record's own
+        // (appendOriginalHeaders defaults to true).
+        let keep_first_original = self.groups[main]
+            .config
+            .listener
+            .error_handler
+            .retry_topic
+            .is_some();
         let info = FailedRecordInfo {
-            topic: header(record, crate::dead_letter::HEADER_ORIGINAL_TOPIC)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_else(|| tp.topic.clone()),
+            topic: tp.topic.clone(),
             partition: tp.partition,
             offset: record.offset,
             timestamp_ms: record.timestamp_ms,
@@ -514,7 +521,8 @@ impl Simulation {
             })
             .cloned()
             .collect();
-        let original_known = header(record, crate::dead_letter::HEADER_ORIGINAL_TOPIC).is_some();
+        let original_known = keep_first_original
+            && header(record, crate::dead_letter::HEADER_ORIGINAL_TOPIC).is_some();
         for (key, value) in dead_letter_headers(&info) {
             if original_known && key.starts_with("kafka_dlt-original") {
                 continue;
@@ -574,30 +582,44 @@ impl Simulation {
         // Attempt numbers count deliveries: the main topic's is 1.
         let attempt = header_u32(record, RETRY_ATTEMPTS_HEADER).unwrap_or(1);
         let tp = tp.clone();
+        let original_ts =
+            header_time(record, RETRY_ORIGINAL_TIMESTAMP_HEADER).unwrap_or(record.timestamp_ms);
+        // DeadLetterPublishingRecovererFactory adds these to every forward, the one to the
+        // dead-letter topic too (whose delay is 0): the attempt, the time the next delivery is
+        // due and the first failure's record time, the times as Java BigInteger bytes.
+        let retry_headers = |due: u64| {
+            vec![
+                Header {
+                    key: RETRY_ATTEMPTS_HEADER.into(),
+                    value: (attempt + 1).to_be_bytes().to_vec(),
+                },
+                Header {
+                    key: RETRY_BACKOFF_TIMESTAMP_HEADER.into(),
+                    value: crate::dead_letter::big_integer_bytes(due),
+                },
+                Header {
+                    key: RETRY_ORIGINAL_TIMESTAMP_HEADER.into(),
+                    value: crate::dead_letter::big_integer_bytes(original_ts),
+                },
+            ]
+        };
         if fatal || attempt as usize > retries.len() {
-            self.publish_dead_letter(group, record, &tp, failure, &dlt, Vec::new());
+            let headers = retry_headers(self.now_ms);
+            self.publish_dead_letter(group, record, &tp, failure, &dlt, headers, true);
             return;
         }
         let (retry_topic, delay_ms) = retries[attempt as usize - 1].clone();
         let due = self.now_ms.saturating_add(delay_ms);
-        let original_ts =
-            header_u64(record, RETRY_ORIGINAL_TIMESTAMP_HEADER).unwrap_or(record.timestamp_ms);
-        let retry_headers = vec![
-            Header {
-                key: RETRY_ATTEMPTS_HEADER.into(),
-                value: (attempt + 1).to_be_bytes().to_vec(),
-            },
-            Header {
-                key: RETRY_BACKOFF_TIMESTAMP_HEADER.into(),
-                value: due.to_be_bytes().to_vec(),
-            },
-            Header {
-                key: RETRY_ORIGINAL_TIMESTAMP_HEADER.into(),
-                value: original_ts.to_be_bytes().to_vec(),
-            },
-        ];
-        let (partition, offset) =
-            self.publish_dead_letter(group, record, &tp, failure, &retry_topic, retry_headers);
+        let retry_headers = retry_headers(due);
+        let (partition, offset) = self.publish_dead_letter(
+            group,
+            record,
+            &tp,
+            failure,
+            &retry_topic,
+            retry_headers,
+            false,
+        );
         let g = self.groups[main].id.clone();
         self.emit(EventKind::RetryScheduled {
             group: g.into(),

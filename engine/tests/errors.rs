@@ -588,9 +588,10 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
     assert_eq!(dead_letters(&sim).len(), 1);
     // The exception headers describe the DeserializationException and its cause, the
     // delegate's exception (DeadLetterPublishingRecoverer.addAndEnhanceHeaders).
-    let (topic, partition, offset) = dead_letters(&sim).remove(0);
+    let (topic, partition, _) = dead_letters(&sim).remove(0);
+    // The one dead letter is the first record of its partition.
     let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
-    let record = log.get(offset).unwrap();
+    let record = log.get(0).unwrap();
     let header = |name: &str| {
         record
             .last_header(name)
@@ -642,6 +643,31 @@ fn n1_n4_non_blocking_retries_deliver_three_times_without_blocking_the_partition
     assert_eq!(attempts, vec![0, 1_000, 2_000]);
     let dlt: Vec<String> = dead_letters(&sim).into_iter().map(|d| d.0).collect();
     assert_eq!(dlt, vec!["orders-dlt".to_string()]);
+    // The forward to the dead-letter topic carries the retry headers too: the attempt after
+    // the third, and the times as Java BigInteger bytes.
+    let (topic, partition, _) = dead_letters(&sim).remove(0);
+    // The one dead letter is the first record of its partition.
+    let record = sim
+        .topic(&topic)
+        .unwrap()
+        .partition(partition)
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        record.last_header("retry_topic-attempts"),
+        Some(&4i32.to_be_bytes()[..])
+    );
+    let original = record
+        .last_header("retry_topic-original-timestamp")
+        .unwrap();
+    assert_eq!(
+        original,
+        &kplay_engine::dead_letter::big_integer_bytes(T0)[..],
+        "the main topic's record time"
+    );
+    assert!(original.len() < 8, "shortest bytes, not a long");
     assert_clean(&sim);
 }
 
@@ -735,4 +761,46 @@ impl ParseTp for str {
     fn parse_tp(&self) -> kplay_engine::assignor::TopicPartition {
         kplay_engine::assignor::parse_topic_partition(self).unwrap()
     }
+}
+
+#[test]
+fn d3_a_plain_recoverer_appends_original_headers_to_a_record_that_already_has_them() {
+    let config = GroupConfig {
+        listener: listener(
+            vec![poison(FailureKind::NonRetryable)],
+            BackOff::fixed(0, 0),
+            true,
+        ),
+        ..earliest(0)
+    };
+    let mut scenario = orders_scenario(5, 1, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: T0,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some("POISON".into()),
+            partition: Some(0),
+            // A copy of an earlier dead letter, sent back by hand with its headers.
+            headers: vec![Header {
+                key: "kafka_dlt-original-topic".into(),
+                value: b"payments".to_vec(),
+            }],
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(20_000);
+    assert_eq!(dead_letters(&sim).len(), 1);
+    let (topic, partition, _) = dead_letters(&sim).remove(0);
+    let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
+    let record = log.get(0).unwrap();
+    let topics: Vec<&[u8]> = record
+        .headers
+        .iter()
+        .filter(|h| h.key == "kafka_dlt-original-topic")
+        .map(|h| h.value.as_slice())
+        .collect();
+    // appendOriginalHeaders=true: the earlier one stays and this failure's is added after it.
+    assert_eq!(topics, [&b"payments"[..], &b"orders"[..]]);
 }
