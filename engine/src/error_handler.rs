@@ -76,6 +76,24 @@ struct Failure {
     deserialization: Option<(String, String)>,
 }
 
+/// Where a failed record is published: a dead-letter topic, or a retry topic (not counted as
+/// a dead letter), with the headers added to it.
+struct Destination {
+    topic: String,
+    headers: Vec<Header>,
+    dead_letter: bool,
+}
+
+impl Destination {
+    fn dead_letter(topic: String, headers: Vec<Header>) -> Self {
+        Self {
+            topic,
+            headers,
+            dead_letter: true,
+        }
+    }
+}
+
 fn header<'a>(record: &'a Record, name: &str) -> Option<&'a [u8]> {
     record.last_header(name)
 }
@@ -452,7 +470,13 @@ impl Simulation {
             return;
         }
         let dlt = dead_letter_topic_name(&tp.topic, handler.spring_kafka_version);
-        self.publish_dead_letter(group, record, tp, failure, &dlt, Vec::new(), true);
+        self.publish_dead_letter(
+            group,
+            record,
+            tp,
+            failure,
+            Destination::dead_letter(dlt, Vec::new()),
+        );
     }
 
     /// Sends `record` to `target` with the `kafka_dlt-*` headers (D2, D3). Returns the
@@ -464,10 +488,14 @@ impl Simulation {
         record: &Record,
         tp: &TopicPartition,
         failure: &Failure,
-        target: &str,
-        extra_headers: Vec<Header>,
-        count_as_dead_letter: bool,
+        to: Destination,
     ) -> (u32, u64) {
+        let Destination {
+            topic: target,
+            headers: extra_headers,
+            dead_letter: count_as_dead_letter,
+        } = to;
+        let target = target.as_str();
         self.ensure_topic(target);
         let main = self.main_group(group);
         // Retry topics' recoverers keep the first original-* headers (appendOriginalHeaders is
@@ -605,7 +633,13 @@ impl Simulation {
         };
         if fatal || attempt as usize > retries.len() {
             let headers = retry_headers(self.now_ms);
-            self.publish_dead_letter(group, record, &tp, failure, &dlt, headers, true);
+            self.publish_dead_letter(
+                group,
+                record,
+                &tp,
+                failure,
+                Destination::dead_letter(dlt, headers),
+            );
             return;
         }
         let (retry_topic, delay_ms) = retries[attempt as usize - 1].clone();
@@ -616,9 +650,11 @@ impl Simulation {
             record,
             &tp,
             failure,
-            &retry_topic,
-            retry_headers,
-            false,
+            Destination {
+                topic: retry_topic.clone(),
+                headers: retry_headers,
+                dead_letter: false,
+            },
         );
         let g = self.groups[main].id.clone();
         self.emit(EventKind::RetryScheduled {
