@@ -565,6 +565,12 @@ fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
                 c.member_id.clone().unwrap_or_else(|| "none".into()),
             ),
             (
+                "group.instance.id",
+                c.instance_id
+                    .clone()
+                    .unwrap_or_else(|| "none (a dynamic member)".into()),
+            ),
+            (
                 "Assigned",
                 lines(c.assignment.iter().map(|t| t.to_string())),
             ),

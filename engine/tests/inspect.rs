@@ -457,3 +457,19 @@ fn a_producer_offers_its_faults_and_transaction_calls_by_hand() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_consumer_shows_its_group_instance_id_when_it_is_a_static_member() {
+    let sim = running();
+    let name = sim.consumers()[0].name.clone();
+    let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
+    assert_eq!(fact(&d, "group.instance.id"), "none (a dynamic member)");
+    let config = GroupConfig {
+        static_membership: true,
+        ..GroupConfig::default()
+    };
+    let mut sim = common::orders(4, 3, 20.0, 2, config).build().unwrap();
+    sim.run_until(10_000);
+    let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
+    assert_eq!(fact(&d, "group.instance.id"), name);
+}
