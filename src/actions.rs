@@ -3,6 +3,7 @@
 //! offsets with a Before → After preview (only while the group is Empty, as Kafka requires).
 
 use kplay_engine::assignor::AssignorKind;
+use kplay_engine::backoff::BackOff;
 use kplay_engine::group::{CommitMode, GroupConfig, GroupRole, GroupState, OffsetResetPolicy};
 use kplay_engine::listener::{FailureKind, FailureRule, RecordMatch};
 use kplay_engine::producer::{default_value_template, KeyStream, ProducerSpec};
@@ -157,6 +158,54 @@ pub const POISON_MARKER: &str = "POISON";
 
 /// The failure rule the "poison records fail" switch adds: every delivery of a record whose
 /// value contains [`POISON_MARKER`] fails.
+/// One back-off the Group settings tab offers: its value, its label, and the back-off.
+type BackOffChoice = (&'static str, &'static str, fn() -> BackOff);
+
+/// The back-offs the Group settings tab offers.
+const BACK_OFFS: &[BackOffChoice] = &[
+    (
+        "default",
+        "FixedBackOff(0, 9): Spring's default, ten deliveries at once",
+        BackOff::spring_kafka_default,
+    ),
+    (
+        "fixed",
+        "FixedBackOff(1000, 3): four deliveries, 1 s apart",
+        || BackOff::fixed(1_000, 3),
+    ),
+    (
+        "exponential",
+        "ExponentialBackOffWithMaxRetries(3): 1, 2 and 4 s",
+        || BackOff::ExponentialWithMaxRetries {
+            max_retries: 3,
+            initial_interval_ms: 1_000,
+            multiplier: 2.0,
+            max_interval_ms: 10_000,
+        },
+    ),
+];
+
+/// A checkbox that turns one group setting on or off, with its name and what it does.
+fn setting_box(
+    label: String,
+    checked: impl Fn() -> bool + Send + Sync + 'static,
+    toggle: impl Fn(bool) + 'static,
+    name: &'static str,
+    explain: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                aria-label=label
+                prop:checked=checked
+                on:change=move |ev| toggle(event_target_checked(&ev))
+            />
+            <span><strong>{name}</strong>{explain}</span>
+        </label>
+    }
+}
+
 fn poison_rule() -> FailureRule {
     FailureRule {
         matches: RecordMatch {
@@ -216,7 +265,25 @@ pub fn GroupSettings(
     let change_commit = change.clone();
     let change_poison = change.clone();
     let change_dead_letter = change.clone();
+    let change_back_off = change.clone();
+    let change_retry_topic = change.clone();
+    let change_static = change.clone();
     let change_reset = change;
+    let back_off = move || {
+        config.get().map_or("default", |(c, _)| {
+            let b = &c.listener.error_handler.back_off;
+            BACK_OFFS
+                .iter()
+                .find(|(_, _, make)| make() == *b)
+                .map_or("custom", |(value, _, _)| value)
+        })
+    };
+    let retry_topic = move || {
+        config
+            .get()
+            .is_some_and(|(c, _)| c.listener.error_handler.retry_topic.is_some())
+    };
+    let static_membership = move || config.get().is_some_and(|(c, _)| c.static_membership);
     let poisoned = move || {
         config
             .get()
@@ -325,35 +392,59 @@ pub fn GroupSettings(
                     <option value="none">"none"</option>
                 </select>
             </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Poison records fail in {group}")
-                    prop:checked=poisoned
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        change_poison(Box::new(move |c| {
-                            c.listener.failures.retain(|r| !is_poison_rule(r));
-                            if on {
-                                c.listener.failures.push(poison_rule());
-                            }
-                        }));
+            {setting_box(
+                format!("Poison records fail in {group}"),
+                poisoned,
+                move |on| change_poison(Box::new(move |c| {
+                    c.listener.failures.retain(|r| !is_poison_rule(r));
+                    if on {
+                        c.listener.failures.push(poison_rule());
                     }
-                />
-                <span><strong>"Poison records fail"</strong> ": the listener throws on every value containing " <code>"POISON"</code></span>
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Dead-letter failed records of {group}")
-                    prop:checked=dead_letter
+                })),
+                "Poison records fail",
+                ": the listener throws on every value containing POISON",
+            )}
+            {setting_box(
+                format!("Dead-letter failed records of {group}"),
+                dead_letter,
+                move |on| change_dead_letter(Box::new(move |c| c.listener.error_handler.dead_letter = on)),
+                "Dead-letter failed records",
+                ": DeadLetterPublishingRecoverer publishes them to a dead-letter topic",
+            )}
+            <label>
+                "Back-off between deliveries"
+                <select
+                    aria-label=format!("Back-off of {group}")
+                    prop:value=back_off
                     on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        change_dead_letter(Box::new(move |c| c.listener.error_handler.dead_letter = on));
+                        let chosen = event_target_value(&ev);
+                        if let Some((_, _, make)) = BACK_OFFS.iter().find(|(v, _, _)| *v == chosen) {
+                            let b = make();
+                            change_back_off(Box::new(move |c| c.listener.error_handler.back_off = b.clone()));
+                        }
                     }
-                />
-                <span><strong>"Dead-letter failed records"</strong> ": DeadLetterPublishingRecoverer publishes them to a dead-letter topic"</span>
+                >
+                    {BACK_OFFS.iter().map(|(value, label, _)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                    <option value="custom" disabled>"as set in the Scenario tab"</option>
+                </select>
             </label>
+            {setting_box(
+                format!("Non-blocking retries in {group}"),
+                retry_topic,
+                move |on| change_retry_topic(Box::new(move |c| {
+                    let h = &mut c.listener.error_handler;
+                    h.retry_topic = on.then(|| kplay_engine::retry_topic::RetryTopicConfig::for_version(h.spring_kafka_version));
+                })),
+                "Non-blocking retries",
+                ": @RetryableTopic forwards a failed record to retry topics (3 attempts, 1 s apart, then the -dlt topic) and the partition goes on",
+            )}
+            {setting_box(
+                format!("Static membership in {group}"),
+                static_membership,
+                move |on| change_static(Box::new(move |c| c.static_membership = on)),
+                "Static membership",
+                ": each consumer has a group.instance.id, so a restart within session.timeout.ms moves no partition",
+            )}
             <p class="hint">"Members use new settings when they next join the group. A new assignor acts as if every member restarted with it at once: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
             <fieldset class="reset">
                 <legend>"Reset offsets"</legend>

@@ -69,6 +69,31 @@ test("a poison record is dead-lettered and redriven back to its topic", async ()
   await page.close();
 });
 
+test("Group settings set the back-off, non-blocking retries and static membership", async () => {
+  const { page, errors } = await openPage(browser);
+  await page.getByRole("tab", { name: "Group settings" }).click();
+  const backOff = page.getByRole("combobox", { name: "Back-off of group-a" });
+  assert.equal(await backOff.inputValue(), "default");
+  await backOff.selectOption("fixed");
+  await page.getByRole("checkbox", { name: "Non-blocking retries in group-a" }).check();
+  await page.getByRole("checkbox", { name: "Static membership in group-a" }).check();
+  // The scenario now says so: the group's settings are those of the run.
+  await page.getByRole("tab", { name: "Scenario" }).click();
+  const text = await page.getByRole("textbox", { name: "Scenario JSON" }).inputValue();
+  const scenario = JSON.parse(text);
+  const config = scenario.script.filter((e) => e.command.type === "set_group_config").at(-1).command.config;
+  assert.deepEqual(config.listener.error_handler.back_off, { type: "fixed", interval_ms: 1000, max_attempts: 3 });
+  assert.equal(config.listener.error_handler.retry_topic.attempts, 3);
+  assert.equal(config.static_membership, true);
+  // Taken off again, non-blocking retries are gone.
+  await page.getByRole("tab", { name: "Group settings" }).click();
+  await page.getByRole("checkbox", { name: "Non-blocking retries in group-a" }).uncheck();
+  assert.equal(await page.getByRole("checkbox", { name: "Static membership in group-a" }).isChecked(), true);
+  assert.equal(await backOff.inputValue(), "fixed");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the detail tabs move with the arrow keys, Home and End, with one of them in the Tab order", async () => {
   const { page, errors } = await openPage(browser);
   const tab = (name) => page.getByRole("tab", { name, exact: true });
