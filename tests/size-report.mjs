@@ -35,12 +35,17 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * refused without a committed offset, the partition owner as the coordinator has it, a
  * transactional producer's own factory in the Spring Boot tab, what Pause simulates, and
  * others: +0.9 kB): 375.7 kB; the offset reset's --to-offset and --to-datetime, +0.1 kB:
- * 375.8 kB. The ceiling keeps 0.2 kB above that. The report
+ * 375.8 kB; an eighth review's and a rules audit's (lag against the high watermark, lost
+ * partitions after a reset generation, the poll timer checked at its deadline, a bad value
+ * stopping the whole consumer, idempotence that gives way, trusted-package patterns,
+ * BigInteger retry headers, keyboard focus that follows lesson steps and removals, the event
+ * log's note on older lines: +2.9 kB; the back-off, retry-topic and static-membership
+ * controls in Group settings: +1.1 kB): 379.9 kB. The ceiling keeps 0.1 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 376 * 1000;
+const BROTLI_CEILING_BYTES = 380 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
