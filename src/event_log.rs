@@ -119,6 +119,25 @@ pub fn describe(event: &TraceEvent) -> String {
     }
 }
 
+/// [`describe`], and for a record sent with `acks=0` that its producer never learns the offset
+/// the broker gave it (T1).
+fn line_of(sim: &kplay_engine::Simulation, event: &TraceEvent) -> String {
+    let mut line = describe(event);
+    if let EventKind::Produced {
+        producer: Some(name),
+        ..
+    } = &event.kind
+    {
+        let unacknowledged = sim.producers().iter().any(|p| {
+            p.spec.name == name.as_str() && p.spec.acks == kplay_engine::producer::Acks::Zero
+        });
+        if unacknowledged {
+            line.push_str(" (acks=0: the producer is not told; its callback gets offset -1)");
+        }
+    }
+    line
+}
+
 /// Whether `haystack` contains `needle`, ignoring ASCII case (no Unicode case tables in the page).
 pub fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
     needle.is_empty()
@@ -157,7 +176,13 @@ pub fn EventLog() -> impl IntoView {
                 .events()
                 .rev()
                 .enumerate()
-                .map(|(i, e)| (total - i as u64, format_clock(e.at_ms), plain(describe(e))))
+                .map(|(i, e)| {
+                    (
+                        total - i as u64,
+                        format_clock(e.at_ms),
+                        plain(line_of(sim, e)),
+                    )
+                })
                 .filter(|(_, _, line)| contains_ignoring_ascii_case(line, &needle))
                 .take(SHOWN + 1)
                 .collect::<Vec<_>>()

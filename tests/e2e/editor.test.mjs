@@ -107,3 +107,29 @@ test("the act panel follows the applied scenario's topics and can be pointed at 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a record sent with acks=0 says in the event log that its producer never learns the offset", async () => {
+  const { page, errors, json } = await openEditor();
+  const scenario = JSON.parse(await json.inputValue());
+  // Left out, idempotence gives way to acks=0, as Kafka's does (T2).
+  delete scenario.producers[0].enable_idempotence;
+  scenario.producers[0].acks = "zero";
+  await json.fill(JSON.stringify(scenario, null, 2));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText(/^Applied/).waitFor();
+  await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForTimeout(500);
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("tab", { name: "Event log" }).click();
+  await page.getByRole("searchbox", { name: "Filter" }).fill(`[${scenario.producers[0].name}] Sent`);
+  const line = page.getByRole("list", { name: "Event log" }).getByRole("listitem").first();
+  await line.waitFor();
+  assert.match(await line.textContent(), /offset=\d+ \(acks=0: the producer is not told; its callback gets offset -1\)$/);
+  // The other producer keeps acks=all: its lines say nothing of the kind.
+  await page.getByRole("searchbox", { name: "Filter" }).fill(`[${scenario.producers[1].name}] Sent`);
+  await line.waitFor();
+  assert.doesNotMatch(await line.textContent(), /acks=0/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
