@@ -264,7 +264,7 @@ impl Simulation {
                 return Some(Failure {
                     class: DESERIALIZATION_EXCEPTION.into(),
                     message: format!(
-                        "failed to deserialize; nested exception is {class}: {message}"
+                        "failed to deserialize; caused by {class}: {message}"
                     ),
                     deserialization: Some((class, message)),
                 });
