@@ -263,9 +263,7 @@ impl Simulation {
             if let Err((class, message)) = listener.value_format.check(record) {
                 return Some(Failure {
                     class: DESERIALIZATION_EXCEPTION.into(),
-                    message: format!(
-                        "failed to deserialize; caused by {class}: {message}"
-                    ),
+                    message: format!("failed to deserialize; caused by {class}: {message}"),
                     deserialization: Some((class, message)),
                 });
             }
