@@ -111,7 +111,12 @@ impl Consumer {
     /// Whether this consumer cannot get past a record of `tp` at `now_ms`: its poll keeps
     /// failing there (J1), or the error handler is backing off on a failed record there (E1).
     pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> bool {
-        self.stuck.contains_key(tp)
+        // A poll that fails at one partition's record returns nothing for any of them (J1).
+        let stalled = self
+            .stuck
+            .iter()
+            .any(|(t, &at)| self.positions.get(t) == Some(&at));
+        (stalled && self.assignment.contains(tp))
             || (self.failed.contains_key(tp) && self.backing_off_until.is_some_and(|t| t > now_ms))
     }
 }
@@ -391,9 +396,15 @@ impl Simulation {
             )));
         }
         let incarnation = self.new_incarnation(index);
+        // The new process reads the group's settings as they are now: static membership
+        // turned on or off since takes effect here.
+        let is_static = self.groups[self.consumers[index].group]
+            .config
+            .static_membership;
         let c = &mut self.consumers[index];
         c.status = ConsumerStatus::Running;
         c.error = None;
+        c.instance_id = is_static.then(|| c.name.clone());
         // A dynamic member gets a new member id; a static one rejoins with its instance id.
         c.member_id = None;
         c.member_epoch += 1;
@@ -494,11 +505,18 @@ impl Simulation {
         self.commit_on_revoke(index);
         let c = &self.consumers[index];
         let (group, member_id, is_static) = (c.group, c.member_id.clone(), c.instance_id.is_some());
-        // A dynamic member's close() gives up what it owns before LeaveGroup, so its
-        // listener's onPartitionsRevoked runs; a static member sends no LeaveGroup and keeps
-        // its partitions until its session expires.
-        if member_id.is_some() && !is_static && !c.assignment.is_empty() {
-            self.emit_revoked(index, &c.assignment.clone());
+        // close() gives up what the consumer owns (onLeavePrepare), a static member's too,
+        // though it sends no LeaveGroup and the coordinator keeps its partitions until its
+        // session expires: lost when the generation was reset or a rebalance is under way,
+        // revoked otherwise.
+        if !c.assignment.is_empty() {
+            let lost = c.generation == NO_GENERATION || c.phase == MemberPhase::Joining;
+            let owned = c.assignment.clone();
+            if lost {
+                self.emit_lost(index, &owned);
+            } else {
+                self.emit_revoked(index, &owned);
+            }
         }
         self.new_incarnation(index);
         self.drop_client_state(index);
@@ -551,14 +569,45 @@ impl Simulation {
             && matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
     }
 
-    /// Traces that consumer `index` gave up `partitions`.
+    /// Forgets what consumer `index` kept about `partitions` it gave up: a record its poll
+    /// failed at (J1), and the error handler's failure and back-off there (E1).
+    fn forget_partitions(&mut self, index: usize, partitions: &[TopicPartition]) {
+        let c = &mut self.consumers[index];
+        c.stuck.retain(|tp, _| !partitions.contains(tp));
+        c.batch_start.retain(|tp, _| !partitions.contains(tp));
+        let failed_before = c.failed.len();
+        c.failed.retain(|tp, _| !partitions.contains(tp));
+        if failed_before > 0 && c.failed.is_empty() {
+            c.backing_off_until = None;
+        }
+    }
+
+    /// Traces that consumer `index` gave up `partitions` as lost (onPartitionsLost).
+    fn emit_lost(&mut self, index: usize, partitions: &[TopicPartition]) {
+        self.emit_given_up(index, partitions, true);
+    }
+
+    /// Traces that consumer `index` gave up `partitions` (onPartitionsRevoked).
     fn emit_revoked(&mut self, index: usize, partitions: &[TopicPartition]) {
+        self.emit_given_up(index, partitions, false);
+    }
+
+    fn emit_given_up(&mut self, index: usize, partitions: &[TopicPartition], lost: bool) {
         let (group, consumer) = self.consumer_names(index);
+        let (group, consumer) = (group.into(), consumer.into());
         let partitions = partitions.iter().map(ToString::to_string).collect();
-        self.emit(EventKind::Revoked {
-            group: group.into(),
-            consumer: consumer.into(),
-            partitions,
+        self.emit(if lost {
+            EventKind::PartitionsLost {
+                group,
+                consumer,
+                partitions,
+            }
+        } else {
+            EventKind::Revoked {
+                group,
+                consumer,
+                partitions,
+            }
         });
     }
 
@@ -569,21 +618,25 @@ impl Simulation {
         let c = &self.consumers[index];
         if c.generation == NO_GENERATION && !c.assignment.is_empty() {
             // onJoinPrepare after the generation was reset: every owned partition is lost,
-            // with no commit, whatever the protocol; the JoinGroup then claims none.
+            // with no commit, whatever the protocol; the JoinGroup then claims none. An
+            // exactly-once batch's transaction cannot commit its offsets any more (the group
+            // refuses the old generation), so it is aborted.
             self.consumers[index].pending_commit.clear();
+            if self.groups[group].config.exactly_once {
+                self.abort_consumer_transaction(
+                    index,
+                    "the partitions were lost (generation reset): the batch's transaction is aborted",
+                );
+            }
             let lost = std::mem::take(&mut self.consumers[index].assignment);
             let c = &mut self.consumers[index];
             c.positions.clear();
             c.batch.clear();
+            self.forget_partitions(index, &lost);
             for tp in &lost {
                 self.checker.on_unassigned(index, tp);
             }
-            let (group_id, consumer) = self.consumer_names(index);
-            self.emit(EventKind::PartitionsLost {
-                group: group_id.into(),
-                consumer: consumer.into(),
-                partitions: lost.iter().map(ToString::to_string).collect(),
-            });
+            self.emit_lost(index, &lost);
         } else if protocol == RebalanceProtocol::Eager
             && !self.consumers[index].assignment.is_empty()
         {
@@ -591,6 +644,7 @@ impl Simulation {
             let revoked = std::mem::take(&mut self.consumers[index].assignment);
             self.consumers[index].positions.clear();
             self.consumers[index].batch.clear();
+            self.forget_partitions(index, &revoked);
             for tp in &revoked {
                 self.checker.on_unassigned(index, tp);
             }
@@ -697,7 +751,11 @@ impl Simulation {
         let c = &self.consumers[index];
         if c.phase == MemberPhase::Active && !c.waiting {
             let deadline = c.last_poll_ms.saturating_add(config.max_poll_interval_ms);
-            if deadline < self.now_ms.saturating_add(config.heartbeat_interval_ms) {
+            // A deadline already behind (a retry listener's wait, inside poll()) is looked at
+            // again by the next heartbeat.
+            if deadline > self.now_ms
+                && deadline < self.now_ms.saturating_add(config.heartbeat_interval_ms)
+            {
                 self.schedule_in(
                     deadline - self.now_ms,
                     Event::PollTimerCheck {
@@ -745,11 +803,8 @@ impl Simulation {
                 self.wake_for_rejoin(index);
             }
             Some("ILLEGAL_GENERATION") => {
-                // A rebalance completed without this member: its generation is reset.
-                let c = &mut self.consumers[index];
-                c.generation = NO_GENERATION;
-                c.rejoin_needed = true;
-                self.wake_for_rejoin(index);
+                // A rebalance completed without this member.
+                self.reset_generation(index);
             }
             Some(_) => {
                 self.consumers[index].rejoin_needed = true;
@@ -777,10 +832,15 @@ impl Simulation {
     /// that loop, so it never times out.
     fn poll_timer_expired(&self, index: usize) -> bool {
         let c = &self.consumers[index];
-        let max = self.groups[c.group].config.max_poll_interval_ms;
+        let group = &self.groups[c.group];
+        // A retry topic's listener waiting for a record to be due pauses that partition and
+        // goes on polling (KafkaConsumerBackoffManager): it is inside poll() too.
+        let due_wait = matches!(group.role, crate::group::GroupRole::RetryStage { .. })
+            && c.backing_off_until.is_some_and(|t| t > self.now_ms);
         c.phase == MemberPhase::Active
             && !c.waiting
-            && self.now_ms.saturating_sub(c.last_poll_ms) >= max
+            && !due_wait
+            && self.now_ms.saturating_sub(c.last_poll_ms) >= group.config.max_poll_interval_ms
     }
 
     /// The heartbeat thread's check between heartbeats: a stalled poll loop leaves the group
@@ -789,6 +849,15 @@ impl Simulation {
         if self.live(index, incarnation) && self.poll_timer_expired(index) {
             self.poll_timeout(index);
         }
+    }
+
+    /// The group answered that this member's generation is over (`resetGenerationOnResponseError`):
+    /// it forgets the generation, so it gives up its partitions as lost, and joins again.
+    pub(crate) fn reset_generation(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        c.generation = NO_GENERATION;
+        c.rejoin_needed = true;
+        self.wake_for_rejoin(index);
     }
 
     /// A consumer idle in `poll()` returns to rejoin at once; a busy one rejoins at its next poll.
@@ -869,6 +938,7 @@ impl Simulation {
             // Cooperative: give up only what moves, commit it, and rejoin once more (C14(c)).
             self.consumers[index].assignment = old.clone();
             self.commit_on_revoke(index);
+            self.forget_partitions(index, &revoked);
             let c = &mut self.consumers[index];
             for tp in &revoked {
                 c.positions.remove(tp);

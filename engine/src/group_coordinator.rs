@@ -496,6 +496,14 @@ impl Simulation {
                 consumer: consumer_name.into(),
                 reason: reason.into(),
             });
+            // CommitFailedException: the consumer learns it is out of the group and resets
+            // its generation, unless it has moved on since it sent the commit.
+            let fenced =
+                reason.starts_with("UNKNOWN_MEMBER_ID") || reason.starts_with("ILLEGAL_GENERATION");
+            let c = &self.consumers[consumer];
+            if fenced && c.member_epoch == member_epoch && c.generation == generation {
+                self.reset_generation(consumer);
+            }
             return;
         }
         self.store_offsets(consumer, offsets);
@@ -576,5 +584,32 @@ mod tests {
         assert_eq!(sim.commit_refusal(0, &member, generation), None);
         let stale = sim.commit_refusal(0, &member, generation - 1).unwrap_or("");
         assert!(stale.starts_with("ILLEGAL_GENERATION"), "{stale}");
+    }
+
+    #[test]
+    fn a_commit_refused_for_its_generation_resets_the_consumers_generation() {
+        let mut sim = Scenario::from_json(
+            r#"{"version": 1, "topics": [{"name": "t", "partitions": 2}],
+                "groups": [{"id": "g", "topics": ["t"], "consumers": 1}]}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        sim.run_until(10_000);
+        let generation = sim.consumers()[0].generation;
+        let epoch = sim.consumers()[0].member_epoch;
+        // A commit from a generation the consumer has since left changes nothing.
+        sim.on_commit(0, epoch, generation - 1, Vec::new());
+        assert_eq!(sim.consumers()[0].generation, generation);
+        // The group moved on without it: CommitFailedException, and the generation is reset,
+        // so the consumer gives its partitions up as lost and joins again.
+        sim.groups[0].generation += 1;
+        sim.on_commit(0, epoch, generation, Vec::new());
+        assert_eq!(sim.consumers()[0].generation, -1);
+        sim.run_until(40_000);
+        assert!(sim
+            .trace()
+            .events()
+            .any(|e| matches!(e.kind, crate::trace::EventKind::PartitionsLost { .. })));
     }
 }

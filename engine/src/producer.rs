@@ -284,7 +284,15 @@ impl ProducerSpec {
     /// (`ProducerConfig.postProcessAndValidateIdempotenceConfigs`, T2).
     pub fn default_idempotence(&mut self) {
         self.enable_idempotence = true;
-        self.enable_idempotence = self.idempotence_conflict().is_none();
+        self.give_way_idempotence();
+    }
+
+    /// Turns idempotence off if another setting conflicts with it (T2), as Kafka does when
+    /// `enable.idempotence` was not set explicitly; never turns it on.
+    pub fn give_way_idempotence(&mut self) {
+        if self.idempotence_conflict().is_some() {
+            self.enable_idempotence = false;
+        }
     }
 
     /// The setting that idempotence cannot go with, if idempotence is on and one does.

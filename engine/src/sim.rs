@@ -20,7 +20,7 @@ use crate::assignor::TopicPartition;
 use crate::call_chain::{CallChain, CallChainSpec, MAX_CHAINS};
 use crate::checker::Checker;
 use crate::consumer::Consumer;
-use crate::group::{Group, GroupConfig, GroupState};
+use crate::group::{Group, GroupConfig, GroupRole, GroupState};
 use crate::json_read::{Field, Obj};
 use crate::log::{Header, ProducerBatch};
 use crate::producer::{Producer, ProducerSpec};
@@ -1447,6 +1447,14 @@ impl Simulation {
                 let topics = self.groups[index].topics.clone();
                 self.check_forward_to(&group, &topics, &config)?;
                 let old = std::mem::replace(&mut self.groups[index].config, config.clone());
+                // Non-blocking retries turned on need their retry and dead-letter listeners,
+                // as when the group was added.
+                if self.groups[index].role == GroupRole::Main {
+                    if let Err(e) = self.create_retry_groups(index) {
+                        self.groups[index].config = old;
+                        return Err(e);
+                    }
+                }
                 for (setting, before, after) in describe_changes(&old, &config) {
                     let _ = before;
                     self.emit(EventKind::GroupConfigChanged {

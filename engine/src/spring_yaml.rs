@@ -179,12 +179,14 @@ pub fn apply(scenario: &Scenario, text: &str) -> Result<Applied, String> {
                 .push(format!("{here} is not a setting the playground models"));
         }
     }
+    apply_retry_topics(&mut out, &settings)?;
     let explicit = settings
         .iter()
         .any(|s| s.key == "spring.kafka.producer.properties.enable.idempotence");
     if let (false, Some(producer)) = (explicit, out.scenario.producers.first_mut()) {
-        // Not set in the file: Kafka's default, which a conflicting acks turns off (T2).
-        producer.default_idempotence();
+        // Not set in the file: a conflicting setting turns it off, as Kafka's default does
+        // (T2); a producer whose idempotence was off stays so.
+        producer.give_way_idempotence();
     }
     if out.applied.is_empty() {
         return Err(match out.unknown.len() {
@@ -228,7 +230,9 @@ fn apply_one(s: &mut Scenario, setting: &Setting) -> Result<bool, String> {
         return with_group(s, |g| g.consumers = n);
     }
     if let Some(key) = key.strip_prefix("retry.topic.") {
-        return retry_topic_setting(s, key, v);
+        // Checked here, applied together once the whole file is read (see `apply`).
+        let mut scratch = crate::retry_topic::RetryTopicConfig::default();
+        return retry_topic_setting(&mut scratch, key, v);
     }
     if key == "listener.ack-mode" {
         let mode = match v.to_ascii_uppercase().as_str() {
@@ -377,58 +381,86 @@ fn consumer_setting(s: &mut Scenario, key: &str, v: &str) -> Result<bool, String
     }
 }
 
-/// Spring Boot's non-blocking retries (`spring.kafka.retry.topic.*`, a `@RetryableTopic` for
-/// every listener). `enabled: false` turns them off; any other of its settings turns them on
-/// with the group's spring-kafka defaults and changes that setting. The back-off settings are
-/// read under both their names (`delay`, and `backoff.delay` since Spring Boot 3.4).
-fn retry_topic_setting(s: &mut Scenario, key: &str, v: &str) -> Result<bool, String> {
-    if key == "enabled" {
-        let on = boolean(v)?;
-        return with_group(s, |g| {
-            let handler = &mut g.config.listener.error_handler;
-            match (on, handler.retry_topic.is_some()) {
-                (false, _) => handler.retry_topic = None,
-                (true, false) => {
-                    handler.retry_topic = Some(crate::retry_topic::RetryTopicConfig::for_version(
-                        handler.spring_kafka_version,
-                    ))
-                }
-                (true, true) => {}
-            }
-        });
+/// Spring Boot's non-blocking retries (`spring.kafka.retry.topic.*`): only
+/// `enabled: true` creates them (`@ConditionalOnProperty`), with the builder Boot uses (topics
+/// suffixed with index values, one topic for repeated intervals), and the other settings
+/// change that configuration wherever they stand in the file. `enabled: false` removes them.
+/// Without `enabled`, the other settings change nothing and are listed as such.
+fn apply_retry_topics(out: &mut Applied, settings: &[Setting]) -> Result<(), String> {
+    use crate::retry_topic::{
+        RetryTopicConfig, SameIntervalTopicReuseStrategy, TopicSuffixingStrategy,
+    };
+    let retry: Vec<&Setting> = settings
+        .iter()
+        .filter(|s| s.key.starts_with("spring.kafka.retry.topic."))
+        .collect();
+    if retry.is_empty() {
+        return Ok(());
     }
+    let enabled = retry
+        .iter()
+        .rev()
+        .find(|s| s.key == "spring.kafka.retry.topic.enabled")
+        .map(|s| boolean(&s.value))
+        .transpose()?;
+    let Some(enabled) = enabled else {
+        for s in &retry {
+            out.applied
+                .retain(|a| !a.starts_with(&format!("{} = ", s.key)));
+            out.unknown.push(format!(
+                "line {}: {} applies only with spring.kafka.retry.topic.enabled: true",
+                s.line, s.key
+            ));
+        }
+        return Ok(());
+    };
+    with_group(&mut out.scenario, |g| {
+        let handler = &mut g.config.listener.error_handler;
+        handler.retry_topic = None;
+        if !enabled {
+            return;
+        }
+        let mut config = RetryTopicConfig::for_version(handler.spring_kafka_version);
+        config.suffixing_strategy = TopicSuffixingStrategy::SuffixWithIndexValue;
+        config.reuse_strategy = SameIntervalTopicReuseStrategy::SingleTopic;
+        for s in &retry {
+            let key = s.key.trim_start_matches("spring.kafka.retry.topic.");
+            // Each value was checked when it was read.
+            let _ = retry_topic_setting(&mut config, key, &s.value);
+        }
+        handler.retry_topic = Some(config);
+    })
+    .map(drop)
+}
+
+/// One `spring.kafka.retry.topic.*` setting applied to `config`; `enabled` is handled by
+/// [`apply_retry_topics`]. The back-off settings are read under both their names (`delay`,
+/// and `backoff.delay` since Spring Boot 3.4).
+fn retry_topic_setting(
+    config: &mut crate::retry_topic::RetryTopicConfig,
+    key: &str,
+    v: &str,
+) -> Result<bool, String> {
     let key = key.strip_prefix("backoff.").unwrap_or(key);
-    let edit: Box<dyn FnOnce(&mut crate::retry_topic::RetryTopicConfig)> = match key {
+    match key {
+        "enabled" => {
+            boolean(v)?;
+        }
         "attempts" => {
-            let n =
+            config.attempts =
                 v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
                     format!("expected a number of attempts of 1 or more, got {v:?}")
                 })?;
-            Box::new(move |r| r.attempts = n)
         }
-        "delay" => {
-            let ms = duration_ms(v)?;
-            Box::new(move |r| r.delay_ms = ms)
-        }
+        "delay" => config.delay_ms = duration_ms(v)?,
         "max-delay" => {
             let ms = duration_ms(v)?;
-            Box::new(move |r| r.max_delay_ms = (ms > 0).then_some(ms))
+            config.max_delay_ms = (ms > 0).then_some(ms);
         }
-        "multiplier" => {
-            let m = crate::decimal::parse(v)?;
-            Box::new(move |r| r.multiplier = m)
-        }
+        "multiplier" => config.multiplier = crate::decimal::parse(v)?,
         _ => return Ok(false),
-    };
-    with_group(s, |g| {
-        let handler = &mut g.config.listener.error_handler;
-        let version = handler.spring_kafka_version;
-        edit(
-            handler
-                .retry_topic
-                .get_or_insert_with(|| crate::retry_topic::RetryTopicConfig::for_version(version)),
-        )
-    })
+    }
+    Ok(true)
 }
 
 /// `JsonDeserializer` switches the group to JSON values (keeping trusted packages already

@@ -493,6 +493,15 @@ fn j1_a_bad_value_stops_every_partition_of_its_consumer() {
         "the whole consumer is stuck"
     );
     assert!(processed_at(&sim, "orders-0", 1).is_none());
+    // The diagram shows both partitions blocked, as they are.
+    let consumer = sim.consumer("g-1").unwrap();
+    for partition in 0..2 {
+        let tp = kplay_engine::assignor::TopicPartition {
+            topic: "orders".into(),
+            partition,
+        };
+        assert!(consumer.blocked_on(&tp, sim.now_ms()), "orders-{partition}");
+    }
     assert!(sim.consumer("g-1").unwrap().stuck.contains_key(
         &kplay_engine::assignor::TopicPartition {
             topic: "orders".into(),
@@ -803,4 +812,82 @@ fn d3_a_plain_recoverer_appends_original_headers_to_a_record_that_already_has_th
         .collect();
     // appendOriginalHeaders=true: the earlier one stays and this failure's is added after it.
     assert_eq!(topics, [&b"payments"[..], &b"orders"[..]]);
+}
+
+#[test]
+fn n1_retry_topics_turned_on_during_a_run_get_their_listeners_and_reach_the_dlt() {
+    let mut sim = run(
+        1,
+        listener(
+            vec![poison(FailureKind::Poison)],
+            BackOff::fixed(0, 0),
+            false,
+        ),
+        &[],
+        5_000,
+    );
+    let mut config = sim.group("g").unwrap().config.clone();
+    config.listener.error_handler.retry_topic = Some(RetryTopicConfig::default());
+    sim.apply(Command::SetGroupConfig {
+        group: "g".into(),
+        config,
+    })
+    .unwrap();
+    assert!(sim.group("g-retry").is_some() && sim.group("g-dlt").is_some());
+    sim.apply(Command::Produce {
+        topic: "orders".into(),
+        key: Some("k".into()),
+        value: Some("POISON".into()),
+        partition: Some(0),
+        headers: vec![],
+    })
+    .unwrap();
+    sim.run_until(40_000);
+    let dlt: Vec<String> = dead_letters(&sim).into_iter().map(|d| d.0).collect();
+    assert_eq!(dlt, vec!["orders-dlt".to_string()]);
+    assert_clean(&sim);
+}
+
+#[test]
+fn n4_a_retry_listener_waiting_longer_than_max_poll_interval_stays_in_its_group() {
+    let l = ListenerConfig {
+        failures: vec![poison(FailureKind::Poison)],
+        error_handler: ErrorHandlerConfig {
+            retry_topic: Some(RetryTopicConfig {
+                attempts: 2,
+                delay_ms: 60_000,
+                ..RetryTopicConfig::default()
+            }),
+            ..ErrorHandlerConfig::default()
+        },
+        ..ListenerConfig::default()
+    };
+    let config = GroupConfig {
+        listener: l,
+        max_poll_interval_ms: 20_000,
+        ..earliest(0)
+    };
+    let mut scenario = orders_scenario(5, 1, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: T0,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some("POISON".into()),
+            partition: Some(0),
+            headers: vec![],
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(120_000);
+    // The retry listener pauses the partition and goes on polling while the record is not
+    // due: no poll timeout, and the record reaches the DLT after its one retry.
+    let timeouts = sim
+        .trace()
+        .events()
+        .filter(|e| matches!(&e.kind, EventKind::ConsumerError { error, .. } if error.starts_with("consumer poll timeout")))
+        .count();
+    assert_eq!(timeouts, 0);
+    assert_eq!(dead_letters(&sim).len(), 1);
 }

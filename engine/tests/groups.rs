@@ -715,7 +715,9 @@ fn revoked_since(sim: &Simulation, consumer: &str, from_ms: u64) -> Vec<String> 
 }
 
 #[test]
-fn closing_a_dynamic_member_revokes_what_it_owns_and_a_static_member_keeps_it() {
+fn closing_a_consumer_revokes_what_it_owns_a_static_member_too() {
+    // onLeavePrepare runs on close for static members as well: their listener sees the
+    // revocation, though the coordinator keeps their partitions until the session expires.
     for static_membership in [false, true] {
         let config = GroupConfig {
             static_membership,
@@ -737,15 +739,49 @@ fn closing_a_dynamic_member_revokes_what_it_owns_and_a_static_member_keeps_it() 
             consumer: "group-a-1".into(),
         })
         .unwrap();
-        let revoked = revoked_since(&sim, "group-a-1", 20_000);
-        if static_membership {
-            assert!(revoked.is_empty(), "static: {revoked:?}");
-        } else {
-            assert_eq!(revoked, owned, "dynamic");
-        }
+        assert_eq!(
+            revoked_since(&sim, "group-a-1", 20_000),
+            owned,
+            "static: {static_membership}"
+        );
+        assert!(lost(&sim, "group-a-1").is_empty());
         sim.run_until(120_000);
         assert_no_violations(&sim);
     }
+}
+
+#[test]
+fn closing_a_consumer_whose_generation_was_reset_loses_what_it_owns() {
+    let config = GroupConfig {
+        max_poll_interval_ms: 10_000,
+        ..earliest(0)
+    };
+    let mut sim = orders(1, 4, 10.0, 2, config).build().unwrap();
+    sim.run_until(8_000);
+    let owned: Vec<String> = sim
+        .consumers()
+        .iter()
+        .find(|c| c.name == "group-a-1")
+        .unwrap()
+        .assignment
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    sim.apply(Command::PauseConsumer {
+        consumer: "group-a-1".into(),
+        paused: true,
+    })
+    .unwrap();
+    sim.run_until(30_000);
+    assert_eq!(poll_timeouts(&sim).len(), 1);
+    sim.apply(Command::RemoveConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    assert_eq!(lost(&sim, "group-a-1"), owned);
+    assert!(revoked_since(&sim, "group-a-1", 8_000).is_empty());
+    sim.run_until(60_000);
+    assert_no_violations(&sim);
 }
 
 /// Partitions `consumer` gave up as lost.
@@ -831,4 +867,30 @@ fn p6_the_pages_own_sends_without_a_key_move_their_sticky_partition_on() {
         .filter(|&p| !topic.partition(p).unwrap().is_empty())
         .count();
     assert!(used > 1, "all twelve records landed on one partition");
+}
+
+#[test]
+fn static_membership_turned_on_reaches_a_consumer_when_it_restarts() {
+    let mut sim = orders(1, 2, 10.0, 1, earliest(0)).build().unwrap();
+    sim.run_until(10_000);
+    let mut config = sim.group("group-a").unwrap().config.clone();
+    config.static_membership = true;
+    sim.apply(Command::SetGroupConfig {
+        group: "group-a".into(),
+        config,
+    })
+    .unwrap();
+    let instance = |sim: &Simulation| sim.consumer("group-a-1").unwrap().instance_id.clone();
+    assert_eq!(instance(&sim), None, "a running process keeps its settings");
+    sim.apply(Command::CrashConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    sim.apply(Command::RestartConsumer {
+        consumer: "group-a-1".into(),
+    })
+    .unwrap();
+    assert_eq!(instance(&sim).as_deref(), Some("group-a-1"));
+    sim.run_until(60_000);
+    assert_no_violations(&sim);
 }

@@ -164,6 +164,15 @@ fn t2_acks_1_without_enable_idempotence_turns_idempotence_off_and_with_it_is_ref
     .unwrap();
     let why = explicit.scenario.validate().unwrap_err().to_string();
     assert!(why.contains("ConfigException"), "{why}");
+    // A file that says nothing of it leaves a producer's idempotence off.
+    let mut plain = order_events();
+    plain.producers[0].enable_idempotence = false;
+    let applied = apply(
+        &plain,
+        "spring:\n  kafka:\n    consumer:\n      group-id: g\n",
+    )
+    .unwrap();
+    assert!(!applied.scenario.producers[0].enable_idempotence);
 }
 
 #[test]
@@ -204,30 +213,45 @@ fn concurrency_static_membership_and_retry_topics_are_read_from_spring_boots_set
         (4, 2_000, 2.5, Some(10_000))
     );
     assert!(applied.scenario.validate().is_ok());
-    // The names before Spring Boot 3.4 work too, and enabled: false turns them off.
+    // Spring Boot's builder: topics suffixed with index values, one topic for repeats.
+    assert_eq!(
+        r.suffixing_strategy,
+        kplay_engine::retry_topic::TopicSuffixingStrategy::SuffixWithIndexValue
+    );
+    // The names before Spring Boot 3.4 work too, in any order.
     let old = apply(
         &order_events(),
-        "spring.kafka.retry.topic.delay: 500ms\nspring.kafka.retry.topic.attempts: 2\n",
-    );
-    let old = match old {
-        Ok(a) => a,
-        Err(e) => panic!("{e}"),
+        "spring.kafka.retry.topic.delay: 500ms\nspring.kafka.retry.topic.attempts: 2\nspring.kafka.retry.topic.enabled: true\n",
+    )
+    .unwrap();
+    let retry_topic = |s: &kplay_engine::scenario::Scenario| {
+        s.groups[0]
+            .config
+            .listener
+            .error_handler
+            .retry_topic
+            .clone()
     };
-    let r = old.scenario.groups[0]
-        .config
-        .listener
-        .error_handler
-        .retry_topic
-        .clone()
-        .unwrap();
+    let r = retry_topic(&old.scenario).unwrap();
     assert_eq!((r.attempts, r.delay_ms), (2, 500));
-    let off = apply(&old.scenario, "spring.kafka.retry.topic.enabled: false\n").unwrap();
-    assert!(off.scenario.groups[0]
-        .config
-        .listener
-        .error_handler
-        .retry_topic
-        .is_none());
+    // enabled: false removes them, wherever the other settings stand.
+    let off = apply(
+        &old.scenario,
+        "spring.kafka.retry.topic.enabled: false\nspring.kafka.retry.topic.attempts: 5\n",
+    )
+    .unwrap();
+    assert!(retry_topic(&off.scenario).is_none());
+    // Without enabled, Spring Boot makes none: the settings change nothing and say so.
+    let alone = apply(
+        &order_events(),
+        "spring.kafka.retry.topic.attempts: 5\nspring.kafka.consumer.group-id: g\n",
+    )
+    .unwrap();
+    assert!(retry_topic(&alone.scenario).is_none());
+    assert_eq!(
+        alone.unknown,
+        ["line 1: spring.kafka.retry.topic.attempts applies only with spring.kafka.retry.topic.enabled: true"]
+    );
     let why = apply(&order_events(), "spring.kafka.listener.concurrency: 0\n")
         .err()
         .unwrap();
