@@ -156,8 +156,6 @@ pub fn ProducerRates() -> impl IntoView {
 /// The value marker of a poison record: the produce form's "Produce a poison record" sends it.
 pub const POISON_MARKER: &str = "POISON";
 
-/// The failure rule the "poison records fail" switch adds: every delivery of a record whose
-/// value contains [`POISON_MARKER`] fails.
 /// One back-off the Group settings tab offers: its value, its label, and the back-off.
 type BackOffChoice = (&'static str, &'static str, fn() -> BackOff);
 
@@ -206,6 +204,8 @@ fn setting_box(
     }
 }
 
+/// The failure rule the "poison records fail" switch adds: every delivery of a record whose
+/// value contains [`POISON_MARKER`] fails.
 fn poison_rule() -> FailureRule {
     FailureRule {
         matches: RecordMatch {
@@ -443,7 +443,7 @@ pub fn GroupSettings(
                 static_membership,
                 move |on| change_static(Box::new(move |c| c.static_membership = on)),
                 "Static membership",
-                ": each consumer has a group.instance.id, so a restart within session.timeout.ms moves no partition",
+                ": consumers started or restarted from now on have a group.instance.id, so a restart within session.timeout.ms moves no partition",
             )}
             <p class="hint">"Members use new settings when they next join the group. A new assignor acts as if every member restarted with it at once: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
             <fieldset class="reset">

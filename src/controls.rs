@@ -86,7 +86,6 @@ impl Default for HeaderPopup {
     }
 }
 
-/// `0.25×`, `1×`, `300×`.
 /// Puts the keyboard focus on the first element matching `selector` once the page has been
 /// drawn again; with `only_if_lost`, only when the focus fell back to the page itself (the
 /// element that had it was taken away).
@@ -110,6 +109,7 @@ pub fn focus_after_redraw(selector: &'static str, only_if_lost: bool) {
     });
 }
 
+/// `0.25×`, `1×`, `300×`.
 fn speed_label(index: usize) -> String {
     let speed = SPEEDS[index];
     format!("{}×", kplay_engine::decimal::text(speed))

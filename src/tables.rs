@@ -184,7 +184,7 @@ pub fn GroupTables() -> impl IntoView {
                     </tbody>
                 </table>
                 <div class="consumer-actions">
-                    {g.consumers.iter().map(|(name, status)| consumer_actions(engine, &g.id, name.clone(), *status)).collect_view()}
+                    {g.consumers.iter().map(|(name, status)| consumer_actions(engine, name.clone(), *status)).collect_view()}
                     <button on:click={
                         let id = g.id.clone();
                         move |_| engine.report(engine.apply(Command::AddConsumer { group: id.clone() }).map(|_| ()))
@@ -198,18 +198,12 @@ pub fn GroupTables() -> impl IntoView {
     }
 }
 
-fn consumer_actions(
-    engine: Engine,
-    group: &str,
-    name: String,
-    status: ConsumerStatus,
-) -> impl IntoView {
+fn consumer_actions(engine: Engine, name: String, status: ConsumerStatus) -> impl IntoView {
     let running = matches!(status, ConsumerStatus::Running | ConsumerStatus::Paused);
     let act =
         move |command: Command| move |_| engine.report(engine.apply(command.clone()).map(|_| ()));
-    // Crash and Restart replace the buttons they are pressed on: the keyboard focus goes on
-    // to the button that takes the pressed one's place. Remove takes the consumer's buttons
-    // away: the focus goes on to adding one.
+    // Crash, Remove and Restart replace the buttons they are pressed on: the keyboard focus
+    // goes on to the button that takes the pressed one's place.
     let swap = move |command: Command, then: String| {
         move |_| match engine.apply(command.clone()) {
             Ok(_) => focus_button_after_redraw(then.clone()),
@@ -227,7 +221,7 @@ fn consumer_actions(
                         on:click=act(Command::PauseConsumer { consumer: name.clone(), paused: status == ConsumerStatus::Running })>
                         {if status == ConsumerStatus::Running { format!("Pause {name}") } else { format!("Resume {name}") }}
                     </button>
-                    <button on:click=swap(Command::RemoveConsumer { consumer: name.clone() }, format!("Add consumer to {group}"))>{format!("Remove {name}")}</button>
+                    <button on:click=swap(Command::RemoveConsumer { consumer: name.clone() }, format!("Restart {name}"))>{format!("Remove {name}")}</button>
                 }.into_any()
             } else {
                 view! {
