@@ -41,12 +41,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * BigInteger retry headers, keyboard focus that follows lesson steps and removals, the event
  * log's note on older lines: +2.9 kB; the back-off, retry-topic and static-membership
  * controls in Group settings: +1.1 kB): 379.9 kB; the event log's note on records sent with
- * acks=0, +0.1 kB: 380.0 kB. The ceiling keeps 1 kB above that. The report
+ * acks=0, +0.1 kB: 380.0 kB; fixes from a review of those changes (retry listeners created
+ * when retry topics are turned on mid-run, Spring Boot's retry-topic settings read as Boot
+ * reads them, lost partitions that abort an exactly-once transaction, and others: +1.4 kB):
+ * 381.4 kB. The ceiling keeps 0.6 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 381 * 1000;
+const BROTLI_CEILING_BYTES = 382 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);

@@ -13,8 +13,9 @@ after(async () => {
   await browser?.close();
 });
 
+// The fact whose label is exactly `label` ("Group" is not "group.instance.id").
 const fact = async (inspector, label) =>
-  (await inspector.locator("dt", { hasText: label }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
+  (await inspector.locator("dt").getByText(label, { exact: true }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
 
 test("a consumer, a partition, a group and a producer picked in the diagram show their details and actions", async () => {
   const { page, errors } = await openPage(browser);
