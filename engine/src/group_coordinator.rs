@@ -560,8 +560,8 @@ mod tests {
     use crate::scenario::Scenario;
     use crate::sim::Command;
 
-    #[test]
-    fn c8_offset_commits_need_the_current_generation_also_while_a_rebalance_is_prepared() {
+    /// Group `g` of one consumer on topic `t`, stable at 10 s.
+    fn one_stable_consumer() -> crate::Simulation {
         let mut sim = Scenario::from_json(
             r#"{"version": 1, "topics": [{"name": "t", "partitions": 2}],
                 "groups": [{"id": "g", "topics": ["t"], "consumers": 1}]}"#,
@@ -570,6 +570,12 @@ mod tests {
         .build()
         .unwrap();
         sim.run_until(10_000);
+        sim
+    }
+
+    #[test]
+    fn c8_offset_commits_need_the_current_generation_also_while_a_rebalance_is_prepared() {
+        let mut sim = one_stable_consumer();
         let member = sim.consumers()[0].member_id.clone().unwrap();
         let generation = sim.group("g").unwrap().generation;
         assert_eq!(sim.commit_refusal(0, &member, generation), None);
@@ -588,14 +594,7 @@ mod tests {
 
     #[test]
     fn a_commit_refused_for_its_generation_resets_the_consumers_generation() {
-        let mut sim = Scenario::from_json(
-            r#"{"version": 1, "topics": [{"name": "t", "partitions": 2}],
-                "groups": [{"id": "g", "topics": ["t"], "consumers": 1}]}"#,
-        )
-        .unwrap()
-        .build()
-        .unwrap();
-        sim.run_until(10_000);
+        let mut sim = one_stable_consumer();
         let generation = sim.consumers()[0].generation;
         let epoch = sim.consumers()[0].member_epoch;
         // A commit from a generation the consumer has since left changes nothing.

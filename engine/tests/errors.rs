@@ -77,6 +77,14 @@ fn run(
     sim
 }
 
+/// The first dead letter's record: the first record of the partition it went to (the tests
+/// that read it send one).
+fn first_dead_letter(sim: &Simulation) -> kplay_engine::log::Record {
+    let (topic, partition, _) = dead_letters(sim).remove(0);
+    let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
+    log.get(0).unwrap().clone()
+}
+
 fn poison(kind: FailureKind) -> FailureRule {
     FailureRule {
         matches: RecordMatch {
@@ -364,14 +372,7 @@ fn d2_d3_a_missing_dead_letter_partition_falls_back_to_the_partitioner_and_heade
     // The auto-created dead-letter topic has one partition (num.partitions = 1), so partition 2
     // does not exist there and Kafka's partitioner picks partition 0.
     assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 0)]);
-    let record = sim
-        .topic("orders-dlt")
-        .unwrap()
-        .partition(0)
-        .unwrap()
-        .get(0)
-        .unwrap()
-        .clone();
+    let record = first_dead_letter(&sim);
     let header = |name: &str| {
         record
             .headers
@@ -536,14 +537,7 @@ fn j2_with_error_handling_deserializer_the_bad_value_is_dead_lettered_after_one_
         "DeserializationException is fatal (E5)"
     );
     assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 1)]);
-    let dlt = sim
-        .topic("orders-dlt")
-        .unwrap()
-        .partition(0)
-        .unwrap()
-        .get(0)
-        .unwrap()
-        .clone();
+    let dlt = first_dead_letter(&sim);
     assert_eq!(
         dlt.value.as_deref(),
         Some("not json"),
@@ -597,10 +591,7 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
     assert_eq!(dead_letters(&sim).len(), 1);
     // The exception headers describe the DeserializationException and its cause, the
     // delegate's exception (DeadLetterPublishingRecoverer.addAndEnhanceHeaders).
-    let (topic, partition, _) = dead_letters(&sim).remove(0);
-    // The one dead letter is the first record of its partition.
-    let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
-    let record = log.get(0).unwrap();
+    let record = first_dead_letter(&sim);
     let header = |name: &str| {
         record
             .last_header(name)
@@ -654,16 +645,7 @@ fn n1_n4_non_blocking_retries_deliver_three_times_without_blocking_the_partition
     assert_eq!(dlt, vec!["orders-dlt".to_string()]);
     // The forward to the dead-letter topic carries the retry headers too: the attempt after
     // the third, and the times as Java BigInteger bytes.
-    let (topic, partition, _) = dead_letters(&sim).remove(0);
-    // The one dead letter is the first record of its partition.
-    let record = sim
-        .topic(&topic)
-        .unwrap()
-        .partition(partition)
-        .unwrap()
-        .get(0)
-        .unwrap()
-        .clone();
+    let record = first_dead_letter(&sim);
     assert_eq!(
         record.last_header("retry_topic-attempts"),
         Some(&4i32.to_be_bytes()[..])
@@ -801,9 +783,7 @@ fn d3_a_plain_recoverer_appends_original_headers_to_a_record_that_already_has_th
     let mut sim = scenario.build().unwrap();
     sim.run_until(20_000);
     assert_eq!(dead_letters(&sim).len(), 1);
-    let (topic, partition, _) = dead_letters(&sim).remove(0);
-    let log = sim.topic(&topic).unwrap().partition(partition).unwrap();
-    let record = log.get(0).unwrap();
+    let record = first_dead_letter(&sim);
     let topics: Vec<&[u8]> = record
         .headers
         .iter()

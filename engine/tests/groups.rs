@@ -697,8 +697,8 @@ fn shifting_a_partition_with_no_committed_offset_is_refused_as_kafka_consumer_gr
     assert_eq!(sim.group("late").unwrap().committed.len(), 3);
 }
 
-/// Partitions `consumer` gave up in `Revoked` events at or after `from_ms`.
-fn revoked_since(sim: &Simulation, consumer: &str, from_ms: u64) -> Vec<String> {
+/// Partitions `consumer` gave up at or after `from_ms`: revoked, or with `lost`, lost.
+fn given_up(sim: &Simulation, consumer: &str, from_ms: u64, lost: bool) -> Vec<String> {
     sim.trace()
         .events()
         .filter(|e| e.at_ms >= from_ms)
@@ -707,11 +707,32 @@ fn revoked_since(sim: &Simulation, consumer: &str, from_ms: u64) -> Vec<String> 
                 consumer: c,
                 partitions,
                 ..
-            } if c.as_str() == consumer => Some(partitions.clone()),
+            } if !lost && c.as_str() == consumer => Some(partitions.clone()),
+            EventKind::PartitionsLost {
+                consumer: c,
+                partitions,
+                ..
+            } if lost && c.as_str() == consumer => Some(partitions.clone()),
             _ => None,
         })
         .flatten()
         .collect()
+}
+
+/// Partitions `consumer` gave up in `Revoked` events at or after `from_ms`.
+fn revoked_since(sim: &Simulation, consumer: &str, from_ms: u64) -> Vec<String> {
+    given_up(sim, consumer, from_ms, false)
+}
+
+/// Partitions `consumer` gave up as lost.
+fn lost(sim: &Simulation, consumer: &str) -> Vec<String> {
+    given_up(sim, consumer, 0, true)
+}
+
+/// The partitions `consumer` owns, as `topic-partition`.
+fn owned_by(sim: &Simulation, consumer: &str) -> Vec<String> {
+    let c = sim.consumers().iter().find(|c| c.name == consumer).unwrap();
+    c.assignment.iter().map(ToString::to_string).collect()
 }
 
 #[test]
@@ -725,15 +746,7 @@ fn closing_a_consumer_revokes_what_it_owns_a_static_member_too() {
         };
         let mut sim = orders(9, 4, 10.0, 2, config).build().unwrap();
         sim.run_until(20_000);
-        let owned: Vec<String> = sim
-            .consumers()
-            .iter()
-            .find(|c| c.name == "group-a-1")
-            .unwrap()
-            .assignment
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let owned = owned_by(&sim, "group-a-1");
         assert_eq!(owned.len(), 2);
         sim.apply(Command::RemoveConsumer {
             consumer: "group-a-1".into(),
@@ -758,15 +771,7 @@ fn closing_a_consumer_whose_generation_was_reset_loses_what_it_owns() {
     };
     let mut sim = orders(1, 4, 10.0, 2, config).build().unwrap();
     sim.run_until(8_000);
-    let owned: Vec<String> = sim
-        .consumers()
-        .iter()
-        .find(|c| c.name == "group-a-1")
-        .unwrap()
-        .assignment
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let owned = owned_by(&sim, "group-a-1");
     sim.apply(Command::PauseConsumer {
         consumer: "group-a-1".into(),
         paused: true,
@@ -784,22 +789,6 @@ fn closing_a_consumer_whose_generation_was_reset_loses_what_it_owns() {
     assert_no_violations(&sim);
 }
 
-/// Partitions `consumer` gave up as lost.
-fn lost(sim: &Simulation, consumer: &str) -> Vec<String> {
-    sim.trace()
-        .events()
-        .filter_map(|e| match &e.kind {
-            EventKind::PartitionsLost {
-                consumer: c,
-                partitions,
-                ..
-            } if c.as_str() == consumer => Some(partitions.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
 #[test]
 fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claims_none() {
     for assignor in [AssignorKind::CooperativeSticky, AssignorKind::Range] {
@@ -810,11 +799,7 @@ fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claim
         };
         let mut sim = orders(1, 4, 10.0, 2, config).build().unwrap();
         sim.run_until(8_000);
-        let owned = |sim: &Simulation, name: &str| -> Vec<String> {
-            let c = sim.consumers().iter().find(|c| c.name == name).unwrap();
-            c.assignment.iter().map(ToString::to_string).collect()
-        };
-        let before = owned(&sim, "group-a-1");
+        let before = owned_by(&sim, "group-a-1");
         assert_eq!(before.len(), 2, "{assignor:?}");
         let pause = |sim: &mut Simulation, paused| {
             sim.apply(Command::PauseConsumer {
@@ -826,7 +811,7 @@ fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claim
         pause(&mut sim, true);
         sim.run_until(30_000);
         assert_eq!(poll_timeouts(&sim).len(), 1, "{assignor:?}");
-        assert_eq!(owned(&sim, "group-a-2").len(), 4, "{assignor:?}");
+        assert_eq!(owned_by(&sim, "group-a-2").len(), 4, "{assignor:?}");
         pause(&mut sim, false);
         sim.run_until(60_000);
         // Back in poll(), the consumer finds its generation reset: what it owned is lost, not
@@ -836,8 +821,8 @@ fn c10_c14_a_consumer_back_from_a_poll_timeout_has_lost_its_partitions_and_claim
             revoked_since(&sim, "group-a-1", 8_000).is_empty(),
             "{assignor:?}"
         );
-        assert_eq!(owned(&sim, "group-a-1").len(), 2, "{assignor:?}");
-        let mut all = [owned(&sim, "group-a-1"), owned(&sim, "group-a-2")].concat();
+        assert_eq!(owned_by(&sim, "group-a-1").len(), 2, "{assignor:?}");
+        let mut all = [owned_by(&sim, "group-a-1"), owned_by(&sim, "group-a-2")].concat();
         all.sort();
         assert_eq!(all.len(), 4, "{assignor:?}: {all:?}");
         all.dedup();
