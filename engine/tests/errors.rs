@@ -85,6 +85,37 @@ fn first_dead_letter(sim: &Simulation) -> kplay_engine::log::Record {
     log.get(0).unwrap().clone()
 }
 
+/// `orders` with `partitions` partitions, whose group dead-letters a not-retryable failure at
+/// once; one POISON record sent to `partition` with one header, run to 20 s.
+fn dead_letter_one(partitions: u32, partition: u32, header: (&str, &[u8])) -> Simulation {
+    let config = GroupConfig {
+        listener: listener(
+            vec![poison(FailureKind::NonRetryable)],
+            BackOff::fixed(0, 0),
+            true,
+        ),
+        ..earliest(0)
+    };
+    let mut scenario = orders_scenario(1, partitions, config);
+    scenario.script.push(ScriptEntry {
+        at_ms: T0,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some("POISON".into()),
+            partition: Some(partition),
+            headers: vec![Header {
+                key: header.0.into(),
+                value: header.1.to_vec(),
+            }],
+        },
+    });
+    let mut sim = scenario.build().unwrap();
+    sim.run_until(20_000);
+    sim
+}
+
 fn poison(kind: FailureKind) -> FailureRule {
     FailureRule {
         matches: RecordMatch {
@@ -344,31 +375,7 @@ fn d1_spring_kafka_3_2_names_the_dead_letter_topic_dot_dlt() {
 
 #[test]
 fn d2_d3_a_missing_dead_letter_partition_falls_back_to_the_partitioner_and_headers_are_added() {
-    let config = GroupConfig {
-        listener: listener(
-            vec![poison(FailureKind::NonRetryable)],
-            BackOff::fixed(0, 0),
-            true,
-        ),
-        ..earliest(0)
-    };
-    let mut scenario = orders_scenario(1, 3, config);
-    scenario.script.push(ScriptEntry {
-        at_ms: T0,
-        after_events: None,
-        command: Command::Produce {
-            topic: "orders".into(),
-            key: Some("k".into()),
-            value: Some("POISON".into()),
-            partition: Some(2),
-            headers: vec![Header {
-                key: "trace-id".into(),
-                value: b"abc".to_vec(),
-            }],
-        },
-    });
-    let mut sim = scenario.build().unwrap();
-    sim.run_until(20_000);
+    let mut sim = dead_letter_one(3, 2, ("trace-id", b"abc"));
     // The auto-created dead-letter topic has one partition (num.partitions = 1), so partition 2
     // does not exist there and Kafka's partitioner picks partition 0.
     assert_eq!(dead_letters(&sim), vec![("orders-dlt".into(), 0, 0)]);
@@ -756,32 +763,8 @@ impl ParseTp for str {
 
 #[test]
 fn d3_a_plain_recoverer_appends_original_headers_to_a_record_that_already_has_them() {
-    let config = GroupConfig {
-        listener: listener(
-            vec![poison(FailureKind::NonRetryable)],
-            BackOff::fixed(0, 0),
-            true,
-        ),
-        ..earliest(0)
-    };
-    let mut scenario = orders_scenario(5, 1, config);
-    scenario.script.push(ScriptEntry {
-        at_ms: T0,
-        after_events: None,
-        command: Command::Produce {
-            topic: "orders".into(),
-            key: Some("k".into()),
-            value: Some("POISON".into()),
-            partition: Some(0),
-            // A copy of an earlier dead letter, sent back by hand with its headers.
-            headers: vec![Header {
-                key: "kafka_dlt-original-topic".into(),
-                value: b"payments".to_vec(),
-            }],
-        },
-    });
-    let mut sim = scenario.build().unwrap();
-    sim.run_until(20_000);
+    // A copy of an earlier dead letter, sent back by hand with its headers.
+    let sim = dead_letter_one(1, 0, ("kafka_dlt-original-topic", b"payments"));
     assert_eq!(dead_letters(&sim).len(), 1);
     let record = first_dead_letter(&sim);
     let topics: Vec<&[u8]> = record
