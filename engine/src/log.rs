@@ -50,6 +50,41 @@ pub fn bytes_to_text(bytes: &[u8]) -> String {
     }
 }
 
+/// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`: the v2 batch header (base offset, length,
+/// leader epoch, magic, CRC, attributes, last offset delta, timestamps, producer id, epoch,
+/// base sequence, record count).
+pub const RECORD_BATCH_OVERHEAD: u64 = 61;
+
+/// Bytes of a v2 record batch that holds one uncompressed record with these key and value
+/// lengths (`None`: null) and headers: the batch header and the record as
+/// `DefaultRecord.sizeInBytes` counts it, with timestamp and offset deltas of 0.
+///
+/// The engine sends every record in a batch of its own (see [`crate::partitioner`]), so this
+/// is what Kafka's `RecordAccumulator` reports to the sticky partitioner as appended bytes
+/// (`appendNewBatch`: the new batch's `estimatedSizeInBytes`), and what the record takes in
+/// the log.
+pub fn batch_size_bytes(key: Option<usize>, value: Option<usize>, headers: &[Header]) -> u64 {
+    // A length or count as a zig-zag varint, -1 for null.
+    fn varint(n: i64) -> u64 {
+        let mut zigzag = ((n << 1) ^ (n >> 63)) as u64;
+        let mut bytes = 1;
+        while zigzag >= 0x80 {
+            zigzag >>= 7;
+            bytes += 1;
+        }
+        bytes
+    }
+    fn field(len: Option<usize>) -> u64 {
+        len.map_or(1, |n| varint(n as i64) + n as u64)
+    }
+    // Attributes (1 byte), timestamp delta and offset delta (0: one byte each).
+    let mut body = 3 + field(key) + field(value) + varint(headers.len() as i64);
+    for h in headers {
+        body += field(Some(h.key.len())) + field(Some(h.value.len()));
+    }
+    RECORD_BATCH_OVERHEAD + varint(body as i64) + body
+}
+
 /// A record stored in a partition log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -79,17 +114,20 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record's size as the log accounts for it: key, value and headers, in bytes.
-    /// Kafka adds a few bytes of framing per record; the simulation leaves that out.
+    /// The record's size in the log: the bytes of a v2 record batch holding only this record
+    /// (see [`batch_size_bytes`]). Retention by size counts these, and so does the sticky
+    /// partitioner.
     pub fn size_bytes(&self) -> u64 {
-        let key = self.key.as_ref().map_or(0, Vec::len);
-        let value = self.value.as_ref().map_or(0, String::len);
-        let headers: usize = self
-            .headers
-            .iter()
-            .map(|h| h.key.len() + h.value.len())
-            .sum();
-        (key + value + headers) as u64
+        if self.control.is_some() {
+            // A marker's key is its version and type (2 + 2 bytes), its value its version and
+            // the coordinator epoch (2 + 4 bytes): `EndTransactionMarker`.
+            return batch_size_bytes(Some(4), Some(6), &[]);
+        }
+        batch_size_bytes(
+            self.key.as_ref().map(Vec::len),
+            self.value.as_ref().map(String::len),
+            &self.headers,
+        )
     }
 
     /// The key as text for display: UTF-8 when it is, hex otherwise, `None` for a null key.
@@ -449,7 +487,45 @@ mod tests {
         assert_eq!(log.log_end_offset(), 2);
         assert_eq!(log.high_watermark(), 2);
         assert_eq!(log.get(1).unwrap().value.as_deref(), Some("b"));
-        assert_eq!(log.size_bytes(), 3);
+        // Two one-record batches: 61 + 9 bytes with a key, 61 + 8 with a null one.
+        assert_eq!(log.size_bytes(), 70 + 69);
+    }
+
+    #[test]
+    fn a_record_takes_the_bytes_of_its_own_v2_batch() {
+        // Null key, 100-byte value: a 107-byte body, a 2-byte length and the 61-byte header.
+        assert_eq!(batch_size_bytes(None, Some(100), &[]), 170);
+        // Lengths of 64 and more take two varint bytes (zig-zag doubles them): a 63-byte key
+        // takes 1 + 63, a 64-byte one 2 + 64.
+        assert_eq!(
+            batch_size_bytes(Some(63), None, &[]),
+            61 + 2 + 3 + 64 + 1 + 1
+        );
+        assert_eq!(
+            batch_size_bytes(Some(64), None, &[]),
+            61 + 2 + 3 + 66 + 1 + 1
+        );
+        let header = Header {
+            key: "trace".into(),
+            value: vec![1, 2, 3],
+        };
+        // The header adds its name and value, each after a one-byte length.
+        assert_eq!(
+            batch_size_bytes(None, None, std::slice::from_ref(&header)),
+            batch_size_bytes(None, None, &[]) + 1 + 5 + 1 + 3
+        );
+        let marker = Record {
+            offset: 0,
+            key: None,
+            value: None,
+            headers: vec![],
+            timestamp_ms: 0,
+            producer_id: Some(1),
+            sequence: None,
+            transactional: true,
+            control: Some(ControlRecordType::Commit),
+        };
+        assert_eq!(marker.size_bytes(), batch_size_bytes(Some(4), Some(6), &[]));
     }
 
     fn txn_batch(producer_id: u64, sequence: i32) -> ProducerBatch {

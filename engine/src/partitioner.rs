@@ -48,7 +48,8 @@
 //!     `onNewBatch` and a second `partition()` call.
 //!   * Kafka counts "appended bytes" as the growth of the batch's estimated size (the first record
 //!     of a batch includes the 61-byte v2 batch header). [`ProducerPartitioner::on_append`] takes
-//!     whatever byte count the caller's model uses.
+//!     whatever byte count the caller's model uses; the simulation passes the size of the
+//!     record's own batch, header and record framing included ([`crate::log::batch_size_bytes`]).
 //!
 //!   [`BuiltInPartitioner`] and [`StickyPartitionCache`] expose the per-topic machinery with the
 //!   batch state as an argument, for a future model with real batches.

@@ -135,12 +135,11 @@ impl Simulation {
         });
         let sender = producer.sender.as_mut().expect("inserted above");
         sender.next_batch_id += 1;
-        let size = key.as_ref().map_or(0, Vec::len)
-            + value.as_ref().map_or(0, String::len)
-            + headers
-                .iter()
-                .map(|h| h.key.len() + h.value.len())
-                .sum::<usize>();
+        let size = crate::log::batch_size_bytes(
+            key.as_ref().map(Vec::len),
+            value.as_ref().map(String::len),
+            &headers,
+        );
         sender.queued.push_back(InFlightBatch {
             id: sender.next_batch_id,
             tp: tp.clone(),

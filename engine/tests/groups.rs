@@ -855,6 +855,37 @@ fn p6_the_pages_own_sends_without_a_key_move_their_sticky_partition_on() {
 }
 
 #[test]
+fn p6_the_sticky_partition_counts_each_record_with_its_batch_framing() {
+    let mut sim = orders(1, 8, 0.0, 1, earliest(0)).build().unwrap();
+    let send = |sim: &mut Simulation, n| {
+        for _ in 0..n {
+            sim.apply(Command::Produce {
+                topic: "order-events".into(),
+                key: None,
+                value: Some("0123456789".into()),
+                partition: None,
+                headers: vec![],
+            })
+            .unwrap();
+        }
+    };
+    // Each record is a batch of its own: 61 bytes of batch header and a 17-byte record, 78
+    // bytes that reach batch.size (16 384) with the 211th record. Counting only the 10
+    // bytes of value would keep 1 639 records on the first partition.
+    send(&mut sim, 211);
+    let sizes = |sim: &Simulation| -> Vec<u64> {
+        let topic = sim.topic("order-events").unwrap();
+        (0..8).map(|p| topic.partition(p).unwrap().len()).collect()
+    };
+    let first = sizes(&sim);
+    assert_eq!(first.iter().filter(|&&n| n > 0).count(), 1, "{first:?}");
+    assert_eq!(first.iter().sum::<u64>(), 211);
+    send(&mut sim, 1_789);
+    let used = sizes(&sim).iter().filter(|&&n| n > 0).count();
+    assert!(used >= 4, "2 000 records went to {used} partitions");
+}
+
+#[test]
 fn static_membership_turned_on_reaches_a_consumer_when_it_restarts() {
     let mut sim = orders(1, 2, 10.0, 1, earliest(0)).build().unwrap();
     sim.run_until(10_000);
