@@ -399,6 +399,12 @@ pub struct MemberInput {
     /// ignores unknown topics.
     pub topics: Vec<String>,
     /// Previously owned partitions as `"topic-partition"`; the last `-` separates the number.
+    ///
+    /// The assignor gets them in the order given, as through Kafka's Java API. A real
+    /// consumer's arrive sorted by topic, then partition (`ConsumerProtocol` sorts them on the
+    /// wire), which matters only when subscriptions differ: with equal ones the sticky
+    /// assignors sort owned partitions themselves. The simulation's groups share one
+    /// subscription.
     #[serde(default)]
     pub owned: Vec<String>,
     /// Generation of the previous ownership.
