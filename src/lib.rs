@@ -303,7 +303,7 @@ pub fn App() -> impl IntoView {
                 <actions::AddPartitions topic/>
                 <actions::AddGroup topic/>
                 <p class="hint">
-                    "Press " <kbd>"Space"</kbd> " or Play to start the producers; " <kbd>"?"</kbd>
+                    "Press " <kbd>"Space"</kbd> " to play or pause the producers; " <kbd>"?"</kbd>
                     " lists the shortcuts."
                 </p>
             </aside>
