@@ -760,7 +760,7 @@ fn partition_view(
     });
     let partition_name = format!("Partition {label}");
     view! {
-        <g class="partition" class:blocked=p.blocked role="list" aria-label=label>
+        <g class="partition" class:blocked=p.blocked>
             {p.blocked.then(|| view! {
                 // Around the cells and the next-offset slot; the LWM / LEO lines stay clear of it.
                 <rect class="blocked-band" x=num(CLUSTER_X + 44.0) y=num(top - 2.0) width=num(layout::cell_x(layout::VISIBLE_CELLS) + CELL_W - CLUSTER_X - 40.0) height=num(ROW_H - 4.0) rx="4">
@@ -777,7 +777,8 @@ fn partition_view(
                     </text>
                 }
             })}
-            <g class="cells" role="none" inner_html=cells></g>
+            // The list holds the record cells only: a screen reader counts records.
+            <g class="cells" role="list" aria-label=label inner_html=cells></g>
             <rect class="next-cell" x=num(next_x) y=num(top) width=num(CELL_W - 2.0) height=num(ROW_H - 8.0) rx="3">
                 <title>{format!("next offset {} (Log End Offset)", p.log_end)}</title>
             </rect>

@@ -87,6 +87,20 @@ async fn produce_appends_to_the_murmur2_partition_at_the_next_offset() {
     for other in (0..3).filter(|p| *p != expected) {
         assert!(log_items(&root, &format!("order-events-{other}")).is_empty());
     }
+    // A list holds list items only (ARIA's required children), so that a screen reader
+    // counts records, not the partition's label or its next-offset slot.
+    for list in query(&root, r#".diagram-svg [role="list"]"#) {
+        let children = list.children();
+        for i in 0..children.length() {
+            let child = children.item(i).unwrap();
+            assert_eq!(
+                child.get_attribute("role").as_deref(),
+                Some("listitem"),
+                "{}",
+                child.outer_html()
+            );
+        }
+    }
     let status = query(&root, r#"[role="status"]"#)[0]
         .text_content()
         .unwrap();
