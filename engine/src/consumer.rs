@@ -102,6 +102,23 @@ pub(crate) fn set_offset(
     }
 }
 
+/// The `group.instance.id` of a static member. Spring Kafka's concurrent container gives
+/// its n-th child container the configured id with the suffix `-(n-1)`
+/// (`ConcurrentMessageListenerContainer`: `setClientIdSuffix("-" + index)`, from 0), and the
+/// Spring Boot tab configures the group's id, so the playground's consumer `orders-1` is
+/// `orders-0`.
+fn static_instance_id(group_id: &str, consumer: &str) -> String {
+    let index = consumer
+        .strip_prefix(group_id)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|&n| n > 0);
+    match index {
+        Some(n) => format!("{group_id}-{}", n - 1),
+        None => consumer.to_owned(),
+    }
+}
+
 impl Consumer {
     /// Virtual time of its last `poll()`, from which `max.poll.interval.ms` counts (C10).
     pub fn last_poll_ms(&self) -> u64 {
@@ -299,7 +316,7 @@ impl Simulation {
         let instance_id = self.groups[group]
             .config
             .static_membership
-            .then(|| name.clone());
+            .then(|| static_instance_id(&group_id, &name));
         let index = self.consumers.len();
         self.consumers
             .push(Consumer::new(name.clone(), group, instance_id));
@@ -398,13 +415,15 @@ impl Simulation {
         let incarnation = self.new_incarnation(index);
         // The new process reads the group's settings as they are now: static membership
         // turned on or off since takes effect here.
-        let is_static = self.groups[self.consumers[index].group]
+        let group = &self.groups[self.consumers[index].group];
+        let instance_id = group
             .config
-            .static_membership;
+            .static_membership
+            .then(|| static_instance_id(&group.id, &self.consumers[index].name));
         let c = &mut self.consumers[index];
         c.status = ConsumerStatus::Running;
         c.error = None;
-        c.instance_id = is_static.then(|| c.name.clone());
+        c.instance_id = instance_id;
         // A dynamic member gets a new member id; a static one rejoins with its instance id.
         c.member_id = None;
         c.member_epoch += 1;

@@ -824,7 +824,7 @@ fn yml_consumer(s: &Scenario) -> String {
     }
     out.push_str(&yml_properties("      ", &properties));
     if g.config.static_membership {
-        out.push_str("      # group.instance.id (static membership) is set per listener: see @KafkaListener(properties)\n");
+        out.push_str("      # group.instance.id (static membership) is set per listener: see @KafkaListener(properties);\n      # Spring adds -0, -1, ... for each consumer of the listener's container\n");
     }
     out
 }

@@ -470,6 +470,20 @@ fn a_consumer_shows_its_group_instance_id_when_it_is_a_static_member() {
     };
     let mut sim = common::orders(4, 3, 20.0, 2, config).build().unwrap();
     sim.run_until(10_000);
-    let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
-    assert_eq!(fact(&d, "group.instance.id"), name);
+    // Each consumer is one of Spring's child containers, whose suffixes count from 0.
+    let ids: Vec<String> = sim
+        .consumers()
+        .iter()
+        .map(|c| {
+            let d = inspect(
+                &sim,
+                &Entity::Consumer {
+                    name: c.name.clone(),
+                },
+            )
+            .unwrap();
+            fact(&d, "group.instance.id").to_owned()
+        })
+        .collect();
+    assert_eq!(ids[..2], ["group-a-0", "group-a-1"]);
 }
