@@ -879,6 +879,22 @@ impl Simulation {
         self.wake_for_rejoin(index);
     }
 
+    /// The coordinator answered the consumer's JoinGroup or SyncGroup with UNKNOWN_MEMBER_ID:
+    /// it removed the member while the consumer waited. The consumer forgets its generation
+    /// (and, unless static, its member id) and joins again (`resetStateAndRejoin`).
+    pub(crate) fn join_refused(&mut self, index: usize) {
+        let c = &mut self.consumers[index];
+        if c.status != ConsumerStatus::Running || c.phase != MemberPhase::Joining {
+            return;
+        }
+        if c.instance_id.is_none() {
+            c.member_id = None;
+            c.member_epoch += 1;
+        }
+        c.generation = NO_GENERATION;
+        self.send_join(index);
+    }
+
     /// A consumer idle in `poll()` returns to rejoin at once; a busy one rejoins at its next poll.
     fn wake_for_rejoin(&mut self, index: usize) {
         let c = &mut self.consumers[index];
@@ -942,6 +958,7 @@ impl Simulation {
             return;
         }
         let Some(member) = g.members.get(&member_id) else {
+            self.join_refused(index);
             return;
         };
         let new_assignment = member.assignment.clone();

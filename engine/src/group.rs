@@ -363,9 +363,19 @@ pub struct Member {
     pub owned: Vec<TopicPartition>,
     /// Its assignment in the current generation.
     pub assignment: Vec<TopicPartition>,
-    /// Virtual time of the last heartbeat (or join) the coordinator received.
+    /// Virtual time of the last heartbeat (or join) the coordinator received, or of the last
+    /// completed join phase, which restarts every member's session.
     pub last_heartbeat_ms: u64,
+    /// Whether it joined after the last completed join phase (Kafka's `isNew`). While a join
+    /// phase waits, the coordinator keeps members that have rejoined; a new one only for
+    /// [`NEW_MEMBER_JOIN_TIMEOUT_MS`].
+    pub is_new: bool,
 }
+
+/// How long the coordinator keeps a new member waiting in JoinGroup: five minutes
+/// (`GroupCoordinator.NewMemberJoinTimeoutMs`; `classicGroupNewMemberJoinTimeoutMs` in the
+/// Java coordinator). A member that is still there then joins again.
+pub const NEW_MEMBER_JOIN_TIMEOUT_MS: u64 = 5 * 60 * 1000;
 
 /// A consumer group as the coordinator keeps it.
 #[derive(Clone, Debug)]

@@ -7,7 +7,9 @@
 //! * C9: the first join of an Empty group waits `group.initial.rebalance.delay.ms`, extended by
 //!   another delay while new members keep arriving, bounded by the rebalance timeout.
 //! * C10: a member without heartbeats for `session.timeout.ms` is removed; the rebalance
-//!   timeout is `max.poll.interval.ms`.
+//!   timeout is `max.poll.interval.ms`. A member waiting in JoinGroup sends no heartbeats and
+//!   is kept (a new member for five minutes, then told to join again), and a completed join
+//!   phase starts every member's session afresh.
 //! * C15: a static member (with `group.instance.id`) that rejoins a Stable group gets its old
 //!   assignment back under a new member id, with no rebalance.
 //!
@@ -18,7 +20,7 @@ use crate::vec_map::VecMap;
 
 use crate::assignor::{assign_in_join_order, RebalanceProtocol, Subscription, TopicPartition};
 use crate::consumer::MemberPhase;
-use crate::group::{GroupState, Member};
+use crate::group::{GroupState, Member, NEW_MEMBER_JOIN_TIMEOUT_MS};
 use crate::sim::{Event, Simulation};
 use crate::trace::EventKind;
 
@@ -165,6 +167,7 @@ impl Simulation {
                         owned: Vec::new(),
                         assignment: Vec::new(),
                         last_heartbeat_ms: now,
+                        is_new: true,
                     },
                 );
                 self.join_order_push(group, &id);
@@ -185,7 +188,8 @@ impl Simulation {
         m.owned = owned;
         m.last_heartbeat_ms = now;
         m.consumer = consumer;
-        // The session clock runs while the member waits in the join phase.
+        // The session check finds the member waiting in the join phase and keeps it (see
+        // `on_session_check`); a new member is kept for NEW_MEMBER_JOIN_TIMEOUT_MS at most.
         let session = g.config.session_timeout_ms;
         self.schedule_in(
             session,
@@ -284,6 +288,21 @@ impl Simulation {
         }
         let g = &mut self.groups[group];
         g.generation += 1;
+        // onCompleteJoin: every member's session starts again now, and none is new any more
+        // (completeAndScheduleNextHeartbeatExpiration). The heartbeat thread resumes only
+        // once the member has its assignment.
+        let now = self.now_ms;
+        let session = g.config.session_timeout_ms;
+        let mut checks = Vec::with_capacity(g.members.len());
+        for m in g.members.values_mut() {
+            m.last_heartbeat_ms = now;
+            m.is_new = false;
+            checks.push(m.member_id.clone());
+        }
+        for member_id in checks {
+            self.schedule_in(session, Event::SessionCheck { group, member_id });
+        }
+        let g = &mut self.groups[group];
         if g.members.is_empty() {
             g.leader = None;
             g.protocol = None;
@@ -413,15 +432,36 @@ impl Simulation {
         let Some(m) = g.members.get(member_id) else {
             return;
         };
-        if m.last_heartbeat_ms + g.config.session_timeout_ms > self.now_ms {
+        // A member parked in JoinGroup sends no heartbeats (its heartbeat thread waits for the
+        // join to complete), so the coordinator keeps it (`shouldKeepAlive`): a member of the
+        // last generation until the join phase ends, a new one for a while.
+        let awaiting_join = g.state == GroupState::PreparingRebalance && m.joined;
+        let reason = if awaiting_join {
+            if !m.is_new {
+                return;
+            }
+            let deadline = m.last_heartbeat_ms + NEW_MEMBER_JOIN_TIMEOUT_MS;
+            if deadline > self.now_ms {
+                let member_id = member_id.to_owned();
+                self.schedule_in(
+                    deadline - self.now_ms,
+                    Event::SessionCheck { group, member_id },
+                );
+                return;
+            }
+            "a new member waited in JoinGroup longer than the coordinator keeps one (5 minutes)"
+        } else if m.last_heartbeat_ms + g.config.session_timeout_ms > self.now_ms {
             return;
-        }
-        self.remove_member(
-            group,
-            member_id,
-            "session timeout expired: no heartbeat within session.timeout.ms".into(),
-        );
+        } else {
+            "session timeout expired: no heartbeat within session.timeout.ms"
+        };
+        let consumer = m.consumer;
+        self.remove_member(group, member_id, reason.into());
         self.after_member_left(group);
+        // The parked JoinGroup is answered with UNKNOWN_MEMBER_ID.
+        if awaiting_join && self.consumers[consumer].member_id.as_deref() == Some(member_id) {
+            self.join_refused(consumer);
+        }
     }
 
     pub(crate) fn on_leave(&mut self, group: usize, member_id: &str, reason: String) {

@@ -201,6 +201,99 @@ fn c10_a_restarted_consumers_old_member_is_told_apart_until_it_expires() {
     assert_no_violations(&sim);
 }
 
+/// Who left group-a and why: (time, consumer, reason).
+fn removals(sim: &Simulation) -> Vec<(u64, String, String)> {
+    sim.trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::MemberRemoved {
+                consumer, reason, ..
+            } => Some((e.at_ms, consumer.to_string(), reason.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn scripted(
+    mut scenario: kplay_engine::scenario::Scenario,
+    script: Vec<(u64, Command)>,
+) -> Simulation {
+    for (at_ms, command) in script {
+        scenario.script.push(ScriptEntry {
+            at_ms,
+            after_events: None,
+            command,
+        });
+    }
+    scenario.build().unwrap()
+}
+
+#[test]
+fn c10_a_member_waiting_in_join_group_is_not_expired_and_a_completed_join_restarts_sessions() {
+    // Restarted one second after the crash, group-a-1 joins as a new member and waits while
+    // the coordinator waits for its old member's session to expire (45 s). It sends no
+    // heartbeats meanwhile; the coordinator keeps it, and the completed join starts its
+    // session afresh.
+    let crash = |consumer: &str| Command::CrashConsumer {
+        consumer: consumer.into(),
+    };
+    let restart = |consumer: &str| Command::RestartConsumer {
+        consumer: consumer.into(),
+    };
+    let mut sim = scripted(
+        orders(1, 3, 5.0, 2, earliest(5)),
+        vec![(10_000, crash("group-a-1")), (11_000, restart("group-a-1"))],
+    );
+    sim.run_until(180_000);
+    let removed = removals(&sim);
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert!(removed[0].2.starts_with("session timeout"), "{removed:?}");
+    let group = sim.group("group-a").unwrap();
+    assert_eq!((group.state, group.generation), (GroupState::Stable, 2));
+    assert!(!owned_by(&sim, "group-a-1").is_empty());
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn c10_a_new_member_kept_waiting_five_minutes_joins_again() {
+    // group-a-2 stops polling, so the rebalance that group-a-3's join starts waits for its
+    // poll timer (max.poll.interval.ms, ten minutes here). The coordinator keeps a new member
+    // waiting in JoinGroup for five minutes, then answers UNKNOWN_MEMBER_ID; the consumer
+    // joins again at once and gets partitions when the rebalance completes.
+    let config = GroupConfig {
+        max_poll_interval_ms: 600_000,
+        ..earliest(5)
+    };
+    let mut sim = scripted(
+        orders(1, 3, 5.0, 2, config),
+        vec![
+            (
+                20_000,
+                Command::PauseConsumer {
+                    consumer: "group-a-2".into(),
+                    paused: true,
+                },
+            ),
+            (
+                30_000,
+                Command::AddConsumer {
+                    group: "group-a".into(),
+                },
+            ),
+        ],
+    );
+    sim.run_until(900_000);
+    let removed = removals(&sim);
+    let waited: Vec<_> = removed.iter().filter(|r| r.1 == "group-a-3").collect();
+    assert_eq!(waited.len(), 1, "{removed:?}");
+    assert!(waited[0].2.contains("JoinGroup"), "{removed:?}");
+    assert!((330_000..331_000).contains(&waited[0].0), "{removed:?}");
+    let group = sim.group("group-a").unwrap();
+    assert_eq!(group.state, GroupState::Stable);
+    assert!(!owned_by(&sim, "group-a-3").is_empty(), "{removed:?}");
+    assert_no_violations(&sim);
+}
+
 #[test]
 fn c15_a_static_member_restarting_within_the_session_timeout_causes_no_rebalance() {
     let config = GroupConfig {
