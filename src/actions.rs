@@ -445,7 +445,7 @@ pub fn GroupSettings(
                 "Static membership",
                 ": consumers started or restarted from now on have a group.instance.id, so a restart within session.timeout.ms moves no partition",
             )}
-            <p class="hint">"Members use new settings when they next join the group. A new assignor acts as if every member restarted with it at once: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
+            <p class="hint">"Settings apply at once, static membership from a consumer's next (re)start. A new assignor makes every member rejoin with it at once, as if all restarted together: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
             <fieldset class="reset">
                 <legend>"Reset offsets"</legend>
                 <label>

@@ -895,6 +895,22 @@ impl Simulation {
         self.send_join(index);
     }
 
+    /// Every running member of `group` joins again, as when all of them restart with a
+    /// changed `partition.assignment.strategy`: their JoinGroups carry the new assignor, and
+    /// the changed metadata makes the coordinator rebalance.
+    pub(crate) fn rejoin_all(&mut self, group: usize) {
+        for index in 0..self.consumers.len() {
+            let c = &mut self.consumers[index];
+            if c.group == group
+                && c.status == ConsumerStatus::Running
+                && c.phase == MemberPhase::Active
+            {
+                c.rejoin_needed = true;
+                self.wake_for_rejoin(index);
+            }
+        }
+    }
+
     /// A consumer idle in `poll()` returns to rejoin at once; a busy one rejoins at its next poll.
     fn wake_for_rejoin(&mut self, index: usize) {
         let c = &mut self.consumers[index];

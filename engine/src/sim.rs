@@ -1463,6 +1463,9 @@ impl Simulation {
                         value: after.into(),
                     });
                 }
+                if old.assignor != config.assignor {
+                    self.rejoin_all(index);
+                }
                 Ok(Outcome::Done)
             }
             Command::Redrive {

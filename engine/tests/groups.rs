@@ -295,6 +295,40 @@ fn c10_a_new_member_kept_waiting_five_minutes_joins_again() {
 }
 
 #[test]
+fn c12_a_new_assignor_makes_every_member_rejoin_and_the_group_rebalances_with_it() {
+    let mut sim = orders(1, 3, 5.0, 2, earliest(5)).build().unwrap();
+    sim.run_until(10_000);
+    let group = sim.group("group-a").unwrap();
+    assert_eq!(
+        (group.generation, group.protocol),
+        (1, Some(AssignorKind::Range))
+    );
+    assert_eq!(
+        owned_by(&sim, "group-a-1"),
+        ["order-events-0", "order-events-1"]
+    );
+    let mut config = group.config.clone();
+    config.assignor = AssignorKind::RoundRobin;
+    sim.apply(Command::SetGroupConfig {
+        group: "group-a".into(),
+        config,
+    })
+    .unwrap();
+    sim.run_until(20_000);
+    let group = sim.group("group-a").unwrap();
+    assert_eq!(
+        (group.state, group.generation, group.protocol),
+        (GroupState::Stable, 2, Some(AssignorKind::RoundRobin))
+    );
+    assert_eq!(
+        owned_by(&sim, "group-a-1"),
+        ["order-events-0", "order-events-2"]
+    );
+    assert_eq!(owned_by(&sim, "group-a-2"), ["order-events-1"]);
+    assert_no_violations(&sim);
+}
+
+#[test]
 fn c15_a_static_member_restarting_within_the_session_timeout_causes_no_rebalance() {
     let config = GroupConfig {
         static_membership: true,
