@@ -443,9 +443,9 @@ pub fn GroupSettings(
                 static_membership,
                 move |on| change_static(Box::new(move |c| c.static_membership = on)),
                 "Static membership",
-                ": consumers started or restarted from now on have a group.instance.id, so a restart within session.timeout.ms moves no partition",
+                ": consumers not yet in the group, started or restarted from now on have a group.instance.id, so a restart within session.timeout.ms moves no partition",
             )}
-            <p class="hint">"Settings apply at once, static membership from a consumer's next (re)start. A new assignor makes every member rejoin with it at once, as if all restarted together: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
+            <p class="hint">"Settings apply at once, static membership from a consumer's next (re)start or first join. A new assignor makes every member rejoin with it at once, as if all restarted together: in Kafka a member that shares no assignor with the group is refused (INCONSISTENT_GROUP_PROTOCOL), so moving to cooperative-sticky takes two rolling restarts, the first listing both assignors."</p>
             <fieldset class="reset">
                 <legend>"Reset offsets"</legend>
                 <label>

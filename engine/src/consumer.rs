@@ -895,6 +895,20 @@ impl Simulation {
         self.send_join(index);
     }
 
+    /// Consumers of `group` that have not reached the coordinator yet take the group's static
+    /// membership setting: a process that has not connected is configured as one started from
+    /// now on. Turning static membership on before the first Play makes the starting
+    /// consumers static, as the Spring Boot tab then shows them.
+    pub(crate) fn apply_static_membership_before_join(&mut self, group: usize) {
+        let is_static = self.groups[group].config.static_membership;
+        let group_id = self.groups[group].id.clone();
+        for c in self.consumers.iter_mut() {
+            if c.group == group && c.member_id.is_none() && c.status == ConsumerStatus::Running {
+                c.instance_id = is_static.then(|| static_instance_id(&group_id, &c.name));
+            }
+        }
+    }
+
     /// Every running member of `group` joins again, as when all of them restart with a
     /// changed `partition.assignment.strategy`: their JoinGroups carry the new assignor, and
     /// the changed metadata makes the coordinator rebalance.

@@ -1466,6 +1466,9 @@ impl Simulation {
                 if old.assignor != config.assignor {
                     self.rejoin_all(index);
                 }
+                if old.static_membership != config.static_membership {
+                    self.apply_static_membership_before_join(index);
+                }
                 Ok(Outcome::Done)
             }
             Command::Redrive {

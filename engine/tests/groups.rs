@@ -329,6 +329,29 @@ fn c12_a_new_assignor_makes_every_member_rejoin_and_the_group_rebalances_with_it
 }
 
 #[test]
+fn static_membership_turned_on_before_the_first_join_makes_the_starting_consumers_static() {
+    let mut sim = orders(1, 3, 5.0, 2, earliest(5)).build().unwrap();
+    let mut config = sim.group("group-a").unwrap().config.clone();
+    config.static_membership = true;
+    sim.apply(Command::SetGroupConfig {
+        group: "group-a".into(),
+        config,
+    })
+    .unwrap();
+    sim.run_until(10_000);
+    let ids: Vec<Option<String>> = sim
+        .consumers()
+        .iter()
+        .map(|c| c.instance_id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [Some("group-a-0".to_owned()), Some("group-a-1".to_owned())]
+    );
+    assert_no_violations(&sim);
+}
+
+#[test]
 fn c15_a_static_member_restarting_within_the_session_timeout_causes_no_rebalance() {
     let config = GroupConfig {
         static_membership: true,
