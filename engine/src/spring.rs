@@ -45,6 +45,7 @@ pub fn configured(scenario: &Scenario) -> Scenario {
         script: Vec::new(),
         ..scenario.clone()
     };
+    let mut removed: Vec<String> = Vec::new();
     for entry in &scenario.script {
         match &entry.command {
             Command::CreateTopic {
@@ -89,10 +90,40 @@ pub fn configured(scenario: &Scenario) -> Scenario {
                 }
             }
             Command::ResetOffsets { .. } => s.script.push(entry.clone()),
+            // The listener's concurrency follows the consumers added, removed and brought back.
+            Command::AddConsumer { group } => {
+                for g in s.groups.iter_mut().filter(|g| &g.id == group) {
+                    g.consumers += 1;
+                }
+            }
+            Command::RemoveConsumer { consumer } => {
+                if let Some(g) = group_of(&mut s, consumer) {
+                    g.consumers = g.consumers.saturating_sub(1);
+                    removed.push(consumer.clone());
+                }
+            }
+            Command::RestartConsumer { consumer } => {
+                if let Some(at) = removed.iter().position(|c| c == consumer) {
+                    removed.swap_remove(at);
+                    if let Some(g) = group_of(&mut s, consumer) {
+                        g.consumers += 1;
+                    }
+                }
+            }
             _ => {}
         }
     }
     s
+}
+
+/// The group whose consumer is named `consumer` (`{group id}-{n}`).
+fn group_of<'a>(s: &'a mut Scenario, consumer: &str) -> Option<&'a mut GroupSpec> {
+    s.groups.iter_mut().find(|g| {
+        consumer
+            .strip_prefix(g.id.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|n| n.parse::<u32>().is_ok())
+    })
 }
 
 /// The broker address every output uses, as in the seed tutorial.

@@ -504,7 +504,61 @@ fn the_view_shows_the_run_as_configured_after_its_actions() {
             },
         ),
     ];
+    // Consumers added, removed and brought back change the listener's concurrency; a crash
+    // and its restart do not.
+    let consumer = |name: &str| name.to_owned();
+    s.script.extend([
+        at(
+            5_000,
+            Command::AddConsumer {
+                group: "group-a".into(),
+            },
+        ),
+        at(
+            5_100,
+            Command::AddConsumer {
+                group: "group-a".into(),
+            },
+        ),
+        at(
+            5_200,
+            Command::RemoveConsumer {
+                consumer: consumer("group-a-1"),
+            },
+        ),
+        at(
+            5_300,
+            Command::RemoveConsumer {
+                consumer: consumer("group-a-3"),
+            },
+        ),
+        at(
+            5_400,
+            Command::RestartConsumer {
+                consumer: consumer("group-a-1"),
+            },
+        ),
+        at(
+            5_500,
+            Command::CrashConsumer {
+                consumer: consumer("group-a-2"),
+            },
+        ),
+        at(
+            5_600,
+            Command::RestartConsumer {
+                consumer: consumer("group-a-2"),
+            },
+        ),
+    ]);
+    let started = s.groups[0].consumers;
     let now = kplay_engine::spring::configured(&s);
+    assert_eq!(now.groups[0].consumers, started + 1);
+    let java = kplay_engine::spring::java_config(&now);
+    assert!(
+        java.contains(&format!("concurrency = \"{}\"", started + 1)),
+        "{java}"
+    );
     assert!(now.script.is_empty());
     assert_eq!(now.topics[0].partitions, 6);
     assert_eq!(now.producers.len(), 1);
