@@ -176,7 +176,8 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
         .map(|g| {
             let state = match g.committed.get(&at) {
                 Some(&c) if c > offset => format!("committed past it (group offset {c})"),
-                Some(&c) => format!("not yet consumed (group offset {c})"),
+                // It may have been delivered, even dead-lettered, without a commit yet.
+                Some(&c) => format!("not committed past yet (group offset {c})"),
                 None => "no committed offset".to_owned(),
             };
             format!("{}: {state}", g.id)

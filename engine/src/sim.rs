@@ -2163,10 +2163,17 @@ fn describe_changes(old: &GroupConfig, new: &GroupConfig) -> Vec<(String, String
         old.processing_time_ms.to_string(),
         new.processing_time_ms.to_string(),
     );
+    let membership = |on: bool| {
+        if on {
+            "static (group.instance.id)"
+        } else {
+            "dynamic"
+        }
+    };
     check(
-        "group.instance.id",
-        old.static_membership.to_string(),
-        new.static_membership.to_string(),
+        "membership",
+        membership(old.static_membership).into(),
+        membership(new.static_membership).into(),
     );
     check(
         "isolation.level",

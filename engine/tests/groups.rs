@@ -348,6 +348,17 @@ fn static_membership_turned_on_before_the_first_join_makes_the_starting_consumer
         ids,
         [Some("group-a-0".to_owned()), Some("group-a-1".to_owned())]
     );
+    // The event log names the change for what it is.
+    let change = sim.trace().events().find_map(|e| match &e.kind {
+        EventKind::GroupConfigChanged { setting, value, .. } => {
+            Some(format!("{setting} = {value}"))
+        }
+        _ => None,
+    });
+    assert_eq!(
+        change.as_deref(),
+        Some("membership = static (group.instance.id)")
+    );
     assert_no_violations(&sim);
 }
 

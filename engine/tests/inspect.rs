@@ -130,6 +130,34 @@ fn records_topics_producers_and_the_broker_have_details_and_missing_things_have_
         fact(&d, "Groups").starts_with("group-a: committed past it"),
         "{d:?}"
     );
+    // A record sent just now: the group has not committed past it.
+    let end = sim
+        .topic("order-events")
+        .unwrap()
+        .partition(0)
+        .unwrap()
+        .log_end_offset();
+    sim.apply(kplay_engine::sim::Command::Produce {
+        topic: "order-events".into(),
+        key: None,
+        value: Some("late".into()),
+        partition: Some(0),
+        headers: vec![],
+    })
+    .unwrap();
+    let d = inspect(
+        &sim,
+        &Entity::Record {
+            topic: "order-events".into(),
+            partition: 0,
+            offset: end,
+        },
+    )
+    .unwrap();
+    assert!(
+        fact(&d, "Groups").starts_with("group-a: not committed past yet"),
+        "{d:?}"
+    );
     let d = inspect(
         &sim,
         &Entity::Topic {
