@@ -45,7 +45,7 @@ use crate::transaction::{TransactionOffsets, DEFAULT_TRANSACTION_TIMEOUT_MS};
 
 /// A consumer's generation before it first joins, and after the group forgot it
 /// (`Generation.NO_GENERATION`).
-const NO_GENERATION: i32 = -1;
+pub(crate) const NO_GENERATION: i32 = -1;
 
 /// The transactional producer of a consumer in an `exactly_once` group.
 #[derive(Clone, Debug, PartialEq, Eq)]

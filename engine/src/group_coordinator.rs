@@ -645,6 +645,19 @@ mod tests {
         sim.groups[0].generation += 1;
         sim.on_commit(0, epoch, generation, Vec::new());
         assert_eq!(sim.consumers()[0].generation, -1);
+        // Until its next poll it still consumes, as far as it knows, outside the group.
+        let name = sim.consumers()[0].name.clone();
+        let details =
+            crate::inspect::inspect(&sim, &crate::inspect::Entity::Consumer { name }).unwrap();
+        let membership = details
+            .facts
+            .iter()
+            .find(|(label, _)| *label == "Membership")
+            .map(|(_, value)| value.as_str());
+        assert_eq!(
+            membership,
+            Some("out of the group, rejoins at its next poll, generation -1")
+        );
         sim.run_until(40_000);
         assert!(sim
             .trace()

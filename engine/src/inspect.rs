@@ -499,6 +499,11 @@ fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
     let phase = match c.phase {
         MemberPhase::Unjoined => "not a member",
         MemberPhase::Joining => "joining",
+        // The coordinator answered that its member or generation is gone: it still holds its
+        // last assignment, as far as it knows, and joins again at its next poll.
+        MemberPhase::Active if c.generation == crate::consumer::NO_GENERATION => {
+            "out of the group, rejoins at its next poll"
+        }
         MemberPhase::Active => "member",
     };
     let positions = c
