@@ -394,36 +394,43 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
 
 fn group(sim: &Simulation, id: &str) -> Option<Details> {
     let g = sim.group(id)?;
-    let index = sim.groups().iter().position(|x| x.id == id)?;
     // The coordinator's members, as `kafka-consumer-groups --describe --members` lists them: a
-    // crashed consumer stays one until its session times out.
-    let members = sim
-        .consumers()
-        .iter()
-        .filter(|c| c.group == index)
-        .filter(|c| {
-            c.member_id
-                .as_ref()
-                .is_some_and(|m| g.members.get(m).is_some())
-        })
-        .map(|c| {
-            let owns = c
-                .assignment
+    // crashed consumer stays one until its session times out, also after it was restarted
+    // under a new member id.
+    let mut members: Vec<(&str, bool, String)> = g
+        .members
+        .values()
+        .map(|m| {
+            let c = &sim.consumers()[m.consumer];
+            let current = c.member_id.as_deref() == Some(m.member_id.as_str());
+            let owned = if current {
+                &c.assignment
+            } else {
+                &m.assignment
+            };
+            let owns = owned
                 .iter()
                 .map(|t| t.to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!(
-                "{} ({}): {}",
-                c.name,
-                c.status.name(),
-                if owns.is_empty() {
-                    "no partition"
-                } else {
-                    &owns
-                }
-            )
-        });
+            let owns = if owns.is_empty() {
+                "no partition".to_owned()
+            } else {
+                owns
+            };
+            let text = if current {
+                format!("{} ({}): {owns}", c.name, c.status.name())
+            } else {
+                format!(
+                    "{} (old member, until its session times out): {owns}",
+                    c.name
+                )
+            };
+            (c.name.as_str(), !current, text)
+        })
+        .collect();
+    members.sort();
+    let members = members.into_iter().map(|(_, _, text)| text);
     let lag: u64 = g.committed.keys().filter_map(|at| sim.lag(g, at)).sum();
     // Kafka's LAG leaves out the partitions without a committed offset; the lag chart counts
     // them from their log start, so the two figures here add up to the chart's.

@@ -400,13 +400,28 @@ fn a_crashed_consumer_stays_a_member_until_its_session_times_out() {
         groups.starts_with(&format!("group-a: {crashed} (crashed), ")),
         "{groups}"
     );
+    // Restarted, it joins under a new member id while its old member waits out its session:
+    // the coordinator lists both.
+    sim.apply(kplay_engine::Command::RestartConsumer {
+        consumer: crashed.clone(),
+    })
+    .unwrap();
+    sim.run_for(1_000);
+    let members = fact(&inspect(&sim, &group).unwrap(), "Members").to_owned();
+    assert_eq!(members.lines().count(), 3, "{members}");
+    assert!(
+        members.contains(&format!(
+            "{crashed} (old member, until its session times out): order-events-{owned}"
+        )),
+        "{members}"
+    );
     // session.timeout.ms (45 s) later the coordinator has removed it.
     sim.run_for(60_000);
     let members = fact(&inspect(&sim, &group).unwrap(), "Members").to_owned();
-    assert_eq!(members.lines().count(), 1, "{members}");
-    assert!(!members.contains(&crashed), "{members}");
+    assert_eq!(members.lines().count(), 2, "{members}");
+    assert!(!members.contains("old member"), "{members}");
     let groups = fact(&inspect(&sim, &partition).unwrap(), "Groups").to_owned();
-    assert!(!groups.contains(&crashed), "{groups}");
+    assert!(!groups.contains("crashed"), "{groups}");
 }
 
 #[test]
