@@ -429,7 +429,7 @@ fn group(sim: &Simulation, id: &str) -> Option<Details> {
             (c.name.as_str(), !current, text)
         })
         .collect();
-    members.sort();
+    crate::order::sort(&mut members);
     let members = members.into_iter().map(|(_, _, text)| text);
     let lag: u64 = g.committed.keys().filter_map(|at| sim.lag(g, at)).sum();
     // Kafka's LAG leaves out the partitions without a committed offset; the lag chart counts

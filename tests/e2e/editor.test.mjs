@@ -27,7 +27,7 @@ test("the editor shows the run as JSON and applies an edit", async () => {
   scenario.topics[0].partitions = 5;
   await json.fill(JSON.stringify(scenario, null, 2));
   await page.getByRole("button", { name: "Apply" }).click();
-  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
+  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor({ state: "attached" });
   await page.getByText(/^Applied/).waitFor();
   // The outcome was about the text applied: an edit after it takes it away.
   await json.fill(JSON.stringify({ ...scenario, seed: "abc" }));
@@ -50,7 +50,7 @@ test("invalid JSON or settings get a precise message in place and cannot be appl
   await json.fill('{"version": 1, "topics": [');
   assert.match(await alert.textContent(), /line 1 column/);
   // Nothing was lost: the run is still the default one.
-  await page.getByRole("list", { name: "order-events-2", exact: true }).waitFor();
+  await page.getByRole("list", { name: "order-events-2", exact: true }).waitFor({ state: "attached" });
   assert.deepEqual(errors, []);
   await page.close();
 });

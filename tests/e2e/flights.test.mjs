@@ -61,7 +61,8 @@ test("a partition whose consumer is backing off on a failing record is marked as
   const band = await page.waitForFunction(
     () => {
       const p = document.querySelector(".diagram-svg .partition.blocked");
-      return p && { label: p.getAttribute("aria-label"), title: p.querySelector("title")?.textContent ?? "" };
+      const records = p?.querySelector('[role="list"]');
+      return p && { label: records?.getAttribute("aria-label"), title: p.querySelector("title")?.textContent ?? "" };
     },
     null,
     { timeout: 20_000 },

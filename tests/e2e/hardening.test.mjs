@@ -90,7 +90,7 @@ test("markup in a link's names, keys and values is shown as text and never runs"
     open_at_ms: 5000,
   });
   const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
-  await page.getByRole("list", { name: "t-1", exact: true }).waitFor();
+  await page.getByRole("list", { name: "t-1", exact: true }).waitFor({ state: "attached" });
   // Names appear literally in the diagram and the tables.
   await page.getByText(payloads[0], { exact: true }).first().waitFor();
   await page.getByRole("table", { name: `Consumer group ${payloads[3]}` }).waitFor();

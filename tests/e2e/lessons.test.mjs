@@ -195,7 +195,7 @@ test("an unknown lesson shows an alert and the default scenario", async () => {
   const alert = page.getByRole("alert");
   await alert.waitFor();
   assert.match(await alert.textContent(), /There is no lesson "no-such-lesson"/);
-  await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
+  await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor({ state: "attached" });
   assert.equal(await page.getByRole("region", { name: "Lesson" }).count(), 0);
   // The missing file is a failed fetch the browser logs; nothing else may go wrong.
   assert.deepEqual(errors.filter((e) => !/404|Failed to load resource/.test(e)), []);

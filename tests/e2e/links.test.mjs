@@ -167,7 +167,7 @@ test("a link to another scenario opens it: its own topic and group", async () =>
     open_at_ms: 20000,
   });
   const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
-  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor({ state: "attached" });
   assert.equal(await page.getByRole("timer").textContent(), "00:20.000");
   await page.getByRole("table", { name: "Consumer group ledger" }).waitFor();
   assert.match(await page.getByRole("heading", { name: /Produce to/ }).textContent(), /payments/);
@@ -185,7 +185,7 @@ test("acting in a run opened from a link keeps the address on the run: a reload 
     open_at_ms: 5000,
   });
   const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
-  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor({ state: "attached" });
   await page.getByRole("textbox", { name: "Key" }).fill("after-opening");
   await page.getByRole("button", { name: "Produce", exact: true }).click();
   const cell = page.locator('svg [role="listitem"][aria-label$="key after-opening"]');
@@ -193,7 +193,7 @@ test("acting in a run opened from a link keeps the address on the run: a reload 
   const address = await page.evaluate(() => location.hash);
   assert.ok(address.startsWith("#k1.") && address !== `#${link}`, "the address holds the run as it is now");
   await page.reload();
-  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor();
+  await page.getByRole("list", { name: "payments-1", exact: true }).waitFor({ state: "attached" });
   assert.equal(await cell.count(), 1, "the reloaded page replays the action");
   // A lesson's address is its own: acting in a lesson leaves it alone.
   const lesson = await openPage(browser, `${BASE_URL}#lesson=ordering&step=1`);
@@ -227,7 +227,7 @@ for (const [what, fragment, message] of broken) {
     assert.match(text, /could not be opened/);
     assert.match(text, message);
     assert.match(text, /default scenario is shown instead/);
-    await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
+    await page.getByRole("list", { name: "order-events-0", exact: true }).waitFor({ state: "attached" });
     // The page works: Play runs the default scenario.
     await page.getByRole("button", { name: "Play", exact: true }).click();
     await page.getByRole("button", { name: "Pause", exact: true }).waitFor();
@@ -248,7 +248,7 @@ test("a run past a link's limits is not shared: an alert says why", async () => 
     open_at_ms: 86400000,
   });
   const { page, errors } = await openPage(browser, `${BASE_URL}#${link}`);
-  await page.getByRole("list", { name: "t-0", exact: true }).waitFor();
+  await page.getByRole("list", { name: "t-0", exact: true }).waitFor({ state: "attached" });
   await page.getByRole("button", { name: "Step", exact: true }).click();
   await page.getByRole("button", { name: "Share link" }).click();
   const alert = page.getByRole("alert");

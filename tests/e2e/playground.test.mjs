@@ -226,7 +226,7 @@ test("adding partitions grows the topic; Kafka never shrinks one", async () => {
   assert.equal(await page.getByRole("textbox", { name: "Partitions (now 3)" }).inputValue(), "4");
   await page.getByRole("textbox", { name: "Partitions" }).fill("5");
   await page.getByRole("button", { name: "Add partitions" }).click();
-  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor();
+  await page.getByRole("list", { name: "order-events-4", exact: true }).waitFor({ state: "attached" });
   await page.getByRole("textbox", { name: "Partitions (now 5)" }).waitFor();
   await page.getByRole("textbox", { name: "Partitions" }).fill("2");
   await page.getByRole("button", { name: "Add partitions" }).click();
@@ -338,7 +338,7 @@ test("on a phone the diagram comes first and nothing but the diagram and tabs sc
   page.on("pageerror", (err) => errors.push(String(err)));
   await page.goto(BASE_URL);
   const diagram = page.getByRole("region", { name: "Cluster" });
-  await diagram.getByRole("list", { name: "order-events-0", exact: true }).waitFor();
+  await diagram.getByRole("list", { name: "order-events-0", exact: true }).waitFor({ state: "attached" });
   const top = async (locator) => (await locator.boundingBox()).y;
   assert.ok(
     (await top(diagram)) < (await top(page.getByRole("complementary", { name: "Act" }))),
@@ -435,7 +435,7 @@ test("a partition count typed key by key is read as typed: -5 is refused, not 45
   // Untouched, the field offers one partition more, and Add takes it.
   await page.reload();
   await page.getByRole("button", { name: "Add partitions" }).click();
-  await page.getByRole("list", { name: "order-events-3", exact: true }).waitFor();
+  await page.getByRole("list", { name: "order-events-3", exact: true }).waitFor({ state: "attached" });
   await page.getByRole("textbox", { name: "Partitions (now 4)" }).waitFor();
   assert.equal(await page.getByRole("textbox", { name: "Partitions (now 4)" }).inputValue(), "5");
   assert.deepEqual(errors, []);
