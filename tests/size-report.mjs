@@ -44,12 +44,16 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * acks=0, +0.1 kB: 380.0 kB; fixes from a review of those changes (retry listeners created
  * when retry topics are turned on mid-run, Spring Boot's retry-topic settings read as Boot
  * reads them, lost partitions that abort an exactly-once transaction, and others: +1.4 kB):
- * 381.4 kB. The ceiling keeps 0.6 kB above that. The report
+ * 381.4 kB; a ninth review's (members waiting in JoinGroup kept alive and sessions restarted
+ * when a join completes, a changed assignor that rebalances the group, a record counted with
+ * its batch framing by the sticky partitioner, Spring's container suffix on static members'
+ * ids, the Spring Boot tab's concurrency after added consumers, the Inspector's old members,
+ * and others: +1.4 kB): 382.8 kB. The ceiling keeps 0.2 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 382 * 1000;
+const BROTLI_CEILING_BYTES = 383 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
