@@ -35,8 +35,8 @@ struct PartitionModel {
     cells: Vec<CellModel>,
     /// (group index, committed offset)
     committed: Vec<(usize, u64)>,
-    /// A running consumer cannot get past a record here (poll failure or back-off).
-    blocked: bool,
+    /// Why a running consumer cannot get past a record here (poll failure or back-off).
+    blocked: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,9 +129,19 @@ fn model(sim: &Simulation) -> Model {
                             .enumerate()
                             .filter_map(|(gi, g)| g.committed.get(&tp).map(|&o| (gi, o)))
                             .collect(),
-                        blocked: sim.consumers().iter().any(|c| {
-                            c.status == ConsumerStatus::Running && c.blocked_on(&tp, sim.now_ms())
-                        }),
+                        blocked: sim
+                            .consumers()
+                            .iter()
+                            .filter(|c| c.status == ConsumerStatus::Running)
+                            .find_map(|c| c.blocked_on(&tp, sim.now_ms()))
+                            .map(|b| {
+                                let record = format!("{} @ {}", b.partition, b.offset);
+                                if b.poll_fails {
+                                    format!("blocked: {record} cannot be deserialized, so every poll of its consumer fails")
+                                } else {
+                                    format!("blocked: the listener failed on {record}, which is retried with back-off; the partition waits behind it")
+                                }
+                            }),
                     }
                 })
                 .collect(),
@@ -760,11 +770,11 @@ fn partition_view(
     });
     let partition_name = format!("Partition {label}");
     view! {
-        <g class="partition" class:blocked=p.blocked>
-            {p.blocked.then(|| view! {
+        <g class="partition" class:blocked=p.blocked.is_some()>
+            {p.blocked.clone().map(|why| view! {
                 // Around the cells and the next-offset slot; the LWM / LEO lines stay clear of it.
                 <rect class="blocked-band" x=num(CLUSTER_X + 44.0) y=num(top - 2.0) width=num(layout::cell_x(layout::VISIBLE_CELLS) + CELL_W - CLUSTER_X - 40.0) height=num(ROW_H - 4.0) rx="4">
-                    <title>"blocked: the consumer cannot get past a failing record (retrying with back-off)"</title>
+                    <title>{why}</title>
                 </rect>
             })}
             <text x=num(CLUSTER_X + 20.0) y=num(y - 1.0) class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
@@ -817,7 +827,7 @@ mod tests {
             hidden: 10,
             cells: vec![cell(10, Some(r#"<b>"x"</b>"#)), cell(11, None)],
             committed: vec![],
-            blocked: false,
+            blocked: None,
         };
         let traced = [pick_code(&Selection::Record {
             topic: "t&t".into(),

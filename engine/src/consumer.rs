@@ -125,17 +125,43 @@ impl Consumer {
         self.last_poll_ms
     }
 
-    /// Whether this consumer cannot get past a record of `tp` at `now_ms`: its poll keeps
-    /// failing there (J1), or the error handler is backing off on a failed record there (E1).
-    pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> bool {
+    /// The record that keeps this consumer from getting past `tp` at `now_ms`, if any: one
+    /// its poll keeps failing at (J1), which holds up every partition it owns, or the failed
+    /// record of `tp` the error handler is backing off on (E1).
+    pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> Option<Blocking> {
         // A poll that fails at one partition's record returns nothing for any of them (J1).
         let stalled = self
             .stuck
             .iter()
-            .any(|(t, &at)| self.positions.get(t) == Some(&at));
-        (stalled && self.assignment.contains(tp))
-            || (self.failed.contains_key(tp) && self.backing_off_until.is_some_and(|t| t > now_ms))
+            .find(|(t, &at)| self.positions.get(*t) == Some(&at));
+        if let Some((at, &offset)) = stalled.filter(|_| self.assignment.contains(tp)) {
+            return Some(Blocking {
+                partition: at.clone(),
+                offset,
+                poll_fails: true,
+            });
+        }
+        let failed = self.failed.get(tp)?;
+        self.backing_off_until
+            .is_some_and(|t| t > now_ms)
+            .then(|| Blocking {
+                partition: tp.clone(),
+                offset: failed.offset,
+                poll_fails: false,
+            })
     }
+}
+
+/// The record a consumer cannot get past ([`Consumer::blocked_on`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocking {
+    /// Its partition.
+    pub partition: TopicPartition,
+    /// Its offset.
+    pub offset: u64,
+    /// Whether the consumer's poll fails at it (a value that cannot be deserialized), rather
+    /// than the listener failing and the error handler backing off.
+    pub poll_fails: bool,
 }
 
 impl ConsumerStatus {

@@ -508,7 +508,17 @@ fn j1_a_bad_value_stops_every_partition_of_its_consumer() {
             topic: "orders".into(),
             partition,
         };
-        assert!(consumer.blocked_on(&tp, sim.now_ms()), "orders-{partition}");
+        let blocking = consumer.blocked_on(&tp, sim.now_ms());
+        let blocking = blocking.unwrap_or_else(|| panic!("orders-{partition}"));
+        // Both wait behind the record that cannot be deserialized.
+        assert_eq!(
+            (
+                blocking.partition.to_string(),
+                blocking.offset,
+                blocking.poll_fails
+            ),
+            ("orders-0".to_owned(), 0, true)
+        );
     }
     assert!(sim.consumer("g-1").unwrap().stuck.contains_key(
         &kplay_engine::assignor::TopicPartition {
