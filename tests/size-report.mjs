@@ -48,12 +48,13 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * when a join completes, a changed assignor that rebalances the group, a record counted with
  * its batch framing by the sticky partitioner, Spring's container suffix on static members'
  * ids, the Spring Boot tab's concurrency after added consumers, the Inspector's old members,
- * and others: +1.4 kB): 382.8 kB. The ceiling keeps 0.2 kB above that. The report
+ * and others: +1.4 kB): 382.8 kB; the blocked band naming the record it waits behind, +0.4
+ * kB: 383.2 kB. The ceiling keeps 0.8 kB above that. The report
  * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 383 * 1000;
+const BROTLI_CEILING_BYTES = 384 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
