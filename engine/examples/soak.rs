@@ -13,7 +13,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use kplay_engine::soak::{random_scenario_within, soak, SoakResult, DEFAULT_RUN_MS};
+use kplay_engine::soak::{settled_at, soak, soak_scenario, SoakResult, DEFAULT_RUN_MS};
 
 const USAGE: &str =
     "usage: soak [--scenarios N] [--start SEED] [--run-ms T]   (defaults: 10000, 0, 120000)";
@@ -83,13 +83,18 @@ fn report_failure(result: &SoakResult, run_ms: u64) {
             anomaly.detail
         );
     }
+    for consumer in &result.unsettled {
+        println!("  not settled after the quiet time: {consumer}");
+    }
     let file = format!("soak-failure-{seed}.json");
+    let scenario = soak_scenario(seed, run_ms);
     let json = result
         .scenario_json
         .clone()
-        .unwrap_or_else(|| random_scenario_within(seed, run_ms).to_json());
+        .unwrap_or_else(|| scenario.to_json());
+    let until = settled_at(&scenario);
     match std::fs::write(&file, json) {
-        Ok(()) => println!("  reproduce: kplay run {file} --until-ms {run_ms}"),
+        Ok(()) => println!("  reproduce: kplay run {file} --until-ms {until}"),
         Err(e) => println!("  could not write {file}: {e}"),
     }
 }

@@ -935,6 +935,19 @@ impl Simulation {
         }
     }
 
+    /// The coordinator answered the SyncGroup of `member_id` with REBALANCE_IN_PROGRESS: a
+    /// new join phase began before the assignment came. The consumer keeps its member id and
+    /// sends JoinGroup again.
+    pub(crate) fn sync_refused(&mut self, index: usize, member_id: &str) {
+        let c = &self.consumers[index];
+        if c.status == ConsumerStatus::Running
+            && c.phase == MemberPhase::Joining
+            && c.member_id.as_deref() == Some(member_id)
+        {
+            self.send_join(index);
+        }
+    }
+
     /// Every running member of `group` joins again, as when all of them restart with a
     /// changed `partition.assignment.strategy`: their JoinGroups carry the new assignor, and
     /// the changed metadata makes the coordinator rebalance.

@@ -55,10 +55,27 @@ impl Simulation {
     }
 
     /// Starts a rebalance of a group that has members (a join, a leave, an expiry, new partitions).
-    pub(crate) fn request_rebalance(&mut self, group: usize, _reason: &str) {
+    pub(crate) fn request_rebalance(&mut self, group: usize, reason: &str) {
+        self.rebalance_for(group, reason, None);
+    }
+
+    /// [`Self::request_rebalance`] for a JoinGroup from `joining`: that member waits in the new
+    /// join phase already, so it is not among those told to join again.
+    fn rebalance_for(&mut self, group: usize, _reason: &str, joining: Option<&str>) {
         let g = &mut self.groups[group];
         match g.state {
             GroupState::Stable | GroupState::CompletingRebalance => {
+                // Members waiting for their SyncGroup answer get REBALANCE_IN_PROGRESS and
+                // join again at once (prepareRebalance: resetAndPropagateAssignmentError).
+                let syncing: Vec<(usize, String)> = if g.state == GroupState::CompletingRebalance {
+                    g.members
+                        .values()
+                        .filter(|m| Some(m.member_id.as_str()) != joining)
+                        .map(|m| (m.consumer, m.member_id.clone()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 for m in g.members.values_mut() {
                     m.joined = false;
                 }
@@ -68,6 +85,9 @@ impl Simulation {
                 let timeout = g.config.max_poll_interval_ms;
                 self.transition(group, GroupState::PreparingRebalance);
                 self.schedule_in(timeout, Event::JoinDeadline { group, epoch });
+                for (consumer, member_id) in syncing {
+                    self.sync_refused(consumer, &member_id);
+                }
             }
             GroupState::PreparingRebalance | GroupState::Empty | GroupState::Dead => {}
         }
@@ -223,7 +243,7 @@ impl Simulation {
                 }
             }
             GroupState::Stable | GroupState::CompletingRebalance => {
-                self.request_rebalance(group, "a member joined");
+                self.rebalance_for(group, "a member joined", Some(&member_id));
                 // The joining member already counts as joined for the new phase.
                 if let Some(m) = self.groups[group].members.get_mut(&member_id) {
                     m.joined = true;

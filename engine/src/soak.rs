@@ -5,7 +5,9 @@
 //! bounded however long it runs), producers with keyed, skewed and null keys, groups with every
 //! assignor, commit mode and error handler the engine models, and a script of faults at random
 //! times. Whatever the faults, Kafka's promises must hold: the checker must find no violation
-//! (allowed anomalies such as duplicates, skips and at-most-once losses are fine).
+//! (allowed anomalies such as duplicates, skips and at-most-once losses are fine), and once the
+//! faults and producers stop, every running consumer must get back into a stable group
+//! ([`unsettled`]).
 //!
 //! A failing seed reproduces exactly: its scenario is plain JSON that `kplay run` replays.
 //! The normal test run soaks a small sample (engine/tests/soak.rs); the `soak` example runs
@@ -17,8 +19,9 @@
 use crate::assignor::AssignorKind;
 use crate::backoff::BackOff;
 use crate::checker::Anomaly;
+use crate::consumer::{ConsumerStatus, MemberPhase};
 use crate::dead_letter::SpringKafkaVersion;
-use crate::group::{CommitMode, GroupConfig, OffsetResetPolicy};
+use crate::group::{CommitMode, GroupConfig, GroupState, OffsetResetPolicy};
 use crate::listener::{ErrorHandlerConfig, FailureKind, FailureRule, ListenerConfig, RecordMatch};
 use crate::producer::{default_value_template, Acks, KeyStream, ProducerSpec};
 use crate::retry_topic::RetryTopicConfig;
@@ -472,6 +475,9 @@ pub struct SoakResult {
     /// Script commands due within the run that the simulation refused and skipped (e.g. a
     /// restart of a running consumer, or an offset reset of a group that was not Empty).
     pub refused_commands: u64,
+    /// Running consumers not back in a stable group after the quiet time ([`unsettled`]);
+    /// each counts as a violation.
+    pub unsettled: Vec<String>,
     /// The scenario as JSON when it found a violation, for `kplay run`.
     pub scenario_json: Option<String>,
 }
@@ -503,9 +509,89 @@ pub fn log_bytes(sim: &Simulation) -> u64 {
         .sum()
 }
 
-/// Runs the scenario of `seed` to `run_ms` and reports what the checker found.
+/// Quiet time after a soak run, with every producer stopped and no more faults, within which
+/// each running consumer must be back in a stable group: longer than the longest rebalance
+/// timeout the soak draws (300 s), a new member's wait in JoinGroup (300 s) and a session
+/// timeout (45 s) together.
+pub const SETTLE_MS: u64 = 15 * 60_000;
+
+/// Liveness: the running consumers that are not active members of a stable group once the
+/// quiet time after the run is over, with what they and their group are doing. Two settings
+/// keep a group from settling in Kafka too, so their groups are left out: a heartbeat
+/// interval at least the rebalance timeout (`max.poll.interval.ms`), since members hear of a
+/// rebalance only at their next heartbeat and it can time out before they do; and a full
+/// batch that outlasts the poll timer, since the consumer then leaves, rejoins and processes
+/// the same records again for ever.
+pub fn unsettled(sim: &Simulation) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in sim.consumers() {
+        let g = &sim.groups()[c.group];
+        let config = &g.config;
+        let batch_ms = u64::from(config.max_poll_records)
+            * (config.processing_time_ms + config.listener.processing_jitter_ms);
+        if c.status != ConsumerStatus::Running
+            || config.heartbeat_interval_ms >= config.max_poll_interval_ms
+            || batch_ms >= config.max_poll_interval_ms
+        {
+            continue;
+        }
+        if c.phase != MemberPhase::Active || g.state != GroupState::Stable {
+            out.push(format!(
+                "{} is {:?} in generation {} while group {} is {} in generation {}",
+                c.name,
+                c.phase,
+                c.generation,
+                g.id,
+                g.state.name(),
+                g.generation
+            ));
+        }
+    }
+    out
+}
+
+/// The scenario of `seed` for a run of `run_ms`, with its quiet time scripted: after its
+/// last fault (a fault's own follow-ups, such as the restarts after an offset reset, may come
+/// after `run_ms`), every producer stops, and nothing else happens for [`SETTLE_MS`]. The run
+/// with its quiet time ends at [`settled_at`].
+pub fn soak_scenario(seed: u64, run_ms: u64) -> Scenario {
+    let mut scenario = random_scenario_within(seed, run_ms);
+    let quiet_from = quiet_from(&scenario, run_ms);
+    let mut producers: Vec<String> = scenario.producers.iter().map(|p| p.name.clone()).collect();
+    for entry in &scenario.script {
+        if let Command::AddProducer(spec) = &entry.command {
+            producers.push(spec.name.clone());
+        }
+    }
+    for name in producers {
+        scenario.script.push(ScriptEntry {
+            at_ms: quiet_from,
+            after_events: None,
+            command: Command::SetProducerRate {
+                name,
+                rate_per_sec: 0.0,
+            },
+        });
+    }
+    scenario
+}
+
+/// When the quiet time of a soak scenario (before its producers are stopped) begins.
+fn quiet_from(scenario: &Scenario, run_ms: u64) -> u64 {
+    let last = scenario.script.iter().map(|e| e.at_ms).max().unwrap_or(0);
+    run_ms.max(last) + 1
+}
+
+/// When the run of [`soak_scenario`] and its quiet time is over: the `--until-ms` that
+/// replays a soak failure with `kplay run`.
+pub fn settled_at(scenario: &Scenario) -> u64 {
+    scenario.script.iter().map(|e| e.at_ms).max().unwrap_or(0) + SETTLE_MS
+}
+
+/// Runs the scenario of `seed` to `run_ms`, then its quiet time ([`soak_scenario`]), and
+/// reports what the checker found and which consumers did not settle ([`unsettled`]).
 pub fn soak_one(seed: u64, run_ms: u64) -> SoakResult {
-    let scenario = random_scenario_within(seed, run_ms);
+    let scenario = soak_scenario(seed, run_ms);
     let mut sim = scenario
         .build()
         .unwrap_or_else(|e| panic!("seed {seed}: the soak built an invalid scenario: {e}"));
@@ -518,8 +604,12 @@ pub fn soak_one(seed: u64, run_ms: u64) -> SoakResult {
         peak_log_bytes = peak_log_bytes.max(log_bytes(&sim));
     }
     let due = scenario.script.iter().filter(|e| e.at_ms <= run_ms).count();
+    let refused_commands = due.saturating_sub(sim.script().len()) as u64;
+    let log_bytes_at_end = log_bytes(&sim);
+    sim.run_until(settled_at(&scenario));
+    let unsettled = unsettled(&sim);
     let checker = sim.checker();
-    let violations = checker.violation_count();
+    let violations = checker.violation_count() + unsettled.len() as u64;
     let counters = sim.counters();
     SoakResult {
         seed,
@@ -527,9 +617,10 @@ pub fn soak_one(seed: u64, run_ms: u64) -> SoakResult {
         anomalies: checker.violations().iter().take(10).cloned().collect(),
         events: counters.events,
         records: counters.records_produced,
-        log_bytes: log_bytes(&sim),
+        log_bytes: log_bytes_at_end,
         peak_log_bytes,
-        refused_commands: due.saturating_sub(sim.script().len()) as u64,
+        refused_commands,
+        unsettled,
         scenario_json: (violations > 0).then(|| scenario.to_json()),
     }
 }

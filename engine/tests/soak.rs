@@ -2,7 +2,7 @@
 //! scenarios with crashes, restarts, pauses, poison records, lost acknowledgements and offset
 //! resets never make the checker find a violation.
 
-use kplay_engine::soak::{random_scenario, random_scenario_within, soak, soak_one};
+use kplay_engine::soak::{random_scenario, settled_at, soak, soak_one, soak_scenario, unsettled};
 
 /// Scenarios the normal test run soaks.
 const SAMPLE: u64 = 150;
@@ -14,14 +14,15 @@ fn a_sample_of_random_fault_scenarios_has_no_violation() {
     let mut failures = Vec::new();
     let summary = soak(0..SAMPLE, SAMPLE_RUN_MS, |result| {
         if result.violations > 0 {
+            let scenario = soak_scenario(result.seed, SAMPLE_RUN_MS);
             failures.push(format!(
-                "seed {}: {} violation(s) {:?}\nreproduce: save this as soak-failure-{0}.json and run `kplay run soak-failure-{0}.json --until-ms {SAMPLE_RUN_MS}` (or `cargo run -p kplay-engine --example soak -- --start {0} --scenarios 1 --run-ms {SAMPLE_RUN_MS}`):\n{}",
+                "seed {}: {} violation(s) {:?}, not settled: {:?}\nreproduce: save this as soak-failure-{0}.json and run `kplay run soak-failure-{0}.json --until-ms {}` (or `cargo run -p kplay-engine --example soak -- --start {0} --scenarios 1 --run-ms {SAMPLE_RUN_MS}`):\n{}",
                 result.seed,
                 result.violations,
                 result.anomalies,
-                result.scenario_json.clone().unwrap_or_else(|| {
-                    random_scenario_within(result.seed, SAMPLE_RUN_MS).to_json()
-                }),
+                result.unsettled,
+                settled_at(&scenario),
+                scenario.to_json(),
             ));
         }
     });
@@ -39,22 +40,28 @@ fn a_sample_of_random_fault_scenarios_has_no_violation() {
 /// 3); retry-topic groups of an at-most-once listener were not known to commit before
 /// processing (`lost-write`, seeds 53 and 96); a static member rejoining under a new member
 /// id dropped out of the join order, so the assignor left its partitions without an owner
-/// (`unassigned-partition`, seeds 82 and 248).
+/// (`unassigned-partition`, seeds 82 and 248). Found by the liveness check: members waiting
+/// for their SyncGroup answer when a new member joined were never told to join again, and
+/// stayed joining for ever (seed 13); the member whose JoinGroup started the new phase was
+/// told too, and each of its joins started another phase, a rebalance storm (seed 756).
 #[test]
 fn seeds_that_found_engine_bugs_stay_fixed() {
     for (seed, run_ms) in [
         (3, 120_000),
+        (13, 120_000),
         (53, 120_000),
         (82, 120_000),
         (96, 120_000),
         (248, 300_000),
+        (756, 120_000),
     ] {
         let result = soak_one(seed, run_ms);
         assert_eq!(
             result.violations,
             0,
-            "seed {seed}, {run_ms} ms: {:?}\n{}",
+            "seed {seed}, {run_ms} ms: {:?}, not settled: {:?}\n{}",
             result.anomalies,
+            result.unsettled,
             result.scenario_json.unwrap_or_default()
         );
     }
@@ -84,13 +91,16 @@ fn soak_scenarios_round_trip_through_json_as_kplay_reads_them() {
 }
 
 /// The soak samples log sizes by running in steps; `kplay run --until-ms T` runs in one go.
-/// Both must replay the same run, or a reported seed would not reproduce.
+/// Both must replay the same run, quiet time included, or a reported seed would not
+/// reproduce.
 #[test]
 fn a_soak_run_replays_as_kplay_runs_it() {
     for seed in 0..5 {
         let result = soak_one(seed, 60_000);
-        let mut sim = random_scenario_within(seed, 60_000).build().unwrap();
-        sim.run_until(60_000);
+        let scenario = soak_scenario(seed, 60_000);
+        let mut sim = scenario.build().unwrap();
+        sim.run_until(settled_at(&scenario));
+        assert_eq!(unsettled(&sim), result.unsettled, "seed {seed}");
         assert_eq!(sim.counters().events, result.events, "seed {seed}");
         assert_eq!(
             sim.counters().records_produced,
@@ -98,7 +108,7 @@ fn a_soak_run_replays_as_kplay_runs_it() {
             "seed {seed}"
         );
         assert_eq!(
-            sim.checker().violation_count(),
+            sim.checker().violation_count() + result.unsettled.len() as u64,
             result.violations,
             "seed {seed}"
         );
