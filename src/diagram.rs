@@ -30,13 +30,15 @@ struct PartitionModel {
     partition: u32,
     log_start: u64,
     log_end: u64,
-    from: u64,
-    hidden: u64,
+    window: layout::Window,
     cells: Vec<CellModel>,
     /// (group index, committed offset)
     committed: Vec<(usize, u64)>,
-    /// Why a running consumer cannot get past a record here (poll failure or back-off).
+    /// Why a running consumer cannot get past a record (poll failure or back-off): one of
+    /// this partition's, or, when a poll fails, one of another partition the consumer owns.
     blocked: Option<String>,
+    /// The offset of that record when it is this partition's.
+    blocking: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,19 +106,30 @@ fn model(sim: &Simulation) -> Model {
                 .enumerate()
                 .map(|(p, log)| {
                     let (start, end) = (log.log_start_offset(), log.log_end_offset());
-                    let (from, hidden) = layout::visible_window(start, end);
                     let tp = TopicPartition {
                         topic: t.name().to_owned(),
                         partition: p as u32,
                     };
+                    let blocking = sim
+                        .consumers()
+                        .iter()
+                        .filter(|c| c.status == ConsumerStatus::Running)
+                        .find_map(|c| c.blocked_on(&tp, sim.now_ms()));
+                    let here = blocking
+                        .as_ref()
+                        .filter(|b| b.partition == tp)
+                        .map(|b| b.offset);
+                    let window = layout::Window::new(start, end, here);
                     PartitionModel {
                         partition: p as u32,
                         log_start: start,
                         log_end: end,
-                        from,
-                        hidden,
-                        cells: log
-                            .range(from, end)
+                        window,
+                        cells: window
+                            .pinned
+                            .and_then(|pinned| log.get(pinned))
+                            .into_iter()
+                            .chain(log.range(window.from, end))
                             .filter(|r| r.control.is_none())
                             .map(|r| CellModel {
                                 offset: r.offset,
@@ -129,19 +142,15 @@ fn model(sim: &Simulation) -> Model {
                             .enumerate()
                             .filter_map(|(gi, g)| g.committed.get(&tp).map(|&o| (gi, o)))
                             .collect(),
-                        blocked: sim
-                            .consumers()
-                            .iter()
-                            .filter(|c| c.status == ConsumerStatus::Running)
-                            .find_map(|c| c.blocked_on(&tp, sim.now_ms()))
-                            .map(|b| {
-                                let record = format!("{} @ {}", b.partition, b.offset);
-                                if b.poll_fails {
-                                    format!("blocked: {record} cannot be deserialized, so every poll of its consumer fails")
-                                } else {
-                                    format!("blocked: the listener failed on {record}, which is retried with back-off; the partition waits behind it")
-                                }
-                            }),
+                        blocked: blocking.map(|b| {
+                            let record = format!("{} @ {}", b.partition, b.offset);
+                            if b.poll_fails {
+                                format!("blocked: {record} cannot be deserialized, so every poll of its consumer fails")
+                            } else {
+                                format!("blocked: the listener failed on {record}, which is retried with back-off; the partition waits behind it")
+                            }
+                        }),
+                        blocking: here,
                     }
                 })
                 .collect(),
@@ -699,7 +708,7 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
     let mut out = String::new();
     let (width, height) = (Num(CELL_W - 2.0), Num(ROW_H - 8.0));
     for c in &p.cells {
-        let x = layout::cell_x(c.offset - p.from);
+        let x = p.window.x(c.offset);
         let mid = Num(x + CELL_W / 2.0 - 1.0);
         let (x, top) = (Num(x), Num(top));
         let key = c.key.as_deref().unwrap_or("null");
@@ -713,6 +722,11 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
         } else {
             ""
         };
+        let (blocking, stuck) = if p.blocking == Some(c.offset) {
+            (" blocking", ", the partition waits behind it")
+        } else {
+            ("", "")
+        };
         let offset = c.offset;
         let colour = layout::key_colour(c.key.as_deref());
         let ink = if layout::needs_light_text(colour) {
@@ -722,9 +736,10 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
         };
         let _ = write!(
             out,
-            r#"<g class="cell{traced}{ink}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
+            r#"<g class="cell{traced}{ink}{blocking}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
         );
         push_escaped(&mut out, key);
+        out.push_str(stuck);
         out.push_str(r#"" data-pick=""#);
         push_escaped(&mut out, &pick);
         let _ = write!(
@@ -736,7 +751,21 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
         push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref()));
         let _ = write!(out, "</text><title>offset {offset}\nkey ");
         push_escaped(&mut out, key);
+        out.push_str(stuck);
         out.push_str("</title></g>");
+    }
+    // The break between a pinned blocking record and the newest records (not a list item).
+    if let Some(pinned) = p.window.pinned {
+        let (x, y1, y2) = (
+            Num(layout::cell_x(1) - 1.0),
+            Num(top - 3.0),
+            Num(top + ROW_H - 5.0),
+        );
+        let (first, last) = (pinned + 1, p.window.from - 1);
+        let _ = write!(
+            out,
+            r#"<line class="seam" aria-hidden="true" x1="{x}" x2="{x}" y1="{y1}" y2="{y2}"><title>offsets {first} to {last} not drawn</title></line>"#
+        );
     }
     out
 }
@@ -750,12 +779,12 @@ fn partition_view(
     let label = format!("{}-{}", topic.name, p.partition);
     let top = y - ROW_H / 2.0 + 4.0;
     let cells = cells_markup(&topic.name, p, top, traced);
-    let next_x = layout::offset_x(p.log_end, p.from);
+    let next_x = p.window.x(p.log_end);
     let markers = p
         .committed
         .iter()
         .map(|&(gi, offset)| {
-            let x = layout::offset_x(offset, p.from);
+            let x = p.window.x(offset);
             view! {
                 <path class="commit-marker" d=format!("M{},{} l4,6 l-8,0 z", Num(x), Num(y + ROW_H / 2.0 - 8.0))
                     style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])>
@@ -778,8 +807,8 @@ fn partition_view(
                 </rect>
             })}
             <text x=num(CLUSTER_X + 20.0) y=num(y - 1.0) class="partition-label pick" role="button" tabindex="0" aria-label=partition_name data-pick=pick>{format!("P{}", p.partition)}</text>
-            {(p.hidden > 0).then(|| {
-                let text = format!("+{}", p.hidden);
+            {(p.window.hidden > 0).then(|| {
+                let text = format!("+{}", p.window.hidden);
                 view! {
                     <text x=num(CLUSTER_X + 20.0) y=num(y + 13.0) class="earlier">
                         {text}
@@ -823,32 +852,65 @@ mod tests {
             partition: 2,
             log_start: 0,
             log_end: 12,
-            from: 10,
-            hidden: 10,
-            cells: vec![cell(10, Some(r#"<b>"x"</b>"#)), cell(11, None)],
+            window: layout::Window::new(0, 12, None),
+            cells: vec![cell(1, Some(r#"<b>"x"</b>"#)), cell(2, None)],
             committed: vec![],
             blocked: None,
+            blocking: None,
         };
         let traced = [pick_code(&Selection::Record {
             topic: "t&t".into(),
             partition: 2,
-            offset: 11,
+            offset: 2,
         })];
         let m = cells_markup("t&t", &p, 5.0, &traced);
         assert_eq!(m.matches(r#"role="listitem""#).count(), 2, "{m}");
         assert!(!m.contains("<b>"), "{m}");
         assert!(
-            m.contains(r#"aria-label="offset 10 key &lt;b&gt;&quot;x&quot;&lt;/b&gt;""#),
+            m.contains(r#"aria-label="offset 1 key &lt;b&gt;&quot;x&quot;&lt;/b&gt;""#),
             "{m}"
         );
-        assert!(m.contains("<title>offset 10\nkey &lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>"));
+        assert!(m.contains("<title>offset 1\nkey &lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>"));
         assert!(
-            m.contains(r#"<g class="cell traced" role="listitem" tabindex="0" aria-label="offset 11 key null" data-pick="r|2|11|t&amp;t">"#),
+            m.contains(r#"<g class="cell traced" role="listitem" tabindex="0" aria-label="offset 2 key null" data-pick="r|2|2|t&amp;t">"#),
             "{m}"
         );
         // The second cell sits one cell width right of the first.
         let first_x = layout::cell_x(0);
         assert!(m.contains(&format!(r#"<rect x="{first_x}" y="5""#)));
         assert!(m.contains(&format!(r#"<rect x="{}" y="5""#, first_x + CELL_W)));
+    }
+
+    #[test]
+    fn a_pinned_blocking_record_is_drawn_first_and_marked() {
+        let cell = |offset| CellModel {
+            offset,
+            key: Some("k".into()),
+        };
+        let p = PartitionModel {
+            partition: 0,
+            log_start: 0,
+            log_end: 50,
+            window: layout::Window::new(0, 50, Some(7)),
+            cells: [7].into_iter().chain(40..50).map(cell).collect(),
+            committed: vec![],
+            blocked: Some("blocked".into()),
+            blocking: Some(7),
+        };
+        let m = cells_markup("t", &p, 0.0, &[]);
+        assert_eq!(m.matches(r#"role="listitem""#).count(), 11, "{m}");
+        assert_eq!(m.matches("blocking").count(), 1, "{m}");
+        assert!(m.contains(&format!(
+            r#"<g class="cell blocking" role="listitem" tabindex="0" aria-label="offset 7 key k, the partition waits behind it" data-pick="r|0|7|t"><rect x="{}""#,
+            layout::cell_x(0)
+        )), "{m}");
+        // The newest ten follow it, the last in the last slot.
+        assert!(
+            m.contains(&format!(
+                r#"aria-label="offset 49 key k" data-pick="r|0|49|t"><rect x="{}""#,
+                layout::cell_x(layout::VISIBLE_CELLS - 1)
+            )),
+            "{m}"
+        );
     }
 }

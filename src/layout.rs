@@ -218,19 +218,56 @@ pub fn cell_x(slot: u64) -> f64 {
     CLUSTER_X + 52.0 + CELL_W * slot as f64
 }
 
-/// Which offsets of a log to draw: the newest [`VISIBLE_CELLS`], and how many are hidden.
-pub fn visible_window(log_start: u64, log_end: u64) -> (u64, u64) {
-    let from = log_end.saturating_sub(VISIBLE_CELLS).max(log_start);
-    (from, from - log_start)
+/// Which offsets of a partition's log the diagram draws: the newest [`VISIBLE_CELLS`]. When a
+/// consumer is stuck on a record older than those, that record keeps the first slot, so the
+/// record a partition waits behind stays in view as newer ones arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The older record drawn in the first slot, apart from the run after it.
+    pub pinned: Option<u64>,
+    /// The first offset of the run of newest offsets.
+    pub from: u64,
+    /// How many offsets of the log are not drawn.
+    pub hidden: u64,
 }
 
-/// The x of a marker at `offset` for a strip that starts drawing at `from` (clamped to the
-/// strip, so markers for hidden offsets sit at its left edge).
-pub fn offset_x(offset: u64, from: u64) -> f64 {
-    if offset < from {
-        cell_x(0)
-    } else {
-        cell_x(offset - from)
+impl Window {
+    /// The window of a log from `log_start` to `log_end` (exclusive) when a consumer is stuck
+    /// on `blocking`.
+    pub fn new(log_start: u64, log_end: u64, blocking: Option<u64>) -> Self {
+        let from = log_end.saturating_sub(VISIBLE_CELLS).max(log_start);
+        match blocking {
+            Some(b) if b >= log_start && b < from => Window {
+                pinned: Some(b),
+                from: from + 1,
+                hidden: from - log_start,
+            },
+            _ => Window {
+                pinned: None,
+                from,
+                hidden: from - log_start,
+            },
+        }
+    }
+
+    /// The slot the record at `offset` is drawn in, if it is drawn.
+    pub fn slot(&self, offset: u64) -> Option<u64> {
+        match self.pinned {
+            Some(p) if p == offset => Some(0),
+            _ if offset >= self.from => Some(offset - self.from + u64::from(self.pinned.is_some())),
+            _ => None,
+        }
+    }
+
+    /// The x of a marker at `offset` (a committed offset, the next offset). A marker at an
+    /// offset not drawn sits at the edge of the drawn records it falls between: the strip's
+    /// left edge, or the seam after a pinned record.
+    pub fn x(&self, offset: u64) -> f64 {
+        match (self.slot(offset), self.pinned) {
+            (Some(slot), _) => cell_x(slot),
+            (None, Some(p)) if offset > p => cell_x(1),
+            (None, _) => cell_x(0),
+        }
     }
 }
 
@@ -322,15 +359,43 @@ mod tests {
 
     #[test]
     fn the_window_shows_the_newest_offsets_and_counts_the_rest() {
-        assert_eq!(visible_window(0, 5), (0, 0));
-        assert_eq!(
-            visible_window(0, 100),
-            (100 - VISIBLE_CELLS, 100 - VISIBLE_CELLS)
-        );
+        let window = |start, end| {
+            let w = Window::new(start, end, None);
+            (w.from, w.hidden)
+        };
+        assert_eq!(window(0, 5), (0, 0));
+        assert_eq!(window(0, 100), (100 - VISIBLE_CELLS, 100 - VISIBLE_CELLS));
         // Retention moved the start: nothing below it is counted as hidden.
-        assert_eq!(visible_window(95, 100), (95, 0));
-        assert_eq!(offset_x(3, 10), cell_x(0));
-        assert_eq!(offset_x(12, 10), cell_x(2));
+        assert_eq!(window(95, 100), (95, 0));
+        let w = Window::new(0, 20, None);
+        assert_eq!(w.x(3), cell_x(0));
+        assert_eq!(w.x(11), cell_x(2));
+        assert_eq!(w.x(20), cell_x(VISIBLE_CELLS));
+    }
+
+    #[test]
+    fn a_blocking_record_older_than_the_newest_keeps_the_first_slot() {
+        let w = Window::new(0, 100, Some(40));
+        assert_eq!(w.pinned, Some(40));
+        // The first slot, then the newest ten: still eleven records drawn.
+        assert_eq!(w.slot(40), Some(0));
+        assert_eq!(w.slot(90), Some(1));
+        assert_eq!(w.slot(99), Some(VISIBLE_CELLS - 1));
+        assert_eq!((w.slot(39), w.slot(41), w.slot(89)), (None, None, None));
+        assert_eq!(w.hidden, 100 - VISIBLE_CELLS);
+        // The next offset follows the newest record; a group committed at the blocking
+        // record points at it; offsets between the two runs sit at the seam.
+        assert_eq!(w.x(100), cell_x(VISIBLE_CELLS));
+        assert_eq!(w.x(40), cell_x(0));
+        assert_eq!(w.x(60), cell_x(1));
+        assert_eq!(w.x(12), cell_x(0));
+        // A blocking record already among the newest, or gone from the log, pins nothing.
+        for blocking in [95, 99, 3] {
+            assert_eq!(
+                Window::new(10, 100, Some(blocking)),
+                Window::new(10, 100, None)
+            );
+        }
     }
 
     #[test]

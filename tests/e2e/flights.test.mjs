@@ -2,7 +2,7 @@
 // fetched, committed), and not at all when the system asks for reduced motion.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, BASE_URL } from "./browser.mjs";
+import { launch, openPage, BASE_URL, linkFor } from "./browser.mjs";
 
 let browser;
 before(async () => {
@@ -73,6 +73,47 @@ test("a partition whose consumer is backing off on a failing record is marked as
   assert.match(title, /^blocked: the listener failed on order-events-\d+ @ \d+, which is retried with back-off/);
   await page.locator(".diagram-wrap").screenshot({ path: "tests/e2e/output/blocked.png" });
   await page.getByRole("button", { name: "Pause", exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a record every poll fails at keeps its place in the strip while newer records arrive", async () => {
+  // Without ErrorHandlingDeserializer a value that is not JSON stops the consumer at offset 10
+  // for good, while the producer goes on writing.
+  const scenario = {
+    version: 1,
+    name: "a value that cannot be deserialized",
+    seed: 3,
+    topics: [{ name: "order-events", partitions: 1 }],
+    producers: [
+      { name: "order-service", topic: "order-events", keys: { type: "key_space", prefix: "order-", count: 20 }, rate_per_sec: 5 },
+    ],
+    groups: [
+      {
+        id: "inventory",
+        topics: ["order-events"],
+        consumers: 1,
+        config: { auto_offset_reset: "earliest", processing_time_ms: 20, listener: { value_format: { type: "json" } } },
+      },
+    ],
+    script: [{ at_ms: 2000, command: { type: "produce", topic: "order-events", key: "order-13", value: "not json" } }],
+    open_at_ms: 8000,
+  };
+  const { page, errors } = await openPage(browser, `${BASE_URL}#${linkFor(scenario)}`);
+  const strip = page.locator('.diagram-svg .partition.blocked');
+  const cells = strip.locator('[role="list"][aria-label="order-events-0"] [role="listitem"]');
+  await cells.first().waitFor({ state: "attached" });
+  const labels = await cells.evaluateAll((items) => items.map((c) => [c.getAttribute("aria-label"), c.getAttribute("class")]));
+  assert.equal(labels.length, 11, JSON.stringify(labels));
+  assert.equal(labels[0][0], "offset 10 key order-13, the partition waits behind it");
+  assert.match(labels[0][1], /\bblocking\b/);
+  // The rest are the newest records, up to the one before the Log End Offset.
+  const leo = Number((await strip.locator(".leo tspan").nth(1).textContent()).replace("LEO ", ""));
+  assert.ok(leo > 30, `LEO ${leo}`);
+  assert.match(labels[10][0], new RegExp(`^offset ${leo - 1} key `));
+  assert.ok(labels.slice(1).every(([, c]) => !c.includes("blocking")));
+  assert.equal(await strip.locator(".seam title").textContent(), `offsets 11 to ${leo - 11} not drawn`);
+  await page.locator(".diagram-wrap").screenshot({ path: "tests/e2e/output/blocking-record.png" });
   assert.deepEqual(errors, []);
   await page.close();
 });
