@@ -172,15 +172,33 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
     let groups = sim
         .groups()
         .iter()
-        .filter(|g| g.topics.iter().any(|t| t == topic))
-        .map(|g| {
+        .enumerate()
+        .filter(|(_, g)| g.topics.iter().any(|t| t == topic))
+        .map(|(gi, g)| {
             let state = match g.committed.get(&at) {
                 Some(&c) if c > offset => format!("committed past it (group offset {c})"),
                 // It may have been delivered, even dead-lettered, without a commit yet.
                 Some(&c) => format!("not committed past yet (group offset {c})"),
                 None => "no committed offset".to_owned(),
             };
-            format!("{}: {state}", g.id)
+            // The consumer of this group that cannot get past this very record (J1, E1).
+            let stuck = sim
+                .consumers()
+                .iter()
+                .filter(|c| c.group == gi && c.status == ConsumerStatus::Running)
+                .find_map(|c| {
+                    let b = c.blocked_on(&at, sim.now_ms())?;
+                    (b.partition == at && b.offset == offset).then(|| {
+                        let how = if b.poll_fails {
+                            "every poll fails at it"
+                        } else {
+                            "backing off on it"
+                        };
+                        format!("; {} is stuck: {how}", c.name)
+                    })
+                })
+                .unwrap_or_default();
+            format!("{}: {state}{stuck}", g.id)
         });
     Some(Details {
         heading: format!("Record {at} @ {offset}"),

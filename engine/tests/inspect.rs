@@ -530,3 +530,84 @@ fn a_consumer_shows_its_group_instance_id_when_it_is_a_static_member() {
         .collect();
     assert_eq!(ids[..2], ["group-a-0", "group-a-1"]);
 }
+
+#[test]
+fn a_record_a_consumer_cannot_get_past_says_who_is_stuck_on_it_and_how() {
+    // Without ErrorHandlingDeserializer, a value that is not JSON fails every poll (J1).
+    let json = r#"{
+        "version": 1, "name": "stuck", "seed": 3,
+        "topics": [{ "name": "order-events", "partitions": 1 }],
+        "producers": [{ "name": "order-service", "topic": "order-events",
+            "keys": { "type": "key_space", "prefix": "order-", "count": 20 }, "rate_per_sec": 5 }],
+        "groups": [{ "id": "inventory", "topics": ["order-events"], "consumers": 1,
+            "config": { "auto_offset_reset": "earliest", "processing_time_ms": 20,
+                "listener": { "value_format": { "type": "json" } } } }],
+        "script": [{ "at_ms": 2000, "command": { "type": "produce", "topic": "order-events",
+            "key": "order-13", "value": "not json" } }]
+    }"#;
+    let mut sim = kplay_engine::scenario::Scenario::from_json(json)
+        .unwrap()
+        .build()
+        .unwrap();
+    sim.run_until(8_000);
+    let groups = |offset| {
+        let d = inspect(
+            &sim,
+            &Entity::Record {
+                topic: "order-events".into(),
+                partition: 0,
+                offset,
+            },
+        )
+        .unwrap();
+        fact(&d, "Groups").to_owned()
+    };
+    assert_eq!(
+        groups(10),
+        "inventory: not committed past yet (group offset 10); inventory-1 is stuck: every poll fails at it"
+    );
+    // The records behind it wait, but nobody is stuck on them.
+    assert_eq!(
+        groups(11),
+        "inventory: not committed past yet (group offset 10)"
+    );
+    assert_eq!(groups(9), "inventory: committed past it (group offset 10)");
+}
+
+#[test]
+fn a_record_the_error_handler_backs_off_on_says_who_waits_on_it() {
+    let json = include_str!("../examples/scenarios/poison-to-dead-letter.json");
+    let mut sim = kplay_engine::scenario::Scenario::from_json(json)
+        .unwrap()
+        .build()
+        .unwrap();
+    // Run to the first moment a consumer backs off on the poison record (E1).
+    let (name, at) = loop {
+        assert!(sim.step() && sim.now_ms() < 60_000, "no back-off");
+        let now = sim.now_ms();
+        let found = sim.consumers().iter().find_map(|c| {
+            c.assignment
+                .iter()
+                .find_map(|tp| c.blocked_on(tp, now))
+                .map(|b| (c.name.clone(), b))
+        });
+        if let Some(found) = found {
+            break found;
+        }
+    };
+    assert!(!at.poll_fails);
+    let d = inspect(
+        &sim,
+        &Entity::Record {
+            topic: at.partition.topic.clone(),
+            partition: at.partition.partition,
+            offset: at.offset,
+        },
+    )
+    .unwrap();
+    assert!(
+        fact(&d, "Groups").ends_with(&format!("; {name} is stuck: backing off on it")),
+        "{d:?}"
+    );
+    assert!(fact(&d, "Value").contains("POISON"), "{d:?}");
+}

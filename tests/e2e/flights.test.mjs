@@ -114,6 +114,17 @@ test("a record every poll fails at keeps its place in the strip while newer reco
   assert.ok(labels.slice(1).every(([, c]) => !c.includes("blocking")));
   assert.equal(await strip.locator(".seam title").textContent(), `offsets 11 to ${leo - 11} not drawn`);
   await page.locator(".diagram-wrap").screenshot({ path: "tests/e2e/output/blocking-record.png" });
+  // Picked, the record says who is stuck on it.
+  await cells.first().click();
+  const groups = page
+    .getByRole("region", { name: "Inspector" })
+    .locator("dt")
+    .getByText("Groups", { exact: true })
+    .locator("xpath=following-sibling::dd[1]");
+  assert.equal(
+    (await groups.textContent()).trim(),
+    "inventory: not committed past yet (group offset 10); inventory-1 is stuck: every poll fails at it",
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
