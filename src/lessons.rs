@@ -169,21 +169,25 @@ impl LessonState {
     }
 
     /// Opens step `step`: from the preset with the earlier steps' experiments done when
-    /// `replay` (or when the run is already past the step's moment), else by running on from
-    /// where the user is.
+    /// `replay`, else on the learner's own run, running on to the step's moment or going back
+    /// to it.
     fn go_to(self, engine: Engine, step: usize, replay: bool) {
         let Some(lesson) = self.lesson.get_untracked() else {
             return;
         };
         let moment = lesson.opening_ms(step);
         let now = engine.peek(kplay_engine::Simulation::now_ms);
-        if replay || now > moment {
+        if replay {
             if let Err(e) = engine.load(lesson.scenario_for_step(step)) {
                 self.error.set(Some(format!(
                     "The lesson's scenario could not be built: {e}"
                 )));
                 return;
             }
+        } else if now > moment {
+            // Played past the step's moment: back along the learner's own run, which keeps
+            // what they did by hand before it.
+            engine.scrub_to(moment);
         }
         engine.run_to(moment);
         self.open_step(engine, &lesson, step);
@@ -200,11 +204,13 @@ impl LessonState {
         let Some(try_this) = &lesson.steps[step].try_this else {
             return self.go_to(engine, next, false);
         };
-        // Judged when the solution would have settled (see `Lesson::goal_judged_at_ms`).
+        // Judged when the solution would have settled (see `Lesson::goal_judged_at_ms`), on
+        // the learner's own run: played on past that moment, it goes back to it.
         let judged_at = lesson.goal_judged_at_ms(step);
-        if engine.peek(kplay_engine::Simulation::now_ms) < judged_at {
-            engine.run_to(judged_at);
+        if engine.peek(kplay_engine::Simulation::now_ms) > judged_at {
+            engine.scrub_to(judged_at);
         }
+        engine.run_to(judged_at);
         let solved = !engine.read(|sim| try_this.check.holds(sim));
         if solved {
             perform_solution(engine, self, try_this);

@@ -181,6 +181,36 @@ test("a step builds on the earlier steps' experiments, by its address or by Cont
   await page.close();
 });
 
+test("Continue after playing past the next step keeps what the learner did by hand", async () => {
+  // produce-consume step 2 asks for a record keyed order-42; step 3 opens at 15 s.
+  const lesson = lessonFile("produce-consume");
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=produce-consume&step=2`);
+  const panel = page.getByRole("region", { name: "Lesson" });
+  await panel.getByRole("heading", { name: lesson.steps[1].title }).waitFor();
+  for (const key of ["order-42", "by-hand"]) {
+    await page.getByRole("textbox", { name: "Key" }).fill(key);
+    await page.getByRole("button", { name: "Produce", exact: true }).click();
+  }
+  await page.getByRole("slider", { name: "Speed" }).fill("7"); // 30×
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[role="timer"]').textContent >= "00:20.000");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await panel.getByRole("button", { name: "Continue" }).click();
+  await panel.getByRole("heading", { name: lesson.steps[2].title }).waitFor();
+  assert.equal(await page.getByRole("timer").textContent(), clock(lesson.steps[2].run_to_ms));
+  assert.ok(!(await panel.locator(".solved").isVisible()), "the learner reached the goal");
+  // Both records are still in the run, sent when the learner sent them.
+  await page.getByRole("tab", { name: "Event log" }).click();
+  const log = page.getByRole("list", { name: "Event log" }).getByRole("listitem");
+  for (const key of ["order-42", "by-hand"]) {
+    await page.getByRole("searchbox", { name: "Filter" }).fill(`key=${key} `);
+    await log.first().waitFor();
+    assert.match(await log.first().textContent(), /^00:05\.000 /);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("on a phone a lesson's text leaves the diagram on the first screen", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(`${BASE_URL}#lesson=interview-failures&step=2`);
