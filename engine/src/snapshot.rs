@@ -495,6 +495,8 @@ fn allowed_anomalies(
     if stats.duplicates > 0 {
         let why = if group.rewound {
             "an offset reset moved the group back, so it processes those records again on purpose; at-least-once delivery also delivers again what was processed before a crash, a rebalance or a failed commit."
+        } else if group.config.commit_mode == crate::group::CommitMode::Auto {
+            "at-least-once delivery. enable.auto.commit commits positions inside poll() every auto.commit.interval.ms, so records processed since the last of those commits are delivered again after a crash or a rebalance."
         } else {
             "at-least-once delivery. Offsets are committed after processing, so records processed before a crash, a rebalance or a failed commit are delivered again from the last committed offset."
         };
@@ -552,7 +554,7 @@ fn allowed_anomalies(
     }
     if stats.recovered > 0 {
         out.push(format!(
-            "{} recovered by logging: Spring's default recoverer logs the record at ERROR and skips it once the back-off is exhausted.",
+            "{} recovered by logging: Spring's default recoverer logs the record at ERROR and skips it, once the back-off is exhausted or at once for an exception that is not retried (a deserialization error, for one).",
             stats.recovered
         ));
     }

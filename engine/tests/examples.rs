@@ -71,6 +71,35 @@ fn c5_crash_example_shows_duplicates_and_no_loss() {
 }
 
 #[test]
+fn c6_duplicates_under_auto_commit_are_explained_by_the_auto_commit_interval() {
+    let why = |commit_mode| {
+        let mut scenario =
+            Scenario::from_json(include_str!("../examples/scenarios/crash-duplicates.json"))
+                .unwrap();
+        scenario.groups[0].config.commit_mode = commit_mode;
+        let mut sim = scenario.build().unwrap();
+        sim.run_until(120_000);
+        let snapshot = sim.snapshot(0);
+        let g = group(&snapshot, "notification");
+        assert!(g.guarantees.duplicates > 0, "{commit_mode:?}");
+        g.allowed
+            .iter()
+            .find(|a| a.contains("at-least-once"))
+            .cloned()
+            .unwrap()
+    };
+    use kplay_engine::group::CommitMode;
+    assert!(
+        why(CommitMode::Auto).contains(
+            "enable.auto.commit commits positions inside poll() every auto.commit.interval.ms"
+        ),
+        "{}",
+        why(CommitMode::Auto)
+    );
+    assert!(why(CommitMode::Batch).contains("Offsets are committed after processing"));
+}
+
+#[test]
 fn idempotent_consumer_example_suppresses_the_duplicates_the_plain_group_processes() {
     let s = run(include_str!(
         "../examples/scenarios/idempotent-consumer.json"
