@@ -189,7 +189,9 @@ impl Engine {
         let mut full = false;
         let mut history = crate::charts::History::default();
         history.record(&sim);
-        while sim.now_ms() < horizon && reached && !full {
+        // At least once: a run opened at 0 has run the events of time 0, as one scrubbed or
+        // stepped there has.
+        loop {
             // A second at a time: the charts get a sample for each, as if it had played.
             let step_to = horizon.min(crate::charts::next_sample_ms(sim.now_ms()));
             // In chunks, so that the records are counted before they can outgrow the page.
@@ -200,6 +202,9 @@ impl Engine {
             copies.offer(&sim);
             history.record(&sim);
             full = records_kept(&sim) > MAX_PAGE_RECORDS;
+            if sim.now_ms() >= horizon || !reached || full {
+                break;
+            }
         }
         if full && sim.now_ms() < horizon {
             horizon = sim.now_ms();

@@ -93,6 +93,31 @@ test("a link shared during a lesson opens the same run at the same lesson step",
   await opened.page.close();
 });
 
+test("a link shared at 00:00.000 opens the same moment: what happened at time 0 has happened", async () => {
+  // A lesson's first step runs the events of time 0 (the consumers' first JoinGroup); the
+  // link it shares must show them too, as must a scrub back to the start.
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=produce-consume&step=1`);
+  await page.locator(".lesson h3").waitFor();
+  const seen = (p) =>
+    p.evaluate(() => ({
+      clock: document.querySelector('[role="timer"]').textContent,
+      consumers: [...document.querySelectorAll(".diagram-svg .consumer")].map((c) => c.textContent),
+      tables: [...document.querySelectorAll('table[aria-label^="Consumer group "]')].map((t) => t.innerText),
+    }));
+  const before = await seen(page);
+  assert.equal(before.clock, "00:00.000");
+  assert.ok(before.consumers.length > 0 && before.consumers.every((c) => c.includes("joining")), before.consumers.join(" | "));
+  await page.getByRole("button", { name: "Share link" }).click();
+  const link = await page.getByRole("textbox", { name: "Share link address" }).inputValue();
+  const opened = await openPage(browser, link);
+  await opened.page.locator(".lesson h3").waitFor();
+  assert.deepEqual(await seen(opened.page), before);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(opened.errors, []);
+  await page.close();
+  await opened.page.close();
+});
+
 test("a link shared while scrubbed back opens at that moment with the whole timeline after it", async () => {
   const { page, errors } = await openPage(browser);
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
