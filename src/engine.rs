@@ -185,8 +185,8 @@ impl Engine {
         // from a copy.
         let mut copies = Checkpoints::default();
         let mut budget = OPEN_EVENT_BUDGET;
-        let mut reached = true;
-        let mut full = false;
+        let mut reached;
+        let mut full;
         let mut history = crate::charts::History::default();
         history.record(&sim);
         // At least once: a run opened at 0 has run the events of time 0, as one scrubbed or
