@@ -5,6 +5,7 @@
 use kplay_engine::assignor::TopicPartition;
 use kplay_engine::consumer::{ConsumerStatus, MemberPhase};
 use kplay_engine::group::GroupState;
+use kplay_engine::log::TransactionState;
 use kplay_engine::Simulation;
 use leptos::prelude::*;
 
@@ -23,6 +24,8 @@ const STATE_W: f64 = 96.0;
 struct CellModel {
     offset: u64,
     key: Option<String>,
+    /// Where the record stands in a transaction; `None` outside one.
+    txn: Option<TransactionState>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -130,10 +133,10 @@ fn model(sim: &Simulation) -> Model {
                             .and_then(|pinned| log.get(pinned))
                             .into_iter()
                             .chain(log.range(window.from, end))
-                            .filter(|r| r.control.is_none())
                             .map(|r| CellModel {
                                 offset: r.offset,
                                 key: r.key_text(),
+                                txn: log.transaction_state(r),
                             })
                             .collect(),
                         committed: sim
@@ -174,6 +177,9 @@ fn model(sim: &Simulation) -> Model {
         groups,
     }
 }
+
+/// The fill of a transaction marker's cell: no key colours it.
+const MARKER_FILL: &str = "#E0E0E0";
 
 /// Group flag colours for committed-offset markers (distinct from the key palette's order).
 const GROUP_COLOURS: [&str; 6] = [
@@ -711,6 +717,10 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
         let x = p.window.x(c.offset);
         let mid = Num(x + CELL_W / 2.0 - 1.0);
         let (x, top) = (Num(x), Num(top));
+        let marker = matches!(
+            c.txn,
+            Some(TransactionState::CommitMarker | TransactionState::AbortMarker)
+        );
         let key = c.key.as_deref().unwrap_or("null");
         let pick = pick_code(&Selection::Record {
             topic: topic.to_owned(),
@@ -728,17 +738,35 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
             ("", "")
         };
         let offset = c.offset;
-        let colour = layout::key_colour(c.key.as_deref());
+        let colour = if marker {
+            MARKER_FILL
+        } else {
+            layout::key_colour(c.key.as_deref())
+        };
         let ink = if layout::needs_light_text(colour) {
             " light-text"
         } else {
             ""
         };
+        let txn = match c.txn {
+            Some(TransactionState::Open) => " open",
+            Some(TransactionState::Aborted) => " aborted",
+            _ if marker => " marker",
+            _ => "",
+        };
+        // What the label and the tooltip add: the transaction, then what blocks.
+        let about = c
+            .txn
+            .map_or(String::new(), |t| format!(", {}", t.describe()));
         let _ = write!(
             out,
-            r#"<g class="cell{traced}{ink}{blocking}" role="listitem" tabindex="0" aria-label="offset {offset} key "#
+            r#"<g class="cell{traced}{ink}{blocking}{txn}" role="listitem" tabindex="0" aria-label="offset {offset}"#
         );
-        push_escaped(&mut out, key);
+        if !marker {
+            out.push_str(" key ");
+            push_escaped(&mut out, key);
+        }
+        out.push_str(&about);
         out.push_str(stuck);
         out.push_str(r#"" data-pick=""#);
         push_escaped(&mut out, &pick);
@@ -748,9 +776,17 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
             Num(top.0 + 11.0),
             Num(top.0 + 22.0),
         );
-        push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref()));
-        let _ = write!(out, "</text><title>offset {offset}\nkey ");
-        push_escaped(&mut out, key);
+        match c.txn {
+            Some(TransactionState::CommitMarker) => out.push('✓'),
+            Some(TransactionState::AbortMarker) => out.push('✗'),
+            _ => push_escaped(&mut out, &layout::key_abbrev(c.key.as_deref())),
+        }
+        let _ = write!(out, "</text><title>offset {offset}");
+        if !marker {
+            out.push_str("\nkey ");
+            push_escaped(&mut out, key);
+        }
+        out.push_str(&about);
         out.push_str(stuck);
         out.push_str("</title></g>");
     }
@@ -847,6 +883,7 @@ mod tests {
         let cell = |offset, key: Option<&str>| CellModel {
             offset,
             key: key.map(str::to_owned),
+            txn: None,
         };
         let p = PartitionModel {
             partition: 2,
@@ -882,10 +919,59 @@ mod tests {
     }
 
     #[test]
+    fn transaction_markers_aborted_and_open_records_are_drawn_as_such() {
+        use TransactionState::*;
+        let cell = |offset, txn| CellModel {
+            offset,
+            key: (offset % 2 == 0).then(|| "acct".to_owned()),
+            txn,
+        };
+        let p = PartitionModel {
+            partition: 0,
+            log_start: 0,
+            log_end: 5,
+            window: layout::Window::new(0, 5, None),
+            cells: vec![
+                cell(0, Some(Aborted)),
+                cell(1, Some(AbortMarker)),
+                cell(2, Some(Committed)),
+                cell(3, Some(CommitMarker)),
+                cell(4, Some(Open)),
+            ],
+            committed: vec![],
+            blocked: None,
+            blocking: None,
+        };
+        let m = cells_markup("t", &p, 0.0, &[]);
+        let items: Vec<&str> = m.split("<g ").skip(1).collect();
+        assert_eq!(items.len(), 5, "{m}");
+        assert!(items[0].starts_with(r#"class="cell aborted" role="listitem" tabindex="0" aria-label="offset 0 key acct, in an aborted transaction""#), "{}", items[0]);
+        assert!(items[1].starts_with(r#"class="cell marker" role="listitem" tabindex="0" aria-label="offset 1, abort marker""#), "{}", items[1]);
+        assert!(
+            items[1].contains(&format!("fill:{MARKER_FILL}")),
+            "{}",
+            items[1]
+        );
+        assert!(
+            items[1].contains(r#"class="key mid">✗</text><title>offset 1, abort marker</title>"#),
+            "{}",
+            items[1]
+        );
+        assert!(items[2].starts_with(r#"class="cell" role="listitem" tabindex="0" aria-label="offset 2 key acct, in a committed transaction""#), "{}", items[2]);
+        assert!(
+            items[3].contains(r#"class="key mid">✓</text>"#),
+            "{}",
+            items[3]
+        );
+        assert!(items[4].starts_with(r#"class="cell open" role="listitem" tabindex="0" aria-label="offset 4 key acct, in an open transaction""#), "{}", items[4]);
+    }
+
+    #[test]
     fn a_pinned_blocking_record_is_drawn_first_and_marked() {
         let cell = |offset| CellModel {
             offset,
             key: Some("k".into()),
+            txn: None,
         };
         let p = PartitionModel {
             partition: 0,

@@ -2,7 +2,7 @@
 //! filtered by text in the key, the value or a header.
 
 use kplay_engine::dead_letter::header_value_text;
-use kplay_engine::log::Record;
+use kplay_engine::log::{PartitionLog, Record, TransactionState};
 use kplay_engine::Simulation;
 use leptos::prelude::*;
 
@@ -36,14 +36,20 @@ pub struct Row {
     pub value: String,
     /// Headers as `name=value`, comma-separated.
     pub headers: String,
+    /// Where the record stands in a transaction, if it was written in one (a marker has no
+    /// key or value, only this).
+    pub transaction: Option<TransactionState>,
 }
 
-fn row(record: &Record) -> Row {
+fn row(log: &PartitionLog, record: &Record) -> Row {
+    let transaction = log.transaction_state(record);
+    let null = if record.control.is_some() { "" } else { "null" };
     Row {
         offset: record.offset,
         timestamp_ms: record.timestamp_ms,
-        key: cell(record.key_text().unwrap_or_else(|| "null".into())),
-        value: cell(record.value.as_deref().unwrap_or("null").to_owned()),
+        transaction,
+        key: cell(record.key_text().unwrap_or_else(|| null.into())),
+        value: cell(record.value.as_deref().unwrap_or(null).to_owned()),
         headers: cell(
             record
                 .headers
@@ -86,7 +92,7 @@ pub fn browse(sim: &Simulation, topic: &str, partition: u32, from: From, filter:
         From::Time(t) => log.offset_for_time(t),
     };
     log.range(start, log.log_end_offset())
-        .map(row)
+        .map(|r| row(log, r))
         .filter(|r| {
             [&r.key, &r.value, &r.headers]
                 .iter()
@@ -199,7 +205,10 @@ pub fn MessageBrowser() -> impl IntoView {
                                     <th scope="row">{r.offset}</th>
                                     <td class="mono">{crate::format_clock(r.timestamp_ms)}</td>
                                     <td class="mono text">{r.key}</td>
-                                    <td class="mono value text">{r.value}</td>
+                                    <td class="mono value text">
+                                        {r.transaction.map(|t| view! { <span class="txn">{t.describe()}</span>" " })}
+                                        {r.value}
+                                    </td>
                                     <td class="mono text">{r.headers}</td>
                                 </tr>
                             })
@@ -312,6 +321,37 @@ mod tests {
         assert_eq!(keyed_a, [0, 2]);
         assert_eq!(browse(&sim, "t", 0, From::Oldest, "ID-3").len(), 1);
         assert!(browse(&sim, "missing", 0, From::Oldest, "").is_empty());
+    }
+
+    #[test]
+    fn transaction_markers_and_aborted_records_say_so() {
+        use kplay_engine::log::TransactionState::*;
+        let mut sim = kplay_engine::scenario::Scenario::from_json(include_str!(
+            "../engine/examples/scenarios/transactions-read-committed.json"
+        ))
+        .unwrap()
+        .build()
+        .unwrap();
+        sim.run_until(6_000);
+        let rows = browse(&sim, "order-events", 0, From::Oldest, "");
+        let marker = rows
+            .iter()
+            .find(|r| r.transaction == Some(AbortMarker))
+            .unwrap();
+        // A marker holds no key and no value: the row does not pretend they are null.
+        assert_eq!((marker.key.as_str(), marker.value.as_str()), ("", ""));
+        assert!(rows.iter().any(|r| r.transaction == Some(CommitMarker)));
+        let aborted = rows
+            .iter()
+            .find(|r| r.transaction == Some(Aborted))
+            .unwrap();
+        assert!(aborted.key.starts_with("order-"), "{aborted:?}");
+        assert!(rows.iter().all(|r| r.transaction.is_some()));
+        // Records sent outside a transaction have no state.
+        let plain = sim_with_records();
+        assert!(browse(&plain, "t", 0, From::Oldest, "")
+            .iter()
+            .all(|r| r.transaction.is_none()));
     }
 
     #[test]

@@ -216,6 +216,13 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
             ),
             ("Value", r.value.clone().unwrap_or_else(|| "null".into())),
             (
+                "Transaction",
+                log.transaction_state(r).map_or("none".to_owned(), |t| {
+                    let pid = r.producer_id.unwrap_or_default();
+                    format!("{} (producer id {pid})", t.describe())
+                }),
+            ),
+            (
                 "Headers",
                 lines(r.headers.iter().map(|h| {
                     format!(
@@ -302,15 +309,30 @@ fn partition_details(sim: &Simulation, topic: &str, partition: u32) -> Option<De
             },
         });
     }
+    let mut facts = vec![
+        ("Low Water Mark", log.log_start_offset().to_string()),
+        ("High Water Mark", log.high_watermark().to_string()),
+        ("Log End Offset", log.log_end_offset().to_string()),
+        ("Records", log.len().to_string()),
+        ("Groups", lines(groups)),
+    ];
+    if log.has_control_records() || log.open_transactions().next().is_some() {
+        // Where read_committed consumers stop (T8): below the High Water Mark while a
+        // transaction is open.
+        let lso = log.last_stable_offset();
+        let open = log.open_transactions().count();
+        let why = match open {
+            0 => "no open transaction".to_owned(),
+            n => format!(
+                "{n} open {}",
+                plural(n as u64, "transaction", "transactions")
+            ),
+        };
+        facts.insert(2, ("Last Stable Offset", format!("{lso} ({why})")));
+    }
     Some(Details {
         heading: format!("Partition {at}"),
-        facts: vec![
-            ("Low Water Mark", log.log_start_offset().to_string()),
-            ("High Water Mark", log.high_watermark().to_string()),
-            ("Log End Offset", log.log_end_offset().to_string()),
-            ("Records", log.len().to_string()),
-            ("Groups", lines(groups)),
-        ],
+        facts,
         actions,
     })
 }
@@ -340,6 +362,25 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
         });
     }
     let mut facts = Vec::new();
+    // Once an answer was lost, sends wait for acknowledgements: say what is waiting and why.
+    if let Some(sender) = p.sender.as_ref().filter(|s| !s.in_flight.is_empty()) {
+        let (flying, queued) = (sender.in_flight.len() as u64, sender.queued.len() as u64);
+        let stuck = if sender.connection_stuck {
+            format!(
+                "; an answer was lost, so nothing more is acknowledged until request.timeout.ms ({} ms) ends the connection and the batches are sent again",
+                s.request_timeout_ms
+            )
+        } else {
+            String::new()
+        };
+        facts.push((
+            "In flight",
+            format!(
+                "{flying} {} awaiting acknowledgement, {queued} waiting for a slot{stuck}",
+                plural(flying, "batch", "batches")
+            ),
+        ));
+    }
     if let Some(id) = &s.transactional_id {
         facts.push(("transactional.id", id.clone()));
         if p.pending_end.is_some() {

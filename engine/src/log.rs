@@ -177,6 +177,35 @@ impl Appended {
     }
 }
 
+/// Where a record stands in a transaction ([`PartitionLog::transaction_state`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionState {
+    /// A data record of a transaction not yet ended: above the last stable offset, so
+    /// read_committed consumers wait for it (T8).
+    Open,
+    /// A data record of a committed transaction.
+    Committed,
+    /// A data record of an aborted transaction: read_committed consumers skip it (T7).
+    Aborted,
+    /// The marker that commits a transaction (T6).
+    CommitMarker,
+    /// The marker that aborts a transaction (T6).
+    AbortMarker,
+}
+
+impl TransactionState {
+    /// The state in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TransactionState::Open => "in an open transaction",
+            TransactionState::Committed => "in a committed transaction",
+            TransactionState::Aborted => "in an aborted transaction",
+            TransactionState::CommitMarker => "commit marker",
+            TransactionState::AbortMarker => "abort marker",
+        }
+    }
+}
+
 /// An open transaction in one partition, as the snapshot shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenTransaction {
@@ -410,6 +439,28 @@ impl PartitionLog {
         })
     }
 
+    /// Where `record` stands in its transaction (T6–T8), for the page to show: `None` for a
+    /// record sent outside one.
+    pub fn transaction_state(&self, record: &Record) -> Option<TransactionState> {
+        Some(match record.control {
+            Some(ControlRecordType::Commit) => TransactionState::CommitMarker,
+            Some(ControlRecordType::Abort) => TransactionState::AbortMarker,
+            None if !record.transactional => return None,
+            None if self.is_aborted(record) => TransactionState::Aborted,
+            None => {
+                let open = record
+                    .producer_id
+                    .and_then(|pid| self.open_txns.get(&pid))
+                    .is_some_and(|&first| record.offset >= first);
+                if open {
+                    TransactionState::Open
+                } else {
+                    TransactionState::Committed
+                }
+            }
+        })
+    }
+
     /// Whether a consumer with `isolation` is given `record`: never a marker, and under
     /// read_committed never a record of an aborted transaction (T6, T7).
     pub fn is_delivered(&self, record: &Record, isolation: IsolationLevel) -> bool {
@@ -570,6 +621,50 @@ mod tests {
             .map(|r| r.offset)
             .collect();
         assert_eq!(uncommitted, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn t6_to_t8_each_record_says_where_it_stands_in_its_transaction() {
+        use TransactionState::*;
+        let mut log = PartitionLog::new();
+        log.append(None, Some("plain".into()), vec![], 0);
+        for (pid, seq) in [(1, 0), (2, 0), (1, 1)] {
+            log.append_idempotent(None, Some("v".into()), vec![], 0, txn_batch(pid, seq))
+                .unwrap();
+        }
+        let states = |log: &PartitionLog| -> Vec<Option<TransactionState>> {
+            log.range(0, log.log_end_offset())
+                .map(|r| log.transaction_state(r))
+                .collect()
+        };
+        assert_eq!(states(&log), [None, Some(Open), Some(Open), Some(Open)]);
+        log.append_marker(1, 0, ControlRecordType::Abort, 0);
+        assert_eq!(
+            states(&log),
+            [
+                None,
+                Some(Aborted),
+                Some(Open),
+                Some(Aborted),
+                Some(AbortMarker)
+            ]
+        );
+        log.append_marker(2, 0, ControlRecordType::Commit, 0);
+        assert_eq!(
+            states(&log)[1..],
+            [
+                Some(Aborted),
+                Some(Committed),
+                Some(Aborted),
+                Some(AbortMarker),
+                Some(CommitMarker)
+            ]
+        );
+        // Producer 1's next transaction is open again; its aborted one stays aborted.
+        log.append_idempotent(None, Some("v".into()), vec![], 0, txn_batch(1, 2))
+            .unwrap();
+        assert_eq!(states(&log)[1], Some(Aborted));
+        assert_eq!(states(&log)[6], Some(Open));
     }
 
     #[test]

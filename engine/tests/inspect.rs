@@ -611,3 +611,103 @@ fn a_record_the_error_handler_backs_off_on_says_who_waits_on_it() {
     );
     assert!(fact(&d, "Value").contains("POISON"), "{d:?}");
 }
+
+#[test]
+fn t6_to_t8_records_and_partitions_show_their_transactions() {
+    let json = include_str!("../examples/scenarios/transactions-read-committed.json");
+    let mut sim = kplay_engine::scenario::Scenario::from_json(json)
+        .unwrap()
+        .build()
+        .unwrap();
+    sim.run_until(6_000);
+    let log = sim.topic("order-events").unwrap().partition(0).unwrap();
+    let record = |offset: u64| {
+        let d = inspect(
+            &sim,
+            &Entity::Record {
+                topic: "order-events".into(),
+                partition: 0,
+                offset,
+            },
+        )
+        .unwrap();
+        fact(&d, "Transaction").to_owned()
+    };
+    // Every record here is transactional: each says which state it is in, as the log has it.
+    let mut seen = Vec::new();
+    for r in log.range(0, log.log_end_offset()) {
+        let state = log.transaction_state(r).unwrap();
+        let pid = r.producer_id.unwrap();
+        assert_eq!(
+            record(r.offset),
+            format!("{} (producer id {pid})", state.describe())
+        );
+        seen.push(state);
+    }
+    use kplay_engine::log::TransactionState::*;
+    for state in [Committed, Aborted, CommitMarker, AbortMarker] {
+        assert!(seen.contains(&state), "{state:?} in {seen:?}");
+    }
+    let partition = inspect(
+        &sim,
+        &Entity::Partition {
+            topic: "order-events".into(),
+            partition: 0,
+        },
+    )
+    .unwrap();
+    let lso = log.last_stable_offset();
+    let expected = match log.open_transactions().count() {
+        0 => format!("{lso} (no open transaction)"),
+        1 => format!("{lso} (1 open transaction)"),
+        n => format!("{lso} ({n} open transactions)"),
+    };
+    assert_eq!(fact(&partition, "Last Stable Offset"), expected);
+    // A partition no transaction ever touched has no such line.
+    let plain = inspect(
+        &running(),
+        &Entity::Partition {
+            topic: "order-events".into(),
+            partition: 0,
+        },
+    )
+    .unwrap();
+    assert!(plain.facts.iter().all(|(l, _)| *l != "Last Stable Offset"));
+}
+
+#[test]
+fn a_producer_whose_answer_was_lost_says_what_waits_and_for_how_long() {
+    let mut sim = running();
+    let producer = |sim: &Simulation| {
+        inspect(
+            sim,
+            &Entity::Producer {
+                name: "order-service".into(),
+            },
+        )
+        .unwrap()
+    };
+    assert!(producer(&sim).facts.iter().all(|(l, _)| *l != "In flight"));
+    sim.apply(kplay_engine::sim::Command::LoseAcks {
+        producer: "order-service".into(),
+        count: 1,
+    })
+    .unwrap();
+    sim.run_for(5_000);
+    let d = producer(&sim);
+    let waiting = fact(&d, "In flight");
+    assert!(
+        waiting.ends_with("; an answer was lost, so nothing more is acknowledged until request.timeout.ms (30000 ms) ends the connection and the batches are sent again"),
+        "{waiting}"
+    );
+    assert!(waiting.contains(" awaiting acknowledgement, "), "{waiting}");
+    // Past the timeout the batches are sent again on a new connection and acknowledged.
+    sim.run_for(40_000);
+    let d = producer(&sim);
+    assert!(
+        d.facts
+            .iter()
+            .all(|(l, v)| *l != "In flight" || !v.contains("lost")),
+        "{d:?}"
+    );
+}

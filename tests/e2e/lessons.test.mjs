@@ -211,6 +211,28 @@ test("Continue after playing past the next step keeps what the learner did by ha
   await page.close();
 });
 
+test("the exactly-once lesson's transactions are drawn: markers, aborted records, the Last Stable Offset", async () => {
+  const { page, errors } = await openPage(browser, `${BASE_URL}#lesson=interview-exactly-once&step=4`);
+  await page.locator(".lesson h3").waitFor();
+  const cells = page.locator('[role="list"][aria-label="ledger-0"] [role="listitem"]');
+  await cells.first().waitFor({ state: "attached" });
+  const drawn = await cells.evaluateAll((c) => c.map((e) => [e.getAttribute("aria-label"), e.getAttribute("class")]));
+  // Step 3's solution: three committed records and their marker, then three aborted and theirs.
+  assert.deepEqual(
+    drawn.map(([label]) => label.replace(/ key account-1/, "")),
+    [0, 1, 2].map((o) => `offset ${o}, in a committed transaction`)
+      .concat(["offset 3, commit marker"], [4, 5, 6].map((o) => `offset ${o}, in an aborted transaction`), ["offset 7, abort marker"]),
+  );
+  assert.match(drawn[3][1], /\bmarker\b/);
+  assert.match(drawn[4][1], /\baborted\b/);
+  await page.getByRole("button", { name: "Partition ledger-0" }).click();
+  const inspector = page.getByRole("region", { name: "Inspector" });
+  const lso = inspector.locator("dt").getByText("Last Stable Offset", { exact: true }).locator("xpath=following-sibling::dd[1]");
+  assert.equal((await lso.textContent()).trim(), "8 (no open transaction)");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("on a phone a lesson's text leaves the diagram on the first screen", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(`${BASE_URL}#lesson=interview-failures&step=2`);
