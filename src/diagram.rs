@@ -232,7 +232,7 @@ pub fn Diagram() -> impl IntoView {
                     r if r > 0.0 => format!("{} records/s", kplay_engine::decimal::text(r)),
                     _ => "manual sends".to_owned(),
                 };
-                let shown = layout::fit(name, layout::chars_in(PRODUCER_W - 16.0, 12.0, true));
+                let shown = layout::fit(name, PRODUCER_W - 16.0, 12.0, true);
                 // The edge is drawn outside the focusable box: the focus ring outlines the box.
                 view! {
                     <path class="edge produce-edge" d=layout::edge_path(PRODUCER_X + PRODUCER_W, y + 17.0, CLUSTER_X, target)/>
@@ -261,7 +261,7 @@ pub fn Diagram() -> impl IntoView {
                     <g class="topic" class:dead-letter=t.dead_letter>
                         <rect class="topic-box" x=num(CLUSTER_X + 10.0) y=num(tb.y) width=num(CLUSTER_W - 20.0) height=num(tb.h) rx="6"/>
                         <text x=num(CLUSTER_X + 20.0) y=num(tb.y + 17.0) class="title pick" role="button" tabindex="0" aria-label=format!("Topic {}", t.name) data-pick=pick_code(&Selection::Topic { name: t.name.clone() })>
-                            "Topic " {layout::fit(&t.name, layout::chars_in(CLUSTER_W - 90.0, 12.0, true))}
+                            "Topic " {layout::fit(&t.name, CLUSTER_W - 90.0, 12.0, true)}
                             <title>{t.name.clone()}</title>
                         </text>
                         {rows}
@@ -309,7 +309,7 @@ pub fn Diagram() -> impl IntoView {
                         };
                         // The state keeps its room at the right; the name gets what is left.
                         let state_w = layout::text_width(&state, 11.0, false).min(STATE_W);
-                        let shown = layout::fit(&c.name, layout::chars_in(GROUP_W - 36.0 - state_w, 12.0, true));
+                        let shown = layout::fit(&c.name, GROUP_W - 36.0 - state_w, 12.0, true);
                         let consumer_pick = pick_code(&Selection::Consumer { name: c.name.clone() });
                         view! {
                             {edges}
@@ -330,14 +330,16 @@ pub fn Diagram() -> impl IntoView {
                             <rect class="hit" x=num(GROUP_X) y=num(gb.y) width=num(GROUP_W) height=num(GROUP_HEADER_H - 2.0) rx="8"/>
                             <circle cx=num(GROUP_X + 12.0) cy=num(gb.y + 14.0) r="5" style=format!("fill:{}", GROUP_COLOURS[gi % GROUP_COLOURS.len()])/>
                             <text x=num(GROUP_X + 22.0) y=num(gb.y + 18.0) class="title">
-                                {layout::fit(&g.id, layout::chars_in(GROUP_W - 30.0, 12.0, true))}
+                                {layout::fit(&g.id, GROUP_W - 30.0, 12.0, true)}
                                 <title>{g.id.clone()}</title>
                             </text>
                             // The state has a line of its own: CompletingRebalance is long.
                             <text x=num(GROUP_X + 22.0) y=num(gb.y + 32.0) class="badge">
                                 {layout::fit(
                                     &format!("{} · gen {}", g.state.name(), g.generation),
-                                    layout::chars_in(GROUP_W - 30.0, 10.0, false),
+                                    GROUP_W - 30.0,
+                                    10.0,
+                                    false,
                                 )}
                                 <title>{g.state.explanation()}</title>
                             </text>

@@ -105,38 +105,69 @@ pub fn key_abbrev(key: Option<&str>) -> String {
     }
 }
 
-/// Average glyph width of diagram text `size_px` high (semi-bold when `bold`), measured on the
-/// wide sans-serif fonts of Linux desktops (digits and capitals run widest).
-fn glyph_width(size_px: f64, bold: bool) -> f64 {
-    size_px * if bold { 0.66 } else { 0.58 }
+/// About how wide a character of diagram text is, in ems (semi-bold when `bold`). Measured
+/// on DejaVu Sans, the widest of the common sans-serif fonts, and rounded up by class: names
+/// full of `i`, `l`, `t` and `-` need far less room than their length says.
+fn glyph_em(c: char, bold: bool) -> f64 {
+    let em = match c {
+        'i' | 'j' | 'l' | 'I' | 'J' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.38,
+        'f' | 't' | 'r' | '-' | '(' | ')' | '[' | ']' | '/' => 0.5,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' => 1.1,
+        c if c.is_ascii_uppercase() => 0.85,
+        c if c.is_ascii() => 0.72,
+        // Letters of other scripts, CJK above all, run up to a full em.
+        _ => 1.0,
+    };
+    if bold {
+        em
+    } else {
+        em * 0.9
+    }
 }
 
 /// About how wide `text` is drawn `size_px` high (semi-bold when `bold`).
 pub fn text_width(text: &str, size_px: f64, bold: bool) -> f64 {
-    text.chars().count() as f64 * glyph_width(size_px, bold)
+    text.chars().map(|c| glyph_em(c, bold)).sum::<f64>() * size_px
 }
 
-/// How many characters of diagram text `size_px` high (semi-bold when `bold`) fit in
-/// `width_px`, so that text cut to this count stays inside.
+/// How many digits of diagram text `size_px` high (semi-bold when `bold`) fit in `width_px`:
+/// room for counts and partition numbers.
 pub fn chars_in(width_px: f64, size_px: f64, bold: bool) -> usize {
-    (width_px / glyph_width(size_px, bold)).max(0.0) as usize
+    (width_px / (glyph_em('0', bold) * size_px)).max(0.0) as usize
 }
 
-/// `text` cut to at most `max_chars` characters by a "…" in the middle when it was cut: names
-/// such as `notification-service-group-1` and `-2` differ at their end, so both ends stay
-/// (`notific…group-1`). The diagram gives the whole text as the shape's tooltip and
-/// accessible name.
-pub fn fit(text: &str, max_chars: usize) -> String {
-    let count = text.chars().count();
-    if count <= max_chars {
+/// `text` drawn `size_px` high (semi-bold when `bold`) cut to fit `width_px`, by a "…" in
+/// the middle when it does not: names such as `notification-service-group-1` and `-2` differ
+/// at their end, so both ends stay (`notificati…group-1`). The diagram gives the whole text
+/// as the shape's tooltip and accessible name.
+pub fn fit(text: &str, width_px: f64, size_px: f64, bold: bool) -> String {
+    if text_width(text, size_px, bold) <= width_px {
         return text.to_owned();
     }
-    let kept = max_chars.saturating_sub(1);
-    let tail = kept / 2;
-    let head = kept - tail;
-    let mut cut: String = text.chars().take(head).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut room = width_px - glyph_em('…', bold) * size_px;
+    let (mut head, mut tail) = (0, 0);
+    // From the front and the back in turn, the front first, while the next one fits.
+    while head + tail < chars.len() {
+        let front = head <= tail;
+        let c = if front {
+            chars[head]
+        } else {
+            chars[chars.len() - 1 - tail]
+        };
+        room -= glyph_em(c, bold) * size_px;
+        if room < 0.0 {
+            break;
+        }
+        if front {
+            head += 1;
+        } else {
+            tail += 1;
+        }
+    }
+    let mut cut: String = chars[..head].iter().collect();
     cut.push('…');
-    cut.extend(text.chars().skip(count - tail));
+    cut.extend(&chars[chars.len() - tail..]);
     cut
 }
 
@@ -472,21 +503,59 @@ mod tests {
 
     #[test]
     fn long_text_is_cut_with_an_ellipsis_to_what_fits() {
-        assert_eq!(fit("group-a", 10), "group-a");
-        assert_eq!(fit("payments-consumer-group", 10), "payme…roup");
-        assert_eq!(fit("notification-service-group-1", 15), "notific…group-1");
-        assert_ne!(
-            fit("notification-service-group-1", 15),
-            fit("notification-service-group-2", 15)
-        );
+        let fit12 = |text, width| fit(text, width, 12.0, true);
+        assert_eq!(fit12("group-a", 80.0), "group-a");
+        assert_eq!(fit12("payments-consumer-group", 80.0), "paym…oup");
+        // Narrow letters leave room for more of a name than its length suggests.
         assert_eq!(
-            fit("ééééé", 4).chars().count(),
-            4,
-            "counts characters, not bytes"
+            fit12("notification-service-group-1", 130.0),
+            "notifica…-group-1"
         );
-        assert_eq!(chars_in(158.4, 12.0, true), 20);
-        assert_eq!(chars_in(174.0, 10.0, false), 30);
+        assert_ne!(
+            fit12("notification-service-group-1", 130.0),
+            fit12("notification-service-group-2", 130.0)
+        );
+        for (text, width) in [
+            ("notification-service-group-1", 130.0),
+            ("WWWWWWWWWWWWWWWWWWWW", 100.0),
+            ("注文サービスのグループ", 90.0),
+            ("ééééééééééééé", 50.0),
+        ] {
+            let cut = fit12(text, width);
+            assert!(cut.contains('…'), "{cut}");
+            assert!(text_width(&cut, 12.0, true) <= width, "{cut}");
+        }
+        assert_eq!(fit12("x", 0.0), "…", "nothing fits but the ellipsis");
+        assert_eq!(chars_in(158.4, 12.0, true), 18);
         assert_eq!(chars_in(-5.0, 12.0, true), 0);
+    }
+
+    #[test]
+    fn widths_cover_the_widest_common_sans_serif_font() {
+        // Semi-bold 12 px DejaVu Sans in Chromium (getComputedTextLength): the estimate
+        // never falls short of it.
+        for (text, drawn) in [
+            ("notification-service-group-1", 188.7),
+            ("analytics-service-group", 158.8),
+            ("order-service", 90.1),
+            ("ledger-reader-1", 106.5),
+        ] {
+            let estimate = text_width(text, 12.0, true);
+            assert!(
+                estimate >= drawn && estimate < drawn * 1.15,
+                "{text}: {estimate}"
+            );
+        }
+        for (text, drawn) in [
+            ("notification-service-group-1", 151.9),
+            ("analytics-service-group", 128.2),
+        ] {
+            let estimate = text_width(text, 11.0, false);
+            assert!(
+                estimate >= drawn && estimate < drawn * 1.15,
+                "{text}: {estimate}"
+            );
+        }
     }
 
     #[test]
