@@ -33,7 +33,7 @@ use crate::retry_topic::{
     retry_topic_names, RetryTopicConfig, SameIntervalTopicReuseStrategy, TopicSuffixingStrategy,
     DEFAULT_DLT_SUFFIX, DEFAULT_RETRY_SUFFIX,
 };
-use crate::scenario::{GroupSpec, Scenario};
+use crate::scenario::{GroupSpec, Scenario, TopicSpec};
 use crate::sim::{Command, ResetTarget};
 
 /// `scenario` as its application is configured after every action of its script: created
@@ -1042,13 +1042,48 @@ const JAVA_IMPORTS: &[&str] = &[
     "org.springframework.util.backoff.FixedBackOff",
 ];
 
+/// The dead-letter topics the run creates at its start for groups that dead-letter without
+/// retry topics, and that the scenario does not declare itself. A Spring application would
+/// declare them as well: otherwise the broker creates one, with `num.partitions` (1), only
+/// when the first record is dead-lettered.
+fn created_dead_letter_topics(s: &Scenario) -> Vec<TopicSpec> {
+    let mut out: Vec<TopicSpec> = Vec::new();
+    for g in &s.groups {
+        let handler = &g.config.listener.error_handler;
+        if !handler.dead_letter || handler.retry_topic.is_some() {
+            continue;
+        }
+        for topic in &g.topics {
+            let name = dead_letter_topic_name(topic, handler.spring_kafka_version);
+            let known = s.topics.iter().chain(&out).any(|t| t.name == name);
+            if !known {
+                out.push(TopicSpec {
+                    name,
+                    partitions: 1,
+                    retention_ms: None,
+                    retention_bytes: None,
+                });
+            }
+        }
+    }
+    out
+}
+
 fn java_topics(s: &Scenario) -> Vec<String> {
-    let names = identifiers(s.topics.iter().map(|t| t.name.as_str()), "topic", "Topic");
-    s.topics
-        .iter()
+    let dead_letter = created_dead_letter_topics(s);
+    let topics: Vec<&TopicSpec> = s.topics.iter().chain(&dead_letter).collect();
+    let names = identifiers(topics.iter().map(|t| t.name.as_str()), "topic", "Topic");
+    topics
+        .into_iter()
         .zip(names)
         .map(|(t, bean)| {
-            let mut b = format!(
+            let mut b = String::new();
+            if dead_letter.iter().any(|d| d.name == t.name) {
+                b.push_str("    // The dead-letter topic, one partition, as the playground creates it at the start
+    // (without this bean the broker creates it on the first dead letter).
+");
+            }
+            b += &format!(
                 "    @Bean\n    public NewTopic {bean}() {{\n        return TopicBuilder.name({})\n                .partitions({})\n                .replicas(1)\n",
                 java_str(&t.name),
                 t.partitions
@@ -1624,6 +1659,13 @@ pub fn cli_commands(s: &Scenario) -> String {
             t.retention_ms,
             t.retention_bytes,
         ));
+    }
+    for t in created_dead_letter_topics(s) {
+        out.push_str(
+            "# the dead-letter topic, which the playground creates at the start
+",
+        );
+        out.push_str(&create_topic(&t.name, t.partitions, None, None));
     }
     out.push_str(&cli_script_topics(s));
     for g in &s.groups {

@@ -208,6 +208,47 @@ fn a_fixed_back_off_with_a_dead_letter_topic_is_the_tutorials_error_handler() {
 }
 
 #[test]
+fn the_dead_letter_topic_the_run_creates_is_declared_with_one_partition() {
+    let s = with_handler(BackOff::fixed(1000, 3), true);
+    let java = java_config(&s);
+    assert_has(
+        &java,
+        "return TopicBuilder.name(\"order-events-dlt\")\n                .partitions(1)",
+    );
+    let cli = cli_commands(&s);
+    assert_has(
+        &cli,
+        "# the dead-letter topic, which the playground creates at the start\nkafka-topics.sh",
+    );
+    assert_eq!(cli.matches("order-events-dlt").count(), 1, "{cli}");
+    // The run creates exactly that topic, with one partition.
+    let sim = s.build().unwrap();
+    assert_eq!(
+        sim.topic("order-events-dlt").map(|t| t.partition_count()),
+        Some(1)
+    );
+    // A scenario that declares its dead-letter topic gets it once, as declared.
+    let mut declared = s.clone();
+    declared.topics.push(topic("order-events-dlt", 3));
+    let java = java_config(&declared);
+    assert_eq!(
+        java.matches("TopicBuilder.name(\"order-events-dlt\")")
+            .count(),
+        1
+    );
+    assert_has(
+        &java,
+        "TopicBuilder.name(\"order-events-dlt\")\n                .partitions(3)",
+    );
+    // Without a dead-letter recoverer there is none.
+    let none = java_config(&with_handler(BackOff::fixed(500, 2), false));
+    assert!(
+        !none.contains("TopicBuilder.name(\"order-events-dlt\")"),
+        "{none}"
+    );
+}
+
+#[test]
 fn exponential_back_offs_are_built_with_their_settings() {
     let java = java_config(&with_handler(
         BackOff::Exponential {
