@@ -49,13 +49,17 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * counted with its batch framing by the sticky partitioner, Spring's container suffix on static
  * members' ids, the Spring Boot tab's concurrency after added consumers, the Inspector's old
  * members, and others: +1.4 kB): 382.8 kB; the blocked band naming the record it waits behind,
- * +0.4 kB: 383.2 kB; the blocking record kept in its strip's first slot, +0.6 kB: 383.8 kB. The
- * ceiling keeps 0.2 kB above that. The report says when the build is over budget. Lower the
- * ceiling to the budget once the build fits.
+ * +0.4 kB: 383.2 kB; then a tenth review's (the record a partition waits behind kept in its
+ * strip's first slot, +0.6 kB; the consumer stuck on a record named in its Inspector, +0.2 kB;
+ * Continue going back along the learner's own run, +0.3 kB; transaction markers, aborted and
+ * open records and the Last Stable Offset on screen, with what a producer has in flight, +1.1
+ * kB; names cut by their drawn width, +0.3 kB; the dead-letter topic declared in the Spring
+ * Boot tab and the CLI, +0.7 kB): 386.4 kB. The ceiling keeps 0.6 kB above that. The report
+ * says when the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 384 * 1000;
+const BROTLI_CEILING_BYTES = 387 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
