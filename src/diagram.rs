@@ -149,8 +149,10 @@ fn model(sim: &Simulation) -> Model {
                             let record = format!("{} @ {}", b.partition, b.offset);
                             if b.poll_fails {
                                 format!("blocked: {record} cannot be deserialized, so every poll of its consumer fails")
-                            } else {
+                            } else if b.partition == tp {
                                 format!("blocked: the listener failed on {record}, which is retried with back-off; the partition waits behind it")
+                            } else {
+                                format!("blocked: its consumer's thread sleeps in the back-off for {record}")
                             }
                         }),
                         blocking: here,
@@ -796,8 +798,8 @@ fn cells_markup(topic: &str, p: &PartitionModel, top: f64, traced: &[String]) ->
     if let Some(pinned) = p.window.pinned {
         let (x, y1, y2) = (
             Num(layout::cell_x(1) - 1.0),
-            Num(top - 3.0),
-            Num(top + ROW_H - 5.0),
+            Num(top - 7.0),
+            Num(top + ROW_H - 1.0),
         );
         let (first, last) = (pinned + 1, p.window.from - 1);
         let _ = write!(

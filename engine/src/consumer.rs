@@ -126,8 +126,10 @@ impl Consumer {
     }
 
     /// The record that keeps this consumer from getting past `tp` at `now_ms`, if any: one
-    /// its poll keeps failing at (J1), which holds up every partition it owns, or the failed
-    /// record of `tp` the error handler is backing off on (E1).
+    /// its poll keeps failing at (J1), which holds up every partition it owns; the failed
+    /// record of `tp` the error handler retries (E1, E6), from its first failure until it
+    /// succeeds or is recovered, sleeps included; or, while the back-off sleeps on the
+    /// consumer's thread, the failed record of another partition it owns (N5).
     pub fn blocked_on(&self, tp: &TopicPartition, now_ms: u64) -> Option<Blocking> {
         // A poll that fails at one partition's record returns nothing for any of them (J1).
         let stalled = self
@@ -141,14 +143,20 @@ impl Consumer {
                 poll_fails: true,
             });
         }
-        let failed = self.failed.get(tp)?;
-        self.backing_off_until
-            .is_some_and(|t| t > now_ms)
-            .then(|| Blocking {
+        if let Some(failed) = self.failed.get(tp) {
+            return Some(Blocking {
                 partition: tp.clone(),
                 offset: failed.offset,
                 poll_fails: false,
-            })
+            });
+        }
+        let sleeping = self.backing_off_until.is_some_and(|t| t > now_ms);
+        let (at, failed) = self.failed.iter().next()?;
+        (sleeping && self.assignment.contains(tp)).then(|| Blocking {
+            partition: at.clone(),
+            offset: failed.offset,
+            poll_fails: false,
+        })
     }
 }
 

@@ -205,7 +205,14 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
         facts: vec![
             ("Partition", at.to_string()),
             ("Offset", offset.to_string()),
-            ("Key", r.key_text().unwrap_or_else(|| "null".into())),
+            // A transaction marker's key and value are its own control data, not a record's.
+            (
+                "Key",
+                match r.control {
+                    Some(_) => "none: a transaction marker".to_owned(),
+                    None => r.key_text().unwrap_or_else(|| "null".into()),
+                },
+            ),
             (
                 "Timestamp",
                 format!(
@@ -214,7 +221,13 @@ fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Option<
                     r.timestamp_ms
                 ),
             ),
-            ("Value", r.value.clone().unwrap_or_else(|| "null".into())),
+            (
+                "Value",
+                match r.control {
+                    Some(_) => "none: a transaction marker".to_owned(),
+                    None => r.value.clone().unwrap_or_else(|| "null".into()),
+                },
+            ),
             (
                 "Transaction",
                 log.transaction_state(r).map_or("none".to_owned(), |t| {
@@ -626,7 +639,7 @@ fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
                         format!("running, in back-off until {}", format_clock(due))
                     }
                     _ => c.status.name().to_owned(),
-                },
+                } + &stuck_on(c, sim.now_ms()),
             ),
             (
                 "Membership",
@@ -651,6 +664,25 @@ fn consumer(sim: &Simulation, name: &str) -> Option<Details> {
         ],
         actions,
     })
+}
+
+/// What a running consumer cannot get past, as its status adds it: every poll failing at a
+/// record (J1), or a failed record it retries (E1).
+fn stuck_on(c: &crate::consumer::Consumer, now_ms: u64) -> String {
+    if c.status != ConsumerStatus::Running {
+        return String::new();
+    }
+    c.assignment
+        .iter()
+        .find_map(|tp| c.blocked_on(tp, now_ms))
+        .map_or(String::new(), |b| {
+            let how = if b.poll_fails {
+                "every poll fails at"
+            } else {
+                "retrying"
+            };
+            format!("; stuck: {how} {} @ {}", b.partition, b.offset)
+        })
 }
 
 fn broker(sim: &Simulation) -> Details {

@@ -864,3 +864,73 @@ fn n4_a_retry_listener_waiting_longer_than_max_poll_interval_stays_in_its_group(
     assert_eq!(timeouts, 0);
     assert_eq!(dead_letters(&sim).len(), 1);
 }
+
+#[test]
+fn e6_n5_a_retried_record_blocks_its_partition_from_first_failure_to_recovery_and_the_sleep_blocks_the_rest(
+) {
+    for (back_off, deliveries) in [(BackOff::fixed(1_000, 3), 4), (BackOff::fixed(0, 9), 10)] {
+        let l = listener(vec![poison(FailureKind::Poison)], back_off.clone(), true);
+        let config = GroupConfig {
+            listener: l,
+            processing_time_ms: 200,
+            ..earliest(0)
+        };
+        let mut scenario = orders_scenario(5, 2, config);
+        for (at_ms, partition, value) in [(T0, 0, "POISON"), (T0, 1, "ok"), (T0 + 500, 1, "ok")] {
+            scenario.script.push(ScriptEntry {
+                at_ms,
+                after_events: None,
+                command: Command::Produce {
+                    topic: "orders".into(),
+                    key: Some("k".into()),
+                    value: Some(value.into()),
+                    partition: Some(partition),
+                    headers: vec![],
+                },
+            });
+        }
+        let mut sim = scenario.build().unwrap();
+        let tp = |partition| kplay_engine::assignor::TopicPartition {
+            topic: "orders".into(),
+            partition,
+        };
+        let mut other_blocked = false;
+        // From the first failure to the last delivery, at every event, the poison record
+        // holds its partition; the other partition waits only while the back-off sleeps.
+        loop {
+            assert!(
+                sim.step() && sim.now_ms() < 60_000,
+                "{back_off:?}: never recovered"
+            );
+            let failures = failure_times(&sim, "orders-0", 0).len();
+            let c = sim.consumer("g-1").unwrap();
+            let now = sim.now_ms();
+            match c.blocked_on(&tp(0), now) {
+                Some(b) => assert_eq!((b.partition, b.offset, b.poll_fails), (tp(0), 0, false)),
+                None if failures == deliveries => break,
+                None => assert_eq!(
+                    failures, 0,
+                    "{back_off:?} at {now}: the partition went free"
+                ),
+            }
+            if let Some(b) = c.blocked_on(&tp(1), now) {
+                assert_eq!(
+                    (b.partition, b.offset),
+                    (tp(0), 0),
+                    "behind orders-0's record"
+                );
+                assert!(
+                    c.backing_off_until.is_some_and(|t| t > now),
+                    "only while it sleeps"
+                );
+                other_blocked = true;
+            }
+        }
+        assert_eq!(other_blocked, deliveries == 4, "{back_off:?}");
+        // Recovered, it is dead-lettered, and nothing blocks any more.
+        sim.run_for(1_000);
+        assert_eq!(dead_letters(&sim).len(), 1);
+        let c = sim.consumer("g-1").unwrap();
+        assert!(c.blocked_on(&tp(0), sim.now_ms()).is_none());
+    }
+}

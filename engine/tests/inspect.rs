@@ -358,13 +358,13 @@ fn a_consumer_in_back_off_says_so_as_the_diagram_does() {
         }
     };
     let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
-    assert_eq!(
-        fact(&d, "Status"),
-        format!(
-            "running, in back-off until {}",
-            kplay_engine::inspect::format_clock(due)
-        )
+    // The record it retries follows (a failed record holds its partition until recovered).
+    let status = fact(&d, "Status");
+    let sleeping = format!(
+        "running, in back-off until {}; stuck: retrying order-events-",
+        kplay_engine::inspect::format_clock(due)
     );
+    assert!(status.starts_with(&sleeping), "{status}");
     sim.run_until(due + 1);
     let d = inspect(&sim, &Entity::Consumer { name }).unwrap();
     assert_ne!(fact(&d, "Status"), "", "{d:?}");
@@ -572,6 +572,18 @@ fn a_record_a_consumer_cannot_get_past_says_who_is_stuck_on_it_and_how() {
         "inventory: not committed past yet (group offset 10)"
     );
     assert_eq!(groups(9), "inventory: committed past it (group offset 10)");
+    // The consumer's own status says it too.
+    let d = inspect(
+        &sim,
+        &Entity::Consumer {
+            name: "inventory-1".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        fact(&d, "Status"),
+        "running; stuck: every poll fails at order-events-0 @ 10"
+    );
 }
 
 #[test]
@@ -610,6 +622,10 @@ fn a_record_the_error_handler_backs_off_on_says_who_waits_on_it() {
         "{d:?}"
     );
     assert!(fact(&d, "Value").contains("POISON"), "{d:?}");
+    let d = inspect(&sim, &Entity::Consumer { name: name.clone() }).unwrap();
+    let status = fact(&d, "Status");
+    let retrying = format!("; stuck: retrying {} @ {}", at.partition, at.offset);
+    assert!(status.ends_with(&retrying), "{status}");
 }
 
 #[test]
@@ -644,6 +660,21 @@ fn t6_to_t8_records_and_partitions_show_their_transactions() {
         );
         seen.push(state);
     }
+    let marker = log
+        .range(0, log.log_end_offset())
+        .find(|r| r.control.is_some())
+        .unwrap();
+    let d = inspect(
+        &sim,
+        &Entity::Record {
+            topic: "order-events".into(),
+            partition: 0,
+            offset: marker.offset,
+        },
+    )
+    .unwrap();
+    assert_eq!(fact(&d, "Key"), "none: a transaction marker");
+    assert_eq!(fact(&d, "Value"), "none: a transaction marker");
     use kplay_engine::log::TransactionState::*;
     for state in [Committed, Aborted, CommitMarker, AbortMarker] {
         assert!(seen.contains(&state), "{state:?} in {seen:?}");
