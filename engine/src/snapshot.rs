@@ -495,6 +495,8 @@ fn allowed_anomalies(
     if stats.duplicates > 0 {
         let why = if group.rewound {
             "an offset reset moved the group back, so it processes those records again on purpose; at-least-once delivery also delivers again what was processed before a crash, a rebalance or a failed commit."
+        } else if group.config.exactly_once {
+            "processed again after their transaction was aborted (a crash, a rebalance or a fenced producer). The aborted transaction's output and offsets never reach read_committed readers, so downstream each record counts once: exactly-once holds."
         } else if group.config.commit_mode == crate::group::CommitMode::Auto {
             "at-least-once delivery. enable.auto.commit commits positions inside poll() every auto.commit.interval.ms, so records processed since the last of those commits are delivered again after a crash or a rebalance."
         } else {

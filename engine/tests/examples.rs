@@ -71,6 +71,27 @@ fn c5_crash_example_shows_duplicates_and_no_loss() {
 }
 
 #[test]
+fn t6_an_exactly_once_groups_reprocessed_records_are_not_called_at_least_once() {
+    let s = run(include_str!(
+        "../examples/scenarios/transactions-read-committed.json"
+    ));
+    let enricher = group(&s, "enricher");
+    assert!(
+        enricher.guarantees.duplicates > 0,
+        "the crash aborts a batch"
+    );
+    let why = enricher
+        .allowed
+        .iter()
+        .find(|a| a.contains("duplicate"))
+        .unwrap();
+    assert!(why.contains("after their transaction was aborted"), "{why}");
+    assert!(!why.contains("at-least-once"), "{why}");
+    // Downstream, read_committed, sees each enriched record once.
+    assert_eq!(group(&s, "audit").guarantees.duplicates, 0);
+}
+
+#[test]
 fn c6_duplicates_under_auto_commit_are_explained_by_the_auto_commit_interval() {
     let why = |commit_mode| {
         let mut scenario =
