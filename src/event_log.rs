@@ -113,7 +113,13 @@ pub fn describe(event: &TraceEvent) -> String {
             markers.join(", ")
         ),
         FetchSkipped { consumer, partition, markers, aborted, .. } => {
-            format!("{consumer} stepped over {markers} markers and {aborted} aborted records in {partition}")
+            use kplay_engine::lesson::plural;
+            let (m, a) = (u64::from(*markers), u64::from(*aborted));
+            format!(
+                "{consumer} stepped over {markers} {} and {aborted} aborted {} in {partition}",
+                plural(m, "marker", "markers"),
+                plural(a, "record", "records")
+            )
         }
         BatchRolledBack { consumer, reason, .. } => format!("{consumer} rolled its batch back: {reason}"),
     }
@@ -213,7 +219,32 @@ pub fn EventLog() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::plain;
+    use super::{describe, plain};
+    use kplay_engine::trace::{EventKind, TraceEvent};
+
+    #[test]
+    fn a_fetch_that_stepped_over_one_marker_says_marker() {
+        let skipped = |markers, aborted| {
+            describe(&TraceEvent {
+                at_ms: 0,
+                kind: EventKind::FetchSkipped {
+                    group: "g".into(),
+                    consumer: "c".into(),
+                    partition: "t-0".into(),
+                    markers,
+                    aborted,
+                },
+            })
+        };
+        assert_eq!(
+            skipped(1, 0),
+            "c stepped over 1 marker and 0 aborted records in t-0"
+        );
+        assert_eq!(
+            skipped(2, 1),
+            "c stepped over 2 markers and 1 aborted record in t-0"
+        );
+    }
 
     #[test]
     fn hidden_and_reordering_characters_are_shown_as_code_points() {

@@ -566,7 +566,7 @@ impl Check {
 }
 
 /// `one` when `n` is 1, `many` otherwise.
-pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+pub fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
     } else {
