@@ -1009,6 +1009,7 @@ fn mentions(text: &str, word: &str) -> bool {
 /// Classes the Java text may use, imported when it mentions them.
 const JAVA_IMPORTS: &[&str] = &[
     "java.util.HashMap",
+    "java.util.List",
     "java.util.Map",
     "java.util.Set",
     "java.util.concurrent.ConcurrentHashMap",
@@ -1419,6 +1420,20 @@ fn listener_method(s: &Scenario, i: usize, g: &GroupSpec, name: &str) -> String 
         " throws Exception"
     };
     let method = format!("on{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
+    if g.config.exactly_once {
+        // A batch listener: the container runs each poll's records in one transaction, as
+        // the playground does (a record listener would get a transaction per record).
+        out.push_str(&format!(
+            "    public void {method}(List<ConsumerRecord<?, ?>> records{ack}){throws} {{\n        for (ConsumerRecord<?, ?> record : records) {{\n"
+        ));
+        for line in listener_body(g, name, manual).lines() {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("        }\n    }\n");
+        return out;
+    }
     out.push_str(&format!(
         "    public void {method}(ConsumerRecord<?, ?> record{ack}){throws} {{\n"
     ));
@@ -1445,6 +1460,9 @@ fn kafka_listener_annotation(s: &Scenario, i: usize, g: &GroupSpec, name: &str) 
     }
     if needs_own_factory(s, i) {
         attributes.push(format!("containerFactory = \"{name}ContainerFactory\""));
+    }
+    if g.config.exactly_once {
+        attributes.push("batch = \"true\"".into());
     }
     let overrides: Vec<String> = listener_overrides(s, g)
         .iter()
@@ -1586,7 +1604,7 @@ fn forward_lines(topic: &str, exactly_once: bool) -> Vec<String> {
     let mut lines = Vec::new();
     if exactly_once {
         lines.push("// exactly-once: with spring.kafka.producer.transaction-id-prefix set, the container runs".into());
-        lines.push("// each poll in a Kafka transaction: this send and the consumed offsets commit together".into());
+        lines.push("// each poll's batch in a Kafka transaction: these sends and the consumed offsets commit together".into());
     }
     lines.push(format!(
         "template.send({}, String.valueOf(record.key()),\n                \"{{\\\"from\\\":\\\"\" + record.topic() + \"-\" + record.partition() + \"@\" + record.offset()\n                + \"\\\",\\\"value\\\":\" + record.value() + \"}}\");",

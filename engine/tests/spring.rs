@@ -11,7 +11,9 @@ use kplay_engine::producer::{KeyStream, ProducerSpec};
 use kplay_engine::retry_topic::RetryTopicConfig;
 use kplay_engine::scenario::{GroupSpec, Scenario, TopicSpec, SCENARIO_VERSION};
 use kplay_engine::sim::{Command, ResetTarget, ScriptEntry};
-use kplay_engine::spring::{application_yml, assignor_class, cli_commands, java_config};
+use kplay_engine::spring::{
+    application_yml, assignor_class, cli_commands, java_config, listener_java,
+};
 
 fn topic(name: &str, partitions: u32) -> TopicSpec {
     TopicSpec {
@@ -708,6 +710,21 @@ fn producers_whose_transactions_differ_from_the_default_factory_get_a_factory_of
     let java = java_config(&s);
     assert_has(&java, "Producer \"order-service\" (to order-events): a producer factory of its own, not transactional");
     assert!(!java.contains("Map.entry(\"transactional.id\""), "{java}");
+    // Its listener takes a poll's batch, which the container runs in one transaction, as the
+    // playground does; a record listener would get a transaction per record.
+    let id = s.groups[0].id.clone();
+    let listener = listener_java(&s, &id).unwrap();
+    assert_has(&listener, "            batch = \"true\")\n");
+    assert_has(&listener, "(List<ConsumerRecord<?, ?>> records) {\n        for (ConsumerRecord<?, ?> record : records) {\n            ");
+    assert_has(&listener, "            template.send(\"order-totals\"");
+    assert!(listener.ends_with("        }\n    }\n"), "{listener}");
+    assert_has(&java_config(&s), "import java.util.List;\n");
+    // Other groups keep their record listeners.
+    let plain = listener_java(&seed_setup(), &id).unwrap();
+    assert!(
+        !plain.contains("batch = ") && plain.contains("(ConsumerRecord<?, ?> record)"),
+        "{plain}"
+    );
 
     // One plain producer alone declares no template: Spring Boot's is the one.
     let java = java_config(&seed_setup());
