@@ -556,9 +556,12 @@ fn consumer_settings(s: &Scenario, g: &GroupSpec) -> Vec<(&'static str, String)>
     } else {
         (inner, "")
     };
-    let trusted = match &l.value_format {
-        ValueFormat::Json { trusted_packages } => trusted_packages.join(","),
-        ValueFormat::String => String::new(),
+    // JsonDeserializer throws for a value without a __TypeId__ header unless a default type
+    // is set; java.lang.Object reads any JSON (maps, lists, text, numbers), as the playground
+    // does, and java.lang is trusted by default.
+    let (trusted, default_type) = match &l.value_format {
+        ValueFormat::Json { trusted_packages } => (trusted_packages.join(","), "java.lang.Object"),
+        ValueFormat::String => (String::new(), ""),
     };
     vec![
         ("auto.offset.reset", c.auto_offset_reset.name().into()),
@@ -576,6 +579,7 @@ fn consumer_settings(s: &Scenario, g: &GroupSpec) -> Vec<(&'static str, String)>
         ("value.deserializer", value.into()),
         ("spring.deserializer.value.delegate.class", delegate.into()),
         ("spring.json.trusted.packages", trusted),
+        ("spring.json.value.default.type", default_type.into()),
         ("session.timeout.ms", c.session_timeout_ms.to_string()),
         ("heartbeat.interval.ms", c.heartbeat_interval_ms.to_string()),
         ("max.poll.interval.ms", c.max_poll_interval_ms.to_string()),

@@ -122,6 +122,9 @@ fn the_seed_setup_gives_the_tutorials_application_yml() {
         "      key-deserializer: org.apache.kafka.common.serialization.StringDeserializer\n",
         "      value-deserializer: org.springframework.kafka.support.serializer.JsonDeserializer\n",
         "      properties:\n        spring.json.trusted.packages: \"*\"\n",
+        // J3: a value without a __TypeId__ header needs a default type, or JsonDeserializer
+        // throws; java.lang.Object reads any JSON, as the playground accepts any.
+        "        spring.json.value.default.type: java.lang.Object\n",
     ] {
         assert_has(&yml, line);
     }
