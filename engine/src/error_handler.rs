@@ -514,29 +514,31 @@ impl Simulation {
             ..Default::default()
         };
         // A deserialization failure's headers describe the DeserializationException the
-        // ErrorHandlingDeserializer stored, and its cause the delegate's exception
-        // (DeadLetterPublishingRecoverer.addAndEnhanceHeaders); any other failure's the
+        // ErrorHandlingDeserializer stored (DeadLetterPublishingRecoverer.addAndEnhanceHeaders):
+        // its "root cause", as findRootCause unwraps only listener-failed and timestamped
+        // exceptions, is itself, and its message is its own, "failed to deserialize"; the
+        // delegate's exception is only in the stack trace. Any other failure's describe the
         // ListenerExecutionFailedException around the listener's exception.
-        let (exception, summary, cause, cause_message) = match &failure.deserialization {
-            Some((class, message)) => (
-                DESERIALIZATION_EXCEPTION,
-                "failed to deserialize",
-                class,
-                message,
-            ),
-            None => (
-                LISTENER_EXECUTION_FAILED,
-                "Listener failed",
-                &failure.class,
-                &failure.message,
-            ),
-        };
-        let info = FailedRecordInfo {
-            exception_fqcn: exception.into(),
-            cause_fqcn: Some(cause.clone()),
-            message: Some(format!("{summary}; {cause_message}")),
-            stacktrace: format!("{exception}: {summary}\nCaused by: {cause}: {cause_message}"),
-            ..info
+        let info = match &failure.deserialization {
+            Some((class, message)) => FailedRecordInfo {
+                exception_fqcn: DESERIALIZATION_EXCEPTION.into(),
+                cause_fqcn: Some(DESERIALIZATION_EXCEPTION.into()),
+                message: Some("failed to deserialize".into()),
+                stacktrace: format!(
+                    "{DESERIALIZATION_EXCEPTION}: failed to deserialize\nCaused by: {class}: {message}"
+                ),
+                ..info
+            },
+            None => FailedRecordInfo {
+                exception_fqcn: LISTENER_EXECUTION_FAILED.into(),
+                cause_fqcn: Some(failure.class.clone()),
+                message: Some(format!("Listener failed; {}", failure.message)),
+                stacktrace: format!(
+                    "{LISTENER_EXECUTION_FAILED}: Listener failed\nCaused by: {}: {}",
+                    failure.class, failure.message
+                ),
+                ..info
+            },
         };
         // The original headers stay; earlier kafka_dlt-* and retry headers are replaced.
         let mut headers: Vec<Header> = record

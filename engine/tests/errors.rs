@@ -606,8 +606,10 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
         .unwrap()
         .contains("The class 'com.example.OrderEvent' is not in the trusted packages"));
     assert_eq!(dead_letters(&sim).len(), 1);
-    // The exception headers describe the DeserializationException and its cause, the
-    // delegate's exception (DeadLetterPublishingRecoverer.addAndEnhanceHeaders).
+    // The exception headers describe the DeserializationException the deserializer stored
+    // (DeadLetterPublishingRecoverer.addAndEnhanceHeaders): findRootCause unwraps only
+    // ListenerExecutionFailedException, so the cause is the DeserializationException itself,
+    // and its message is its own; the delegate's exception is in the stack trace.
     let record = first_dead_letter(&sim);
     let header = |name: &str| {
         record
@@ -620,12 +622,18 @@ fn j3_an_untrusted_type_header_fails_like_bad_json() {
     );
     assert_eq!(
         header("kafka_dlt-exception-cause-fqcn").as_deref(),
-        Some("java.lang.IllegalArgumentException")
+        Some("org.springframework.kafka.support.serializer.DeserializationException")
     );
-    let message = header("kafka_dlt-exception-message").unwrap();
+    assert_eq!(
+        header("kafka_dlt-exception-message").as_deref(),
+        Some("failed to deserialize")
+    );
+    let trace = header("kafka_dlt-exception-stacktrace").unwrap();
     assert!(
-        message.starts_with("failed to deserialize; The class 'com.example.OrderEvent'"),
-        "{message}"
+        trace.contains(
+            "\nCaused by: java.lang.IllegalArgumentException: The class 'com.example.OrderEvent'"
+        ),
+        "{trace}"
     );
     assert_eq!(
         header("kafka_dlt-original-consumer-group").as_deref(),
