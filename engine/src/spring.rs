@@ -1013,12 +1013,14 @@ fn mentions(text: &str, word: &str) -> bool {
 /// Classes the Java text may use, imported when it mentions them.
 const JAVA_IMPORTS: &[&str] = &[
     "java.util.HashMap",
+    "java.util.LinkedHashMap",
     "java.util.List",
     "java.util.Map",
     "java.util.Set",
     "java.util.concurrent.ConcurrentHashMap",
     "org.apache.kafka.clients.admin.NewTopic",
     "org.apache.kafka.clients.consumer.ConsumerRecord",
+    "org.apache.kafka.common.serialization.ByteArraySerializer",
     "org.apache.kafka.common.config.TopicConfig",
     "org.springframework.boot.autoconfigure.kafka.ConcurrentKafkaListenerContainerFactoryConfigurer",
     "org.springframework.context.annotation.Bean",
@@ -1032,6 +1034,7 @@ const JAVA_IMPORTS: &[&str] = &[
     "org.springframework.kafka.config.TopicBuilder",
     "org.springframework.kafka.core.ConsumerFactory",
     "org.springframework.kafka.core.DefaultKafkaProducerFactory",
+    "org.springframework.kafka.core.KafkaOperations",
     "org.springframework.kafka.core.KafkaTemplate",
     "org.springframework.kafka.core.ProducerFactory",
     "org.springframework.kafka.listener.ContainerProperties",
@@ -1177,7 +1180,23 @@ fn handler_body(g: &GroupSpec, h: &ErrorHandlerConfig) -> String {
                 version_name(h.spring_kafka_version)
             ));
         }
-        lines.push("DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template);".into());
+        if g.config.listener.error_handling_deserializer {
+            // D3: a value that failed to deserialize is published as its raw bytes, which
+            // the template's JSON serializer would write as a base64 string.
+            lines.extend(
+                [
+                    "// values that failed to deserialize are republished as their raw bytes: a byte[] template first",
+                    "Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();",
+                    "templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<Object, byte[]>(",
+                    "        template.getProducerFactory().getConfigurationProperties(), null, new ByteArraySerializer())));",
+                    "templates.put(Object.class, template);",
+                    "DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates);",
+                ]
+                .map(String::from),
+            );
+        } else {
+            lines.push("DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template);".into());
+        }
         lines.push(format!(
             "DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, {back_off});"
         ));

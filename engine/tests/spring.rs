@@ -254,6 +254,28 @@ fn the_dead_letter_topic_the_run_creates_is_declared_with_one_partition() {
 }
 
 #[test]
+fn d3_a_recoverer_behind_error_handling_deserializer_republishes_raw_bytes_with_a_byte_array_template(
+) {
+    let mut s = with_handler(BackOff::fixed(1000, 3), true);
+    s.groups[0].config.listener.error_handling_deserializer = true;
+    let java = java_config(&s);
+    assert_has(&java, "Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();\n        templates.put(byte[].class, ");
+    assert_has(&java, "null, new ByteArraySerializer())));\n        templates.put(Object.class, template);\n        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates);");
+    for import in [
+        "java.util.LinkedHashMap",
+        "org.apache.kafka.common.serialization.ByteArraySerializer",
+        "org.springframework.kafka.core.KafkaOperations",
+        "org.springframework.kafka.core.DefaultKafkaProducerFactory",
+    ] {
+        assert_has(&java, &format!("import {import};\n"));
+    }
+    // Without the deserializer the template alone serves.
+    let plain = java_config(&with_handler(BackOff::fixed(1000, 3), true));
+    assert_has(&plain, "new DeadLetterPublishingRecoverer(template);");
+    assert!(!plain.contains("ByteArraySerializer"), "{plain}");
+}
+
+#[test]
 fn exponential_back_offs_are_built_with_their_settings() {
     let java = java_config(&with_handler(
         BackOff::Exponential {
