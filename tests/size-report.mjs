@@ -54,12 +54,16 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * Continue going back along the learner's own run, +0.3 kB; transaction markers, aborted and
  * open records and the Last Stable Offset on screen, with what a producer has in flight, +1.1
  * kB; names cut by their drawn width, +0.3 kB; the dead-letter topic declared in the Spring
- * Boot tab and the CLI, +0.7 kB): 386.4 kB. The ceiling keeps 0.6 kB above that. The report
- * says when the build is over budget. Lower the ceiling to the budget once the build fits.
+ * Boot tab and the CLI, +0.7 kB): 386.4 kB; and a review of those (a failed record holding its
+ * partition from its first failure to its recovery, the consumer's status naming it, an
+ * exactly-once group's reprocessing explained, the Spring Boot tab's batch listener, JSON
+ * default type and byte[] dead-letter template, Spring's own headers for values that failed to
+ * deserialize: +0.5 kB): 386.9 kB. The ceiling keeps 1.1 kB above that. The report says when
+ * the build is over budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
-const BROTLI_CEILING_BYTES = 387 * 1000;
+const BROTLI_CEILING_BYTES = 388 * 1000;
 
 const dist = process.argv[2] ?? "dist";
 const kinds = new Map([[".wasm", "wasm"], [".js", "JS"], [".css", "CSS"]]);
