@@ -82,8 +82,10 @@ pub struct LessonState {
     /// The run as it stood when the step opened, with the user's actions from earlier steps
     /// and the lesson's scripted future: "Show me" starts from it.
     step_start: StoredValue<Option<Scenario>>,
-    /// The speed Show me raised from, given back when the step is left.
+    /// The speed Show me raised from, given back when its goal holds or the step is left.
     speed_before_show: StoredValue<Option<usize>>,
+    /// Show me started the clock: it pauses it once the goal holds.
+    showing: StoredValue<bool>,
     /// Why a lesson could not be opened.
     pub error: RwSignal<Option<String>>,
     /// Continue did the last step's solution, since its goal was not reached: the step open
@@ -99,6 +101,7 @@ impl LessonState {
             step: RwSignal::new(0),
             step_start: StoredValue::new(None),
             speed_before_show: StoredValue::new(None),
+            showing: StoredValue::new(false),
             error: RwSignal::new(None),
             solved_for_you: RwSignal::new(false),
         }
@@ -229,6 +232,7 @@ impl LessonState {
 
     /// Marks step `step` as open at the run's current moment.
     fn open_step(self, engine: Engine, lesson: &Lesson, step: usize) {
+        self.showing.set_value(false);
         if let Some(speed) = self.speed_before_show.get_value() {
             self.speed_before_show.set_value(None);
             engine.speed.set(speed);
@@ -294,6 +298,23 @@ fn show_me(engine: Engine, state: LessonState, try_this: &Try, done: Memo<bool>)
     }
     if !engine.playing.get_untracked() {
         engine.toggle();
+    }
+    state.showing.set_value(true);
+}
+
+/// After Show me, the moment its goal holds: the clock stops there, at the speed the learner
+/// had, rather than running on past the next step's moment.
+fn end_show(engine: Engine, state: LessonState) {
+    if !state.showing.get_value() {
+        return;
+    }
+    state.showing.set_value(false);
+    if engine.playing.get_untracked() {
+        engine.toggle();
+    }
+    if let Some(speed) = state.speed_before_show.get_value() {
+        state.speed_before_show.set_value(None);
+        engine.speed.set(speed);
     }
 }
 
@@ -414,6 +435,11 @@ pub fn LessonPanel() -> impl IntoView {
             let try_this = Arc::new(try_this);
             let check = try_this.check.clone();
             let done = Memo::new(move |_| engine.read(|sim| check.holds(sim)));
+            Effect::new(move |_| {
+                if done.get() {
+                    end_show(engine, state);
+                }
+            });
             let describe = try_this.check.describe();
             let perform = Arc::clone(&try_this);
             view! {

@@ -106,9 +106,10 @@ test("a try-this check turns Done when the experiment is performed", async () =>
   await page.getByRole("button", { name: "Show me" }).click();
   // The keyboard goes to the goal, which says when it is reached.
   await page.waitForFunction(() => document.activeElement?.id === "step-check");
-  // The check holds once the group has settled: Show me starts the clock for that.
-  await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 2_000 });
+  // The check holds once the group has settled: Show me plays the clock until then, and
+  // stops it there.
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 2_000 });
   // A reached goal leaves nothing to show.
   await page.getByRole("button", { name: "Show me" }).waitFor({ state: "hidden", timeout: 2_000 });
   assert.deepEqual(errors, []);
@@ -126,7 +127,13 @@ test("Show me plays fast enough to reach a goal that takes a minute of the run",
   const index = Number(await speed.inputValue());
   assert.ok(settle / speeds[index] <= 5000 && settle / speeds[index - 1] > 5000, `speed ${speeds[index]}× for ${settle} ms`);
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "), null, { timeout: 15_000 });
-  // The next step gives the speed back.
+  // The goal reached, the clock stops there and the speed is given back.
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 2_000 });
+  assert.equal(speeds[Number(await speed.inputValue())], 1);
+  assert.ok(
+    (await page.getByRole("timer").textContent()) < clock(lesson.steps[1].run_to_ms),
+    "short of step 2's moment",
+  );
   await page.getByRole("region", { name: "Lesson" }).getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: lesson.steps[1].title }).waitFor();
   assert.equal(speeds[Number(await speed.inputValue())], 1);
@@ -148,7 +155,9 @@ test("Show me after a half-done attempt goes back to the step's start instead of
   await page.getByRole("slider", { name: "Speed" }).fill("8"); // 100×
   await page.getByRole("button", { name: "Show me" }).click();
   await page.waitForFunction(() => document.querySelector(".try .check").textContent.startsWith("Done: "));
-  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  // Show me stops the clock where the goal holds, at the speed the learner had.
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 2_000 });
+  assert.equal(await page.getByRole("slider", { name: "Speed" }).inputValue(), "8");
   assert.equal(await page.getByRole("button", { name: /^Remove notification-/ }).count(), 4, "four consumers, not five");
   assert.deepEqual(errors, []);
   await page.close();
