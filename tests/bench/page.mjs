@@ -112,7 +112,8 @@ const recordsInDiagram = (page) =>
     let total = 0;
     let partitions = 0;
     for (const list of document.querySelectorAll('[role="list"][aria-label^="order-events-"]')) {
-      const m = list.querySelector(".leo")?.textContent.match(/LWM (\d+)(?: · )?LEO (\d+)/);
+      // The list holds the record cells; the watermarks are beside it in the partition's row.
+      const m = list.closest(".partition")?.querySelector(".leo")?.textContent.match(/LWM (\d+)(?: · )?LEO (\d+)/);
       if (!m) return null;
       total += Number(m[2]) - Number(m[1]);
       partitions += 1;
