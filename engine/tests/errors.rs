@@ -77,6 +77,21 @@ fn run(
     sim
 }
 
+/// A record with key `k` and `value` produced to `orders`-`partition` at `at_ms`.
+fn produce(at_ms: u64, partition: u32, value: &str) -> ScriptEntry {
+    ScriptEntry {
+        at_ms,
+        after_events: None,
+        command: Command::Produce {
+            topic: "orders".into(),
+            key: Some("k".into()),
+            value: Some(value.into()),
+            partition: Some(partition),
+            headers: vec![],
+        },
+    }
+}
+
 /// The first dead letter's record: the first record of the partition it went to (the tests
 /// that read it send one).
 fn first_dead_letter(sim: &Simulation) -> kplay_engine::log::Record {
@@ -471,17 +486,6 @@ fn j1_a_bad_value_stops_every_partition_of_its_consumer() {
         ..earliest(0)
     };
     let mut scenario = orders_scenario(5, 2, config);
-    let produce = |at_ms, partition, value: &str| ScriptEntry {
-        at_ms,
-        after_events: None,
-        command: Command::Produce {
-            topic: "orders".into(),
-            key: Some("k".into()),
-            value: Some(value.into()),
-            partition: Some(partition),
-            headers: vec![],
-        },
-    };
     scenario.script = vec![
         produce(T0, 1, r#"{"ok":1}"#),
         produce(T0 + 1_000, 0, "not json"),
@@ -884,19 +888,11 @@ fn e6_n5_a_retried_record_blocks_its_partition_from_first_failure_to_recovery_an
             ..earliest(0)
         };
         let mut scenario = orders_scenario(5, 2, config);
-        for (at_ms, partition, value) in [(T0, 0, "POISON"), (T0, 1, "ok"), (T0 + 500, 1, "ok")] {
-            scenario.script.push(ScriptEntry {
-                at_ms,
-                after_events: None,
-                command: Command::Produce {
-                    topic: "orders".into(),
-                    key: Some("k".into()),
-                    value: Some(value.into()),
-                    partition: Some(partition),
-                    headers: vec![],
-                },
-            });
-        }
+        scenario.script = vec![
+            produce(T0, 0, "POISON"),
+            produce(T0, 1, "ok"),
+            produce(T0 + 500, 1, "ok"),
+        ];
         let mut sim = scenario.build().unwrap();
         let tp = |partition| kplay_engine::assignor::TopicPartition {
             topic: "orders".into(),

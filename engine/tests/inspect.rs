@@ -23,6 +23,16 @@ fn fact<'a>(d: &'a Details, label: &str) -> &'a str {
         .1
 }
 
+/// The Inspector's details of a record.
+fn record(sim: &Simulation, topic: &str, partition: u32, offset: u64) -> Details {
+    let entity = Entity::Record {
+        topic: topic.into(),
+        partition,
+        offset,
+    };
+    inspect(sim, &entity).unwrap()
+}
+
 fn labels(d: &Details) -> Vec<&'static str> {
     d.actions.iter().map(|a| a.label).collect()
 }
@@ -550,18 +560,7 @@ fn a_record_a_consumer_cannot_get_past_says_who_is_stuck_on_it_and_how() {
         .build()
         .unwrap();
     sim.run_until(8_000);
-    let groups = |offset| {
-        let d = inspect(
-            &sim,
-            &Entity::Record {
-                topic: "order-events".into(),
-                partition: 0,
-                offset,
-            },
-        )
-        .unwrap();
-        fact(&d, "Groups").to_owned()
-    };
+    let groups = |offset| fact(&record(&sim, "order-events", 0, offset), "Groups").to_owned();
     assert_eq!(
         groups(10),
         "inventory: not committed past yet (group offset 10); inventory-1 is stuck: every poll fails at it"
@@ -608,15 +607,7 @@ fn a_record_the_error_handler_backs_off_on_says_who_waits_on_it() {
         }
     };
     assert!(!at.poll_fails);
-    let d = inspect(
-        &sim,
-        &Entity::Record {
-            topic: at.partition.topic.clone(),
-            partition: at.partition.partition,
-            offset: at.offset,
-        },
-    )
-    .unwrap();
+    let d = record(&sim, &at.partition.topic, at.partition.partition, at.offset);
     assert!(
         fact(&d, "Groups").ends_with(&format!("; {name} is stuck: backing off on it")),
         "{d:?}"
@@ -637,25 +628,15 @@ fn t6_to_t8_records_and_partitions_show_their_transactions() {
         .unwrap();
     sim.run_until(6_000);
     let log = sim.topic("order-events").unwrap().partition(0).unwrap();
-    let record = |offset: u64| {
-        let d = inspect(
-            &sim,
-            &Entity::Record {
-                topic: "order-events".into(),
-                partition: 0,
-                offset,
-            },
-        )
-        .unwrap();
-        fact(&d, "Transaction").to_owned()
-    };
+    let transaction =
+        |offset: u64| fact(&record(&sim, "order-events", 0, offset), "Transaction").to_owned();
     // Every record here is transactional: each says which state it is in, as the log has it.
     let mut seen = Vec::new();
     for r in log.range(0, log.log_end_offset()) {
         let state = log.transaction_state(r).unwrap();
         let pid = r.producer_id.unwrap();
         assert_eq!(
-            record(r.offset),
+            transaction(r.offset),
             format!("{} (producer id {pid})", state.describe())
         );
         seen.push(state);
@@ -664,15 +645,7 @@ fn t6_to_t8_records_and_partitions_show_their_transactions() {
         .range(0, log.log_end_offset())
         .find(|r| r.control.is_some())
         .unwrap();
-    let d = inspect(
-        &sim,
-        &Entity::Record {
-            topic: "order-events".into(),
-            partition: 0,
-            offset: marker.offset,
-        },
-    )
-    .unwrap();
+    let d = record(&sim, "order-events", 0, marker.offset);
     assert_eq!(fact(&d, "Key"), "none: a transaction marker");
     assert_eq!(fact(&d, "Value"), "none: a transaction marker");
     use kplay_engine::log::TransactionState::*;
