@@ -243,7 +243,19 @@ pub fn Inspector() -> impl IntoView {
             <p class="hint">{note}</p>
         })
     };
-    let can_trace = move || exists() && matches!(selection.get(), Some(Selection::Record { .. }));
+    // A transaction marker is never sent or consumed: it has no journey to trace.
+    let can_trace = move || match selection.get() {
+        Some(Selection::Record {
+            topic,
+            partition,
+            offset,
+        }) => engine.read(|sim| {
+            let log = sim.topic(&topic).and_then(|t| t.partition(partition));
+            log.and_then(|l| l.get(offset))
+                .is_some_and(|r| r.control.is_none())
+        }),
+        _ => false,
+    };
     // On a narrow screen the Inspector sits under the diagram, often below the screen's edge:
     // something newly picked brings it into view, or a tap on the diagram would seem to do
     // nothing. Not on the page's first showing (a link's selection).

@@ -234,8 +234,15 @@ test("the exactly-once lesson's transactions are drawn: markers, aborted records
   );
   assert.match(drawn[3][1], /\bmarker\b/);
   assert.match(drawn[4][1], /\baborted\b/);
-  await page.getByRole("button", { name: "Partition ledger-0" }).click();
   const inspector = page.getByRole("region", { name: "Inspector" });
+  // A marker is never sent or consumed: nothing to trace. A record of the aborted
+  // transaction has a journey.
+  await cells.nth(3).click();
+  await inspector.getByRole("heading", { name: "Record ledger-0 @ 3" }).waitFor();
+  assert.equal(await inspector.getByRole("button", { name: "Trace this record" }).count(), 0);
+  await cells.nth(4).click();
+  await inspector.getByRole("button", { name: "Trace this record" }).waitFor();
+  await page.getByRole("button", { name: "Partition ledger-0" }).click();
   const lso = inspector.locator("dt").getByText("Last Stable Offset", { exact: true }).locator("xpath=following-sibling::dd[1]");
   assert.equal((await lso.textContent()).trim(), "8 (no open transaction)");
   assert.deepEqual(errors, []);
