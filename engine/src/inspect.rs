@@ -375,6 +375,16 @@ fn producer(sim: &Simulation, name: &str) -> Option<Details> {
         });
     }
     let mut facts = Vec::new();
+    if let Some(n) = p.sender.as_ref().map(|s| s.lose_acks).filter(|&n| n > 0) {
+        let which = match n {
+            1 => "the next answer".to_owned(),
+            n => format!("the next {n} answers"),
+        };
+        facts.push((
+            "Answers to lose",
+            format!("{which} from the broker (the fault waits for a send)"),
+        ));
+    }
     // Once an answer was lost, sends wait for acknowledgements: say what is waiting and why.
     if let Some(sender) = p.sender.as_ref().filter(|s| !s.in_flight.is_empty()) {
         let (flying, queued) = (sender.in_flight.len() as u64, sender.queued.len() as u64);

@@ -697,7 +697,16 @@ fn a_producer_whose_answer_was_lost_says_what_waits_and_for_how_long() {
         count: 1,
     })
     .unwrap();
+    // Before the next send the fault is pending, and says so.
+    assert_eq!(
+        fact(&producer(&sim), "Answers to lose"),
+        "the next answer from the broker (the fault waits for a send)"
+    );
     sim.run_for(5_000);
+    assert!(producer(&sim)
+        .facts
+        .iter()
+        .all(|(l, _)| *l != "Answers to lose"));
     let d = producer(&sim);
     let waiting = fact(&d, "In flight");
     assert!(
