@@ -58,9 +58,10 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
  * partition from its first failure to its recovery, the consumer's status naming it, an
  * exactly-once group's reprocessing explained, the Spring Boot tab's batch listener, JSON
  * default type and byte[] dead-letter template, Spring's own headers for values that failed to
- * deserialize: +0.5 kB): 386.9 kB; Show me stopping the clock at its goal, +0.1 kB: 387.0 kB.
- * The ceiling keeps 1.0 kB above that. The report says when the build is over budget. Lower the
- * ceiling to the budget once the build fits.
+ * deserialize: +0.5 kB): 386.9 kB; Show me stopping the clock at its goal, +0.1 kB: 387.0 kB;
+ * no Trace for a transaction marker and a pending lost acknowledgement on the producer, +0.4
+ * kB: 387.4 kB. The ceiling keeps 0.6 kB above that. The report says when the build is over
+ * budget. Lower the ceiling to the budget once the build fits.
  */
 const BROTLI_GOAL_BYTES = 200 * 1000;
 const BROTLI_BUDGET_BYTES = 250 * 1000;
