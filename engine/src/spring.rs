@@ -786,8 +786,16 @@ fn yml_transaction_prefix(s: &Scenario) -> String {
     } else {
         "exactly-once listener: sends and offsets in one Kafka transaction per poll"
     };
+    // Boot's KafkaTransactionManager goes on the default container factory too, so every
+    // other listener also commits its offsets in a transaction, once per poll as BATCH does.
+    let others = s.groups.iter().any(|g| !g.config.exactly_once);
+    let also = if others {
+        "\n      # with it set, Boot makes every listener container transactional: the other groups' offsets\n      # are committed in a transaction once per poll, as with ack-mode BATCH, and they send nothing"
+    } else {
+        ""
+    };
     format!(
-        "      # {why}; Spring appends a number per producer (transactional.id = prefix + n)\n      transaction-id-prefix: {}\n",
+        "      # {why}; Spring appends a number per producer (transactional.id = prefix + n){also}\n      transaction-id-prefix: {}\n",
         yaml_str(&prefix)
     )
 }

@@ -732,6 +732,16 @@ fn producers_whose_transactions_differ_from_the_default_factory_get_a_factory_of
     s.groups[0].config.forward_to = Some("order-totals".into());
     s.validate().unwrap();
     assert_has(&application_yml(&s), "transaction-id-prefix: tx-\n");
+    // Boot makes the other listeners' containers transactional too, and the YAML says so.
+    let mut with_reader = s.clone();
+    with_reader
+        .groups
+        .push(group("audit", "order-totals", GroupConfig::default()));
+    assert_has(
+        &application_yml(&with_reader),
+        "# with it set, Boot makes every listener container transactional",
+    );
+    assert!(!application_yml(&s).contains("Boot makes every listener container"));
     let java = java_config(&s);
     assert_has(&java, "Producer \"order-service\" (to order-events): a producer factory of its own, not transactional");
     assert!(!java.contains("Map.entry(\"transactional.id\""), "{java}");
