@@ -234,6 +234,31 @@ test("the exactly-once lesson's transactions are drawn: markers, aborted records
   );
   assert.match(drawn[3][1], /\bmarker\b/);
   assert.match(drawn[4][1], /\baborted\b/);
+  // Faded, an aborted record's text still reads (WCAG AA, 4.5:1), in both colour schemes:
+  // its fill is blended over the topic's box.
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const ratios = await cells.evaluateAll((items) => {
+      const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+      const lum = (c) => {
+        const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const back = rgb(getComputedStyle(document.querySelector(".diagram-svg .topic-box")).fill);
+      return items.map((cell) => {
+        const rect = getComputedStyle(cell.querySelector("rect"));
+        const alpha = Number(rect.fillOpacity);
+        const fill = rgb(rect.fill).map((v, i) => v * alpha + back[i] * (1 - alpha));
+        const ink = rgb(getComputedStyle(cell.querySelector("text")).fill);
+        const [hi, lo] = [lum(fill), lum(ink)].sort((a, b) => b - a);
+        return (hi + 0.05) / (lo + 0.05);
+      });
+    });
+    for (const [i, ratio] of ratios.entries()) {
+      assert.ok(ratio >= 4.5, `${scheme}: cell ${i} text at ${ratio.toFixed(2)}:1`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
   const inspector = page.getByRole("region", { name: "Inspector" });
   // A marker is never sent or consumed: nothing to trace. A record of the aborted
   // transaction has a journey.
