@@ -1330,10 +1330,10 @@ impl Simulation {
                         .iter()
                         .find(|p| p.spec.transactional_id.as_ref() == Some(id))
                     {
-                        return Err(CommandError::Duplicate {
-                            what: "transactional.id",
-                            name: format!("{id} (producer {})", other.spec.name),
-                        });
+                        return Err(CommandError::Invalid(format!(
+                            "the transactional.id {id:?} is already producer {:?}'s",
+                            other.spec.name
+                        )));
                     }
                 }
                 let rng = self.rng.fork();

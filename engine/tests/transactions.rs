@@ -710,3 +710,21 @@ fn example_scenarios_show_dedup_duplicates_and_fencing_without_violations() {
     assert!(sim.checker().guarantees()["committed-reader"].skipped > 0);
     assert_eq!(sim.checker().guarantees()["uncommitted-reader"].skipped, 0);
 }
+
+#[test]
+fn t6_a_transactional_id_already_in_use_is_refused_with_both_names_quoted_apart() {
+    let mut sim = Simulation::new(1);
+    topic(&mut sim, "t", 1);
+    let with_id = |name: &str| ProducerSpec {
+        transactional_id: Some("tx<b>".into()),
+        ..producer(name, "t")
+    };
+    sim.apply(Command::AddProducer(with_id("first"))).unwrap();
+    let refused = sim
+        .apply(Command::AddProducer(with_id("second")))
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        r#"the transactional.id "tx<b>" is already producer "first"'s"#
+    );
+}
